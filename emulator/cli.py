@@ -1,0 +1,140 @@
+"""The ``wa-emulator`` command.
+
+``main(argv)`` returns the exit code; bad input ends with one readable line on
+stderr and a non-zero code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from aiohttp import web
+
+from . import __version__, keys
+from .app import create_app
+from .core.clock import ClockSpec
+from .core.timefmt import iso
+from .settings import DEFAULT_PORT, Settings
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem to report to the user in one line, with an exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliError(f"{self.prog}: {message} (see --help)", EXIT_USAGE)
+
+
+def _clock(text: str) -> ClockSpec:
+    try:
+        return ClockSpec.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port must be a number, not {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, not {port}")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="wa-emulator", description="Emulate Mojeeb, Wazapin and Qlara WhatsApp APIs locally.")
+    parser.add_argument("--version", action="version", version=f"wa-emulator {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    serve = commands.add_parser("serve", help="run the emulator (Ctrl-C stops it)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"port to bind (default {DEFAULT_PORT}; 0 picks one)"
+    )
+    serve.add_argument(
+        "--clock", type=_clock, default=ClockSpec.parse("real"), metavar="real|manual|scaled:F",
+        help="real time (default), manual (moves only via the control API) or scaled by factor F",
+    )
+    serve.add_argument("--seed", type=int, default=None, help="make generated ids repeat from run to run")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "serve":
+            settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed)
+            return asyncio.run(_serve(settings))
+        build_parser().print_help()
+        return EXIT_USAGE
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _serve(settings: Settings) -> int:
+    app = create_app(settings)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
+    port = runner.addresses[0][1]
+    print(banner(app, settings.host, port), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        print("wa-emulator: stopping", file=sys.stderr, flush=True)
+        await runner.cleanup()
+    return 0
+
+
+def banner(app: web.Application, host: str, port: int) -> str:
+    """What ``serve`` prints at start-up: where each provider is, the credentials and the clock."""
+    world = app[keys.world]
+    base = f"http://{host}:{port}"
+    lines = [f"wa-emulator {__version__} listening on {base}", ""]
+    for provider in app[keys.providers]:
+        lines.append(f"  {provider.name:<8} {base}{provider.base_path}")
+        lines.extend(f"           {line}" for line in _credential_lines(provider.credentials(world)))
+    lines += [
+        "",
+        f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
+        f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
+        "",
+        "Ctrl-C stops the server.",
+    ]
+    return "\n".join(lines)
+
+
+def _credential_lines(credentials: dict[str, Any]) -> list[str]:
+    lines = []
+    for org in credentials.get("organizations", []):
+        lines.append(f"org {org['id']} ({org['name']})")
+        for key in org.get("keys", []):
+            lines.append(f"  key {key['name']:<18} {key['secret']}")
+        for agent in org.get("agents", []):
+            lines.append(f"  sender {agent['id']} {', '.join(agent['phones'])}")
+    return lines

@@ -1,0 +1,269 @@
+"""Handlers of the control API: health, reset, clock, credentials, messages, contacts,
+inbound messages, the request journal and webhook deliveries.
+
+Errors here are ``{"error": {"code", "message"}}`` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiohttp import web
+
+from .. import __version__
+from ..core.clock import ClockSpec
+from ..core.timefmt import iso_ms, parse_duration, parse_iso
+from ..core.world import World
+from ..providers.base import Provider
+from ..providers.http import ApiError, error_middleware, json_response, read_json_object
+from ..settings import Settings
+from .views import contact_view, message_view
+
+WORLD = web.AppKey("control_world", World)
+PROVIDERS = web.AppKey("control_providers", tuple)
+SETTINGS = web.AppKey("control_settings", Settings)
+
+
+def _render_error(request: web.Request, error: ApiError) -> web.Response:
+    body = {"error": {"code": error.code, "message": error.message, **error.extra}}
+    return json_response(body, status=error.status, headers=error.headers)
+
+
+def build_control_app(world: World, providers: Sequence[Provider], settings: Settings) -> web.Application:
+    """The /_emulator/ sub-application."""
+    app = web.Application(middlewares=[error_middleware(_render_error, "control")])
+    app[WORLD] = world
+    app[PROVIDERS] = tuple(providers)
+    app[SETTINGS] = settings
+    app.router.add_get("/health", health)
+    app.router.add_post("/reset", reset)
+    app.router.add_get("/clock", get_clock)
+    app.router.add_post("/clock/advance", advance_clock)
+    app.router.add_post("/clock/mode", set_clock_mode)
+    app.router.add_get("/credentials", credentials)
+    app.router.add_get("/messages", list_messages)
+    app.router.add_get("/messages/{id}", get_message)
+    app.router.add_get("/contacts", list_contacts)
+    app.router.add_put("/contacts/{phone}", set_contact)
+    app.router.add_post("/inbound", inbound)
+    app.router.add_get("/journal", journal)
+    app.router.add_get("/webhooks/deliveries", deliveries)
+    return app
+
+
+def clock_view(world: World) -> dict[str, Any]:
+    clock = world.clock
+    return {
+        "now": iso_ms(clock.now()),
+        "epoch": clock.now(),
+        "mode": clock.mode.value,
+        "factor": clock.spec.factor if clock.mode.value == "scaled" else None,
+        "started_at": iso_ms(clock.start_time),
+        "pending_timers": clock.pending(),
+    }
+
+
+async def health(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    return json_response(
+        {
+            "status": "ok",
+            "version": __version__,
+            "providers": [p.name for p in request.app[PROVIDERS]],
+            "clock": clock_view(world),
+            "messages": len(world.store),
+        }
+    )
+
+
+async def reset(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    await world.clock.settle()
+    world.reset()
+    return json_response({"status": "reset", "clock": clock_view(world)})
+
+
+async def get_clock(request: web.Request) -> web.Response:
+    return json_response(clock_view(request.app[WORLD]))
+
+
+async def advance_clock(request: web.Request) -> web.Response:
+    """Move emulated time forward by ``seconds`` (a number or ``"1h"``) or ``to`` an ISO time."""
+    world = request.app[WORLD]
+    body = await read_json_object(request)
+    if "to" in body:
+        try:
+            seconds = parse_iso(str(body["to"])) - world.clock.now()
+        except ValueError:
+            raise ApiError(422, "invalid_time", f"'to' must be an ISO 8601 time, not {body['to']!r}.") from None
+        if seconds < 0:
+            raise ApiError(422, "clock_backwards", "'to' is in the past; the clock only moves forward.")
+    elif "seconds" in body:
+        try:
+            seconds = parse_duration(body["seconds"])
+        except (TypeError, ValueError) as exc:
+            raise ApiError(422, "invalid_duration", str(exc)) from None
+        if seconds < 0:
+            raise ApiError(422, "clock_backwards", "'seconds' must not be negative; the clock only moves forward.")
+    else:
+        raise ApiError(422, "missing_field", "Give 'seconds' (a number or text like \"1h\") or 'to' (an ISO time).")
+    await world.clock.advance(seconds)
+    return json_response(clock_view(world))
+
+
+async def set_clock_mode(request: web.Request) -> web.Response:
+    """Switch between real, scaled and manual time without a jump."""
+    world = request.app[WORLD]
+    body = await read_json_object(request)
+    text = str(body.get("mode", ""))
+    if text == "scaled":
+        text = f"scaled:{body.get('factor', '')}"
+    try:
+        spec = ClockSpec.parse(text)
+    except ValueError as exc:
+        raise ApiError(422, "invalid_clock_mode", str(exc)) from None
+    world.clock.set_mode(spec)
+    return json_response(clock_view(world))
+
+
+async def credentials(request: web.Request) -> web.Response:
+    world = request.app[WORLD]
+    return json_response({p.name: p.credentials(world) for p in request.app[PROVIDERS]})
+
+
+async def list_messages(request: web.Request) -> web.Response:
+    """Messages, oldest first, filtered by ``provider``, ``status``, ``to`` and ``direction``."""
+    world = request.app[WORLD]
+    query = request.query
+    found = [
+        message_view(m)
+        for m in world.store
+        if all(
+            query.get(name) in (None, value)
+            for name, value in (
+                ("provider", m.provider),
+                ("status", m.status.value),
+                ("to", m.to),
+                ("direction", m.direction),
+            )
+        )
+    ]
+    return json_response({"data": found, "count": len(found)})
+
+
+async def get_message(request: web.Request) -> web.Response:
+    message = request.app[WORLD].store.get(request.match_info["id"])
+    if message is None:
+        raise ApiError(404, "message_not_found", f"No message with id {request.match_info['id']!r}.")
+    return json_response(message_view(message))
+
+
+async def list_contacts(request: web.Request) -> web.Response:
+    return json_response({"data": [contact_view(c) for c in request.app[WORLD].contacts.all()]})
+
+
+_CONTACT_FLAGS = ("read_receipts", "on_whatsapp", "online")
+
+
+async def set_contact(request: web.Request) -> web.Response:
+    """Set a recipient's profile: ``last_inbound`` (ISO, duration ago like ``"-1h"``, or null) and flags."""
+    world = request.app[WORLD]
+    phone = request.match_info["phone"]
+    body = await read_json_object(request)
+    changes: dict[str, Any] = {}
+    for flag in _CONTACT_FLAGS:
+        if flag in body:
+            if not isinstance(body[flag], bool):
+                raise ApiError(422, "invalid_field", f"'{flag}' must be true or false.", field=flag)
+            changes[flag] = body[flag]
+    if "name" in body:
+        changes["name"] = None if body["name"] is None else str(body["name"])
+    if "last_inbound" in body:
+        changes["last_inbound"] = _moment(world, body["last_inbound"], "last_inbound")
+    unknown = set(body) - {*_CONTACT_FLAGS, "name", "last_inbound"}
+    if unknown:
+        raise ApiError(422, "unknown_field", f"Unknown contact field(s): {', '.join(sorted(unknown))}.")
+    return json_response(contact_view(world.contacts.update(phone, **changes)))
+
+
+def _moment(world: World, value: Any, field: str) -> float | None:
+    """An absolute time from an ISO string or a duration relative to now (``"-1h"``)."""
+    if value is None:
+        return None
+    try:
+        return world.clock.now() + parse_duration(value)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return parse_iso(str(value))
+    except ValueError:
+        raise ApiError(422, "invalid_time", f"'{field}' must be an ISO time or a duration like \"-1h\".",
+                       field=field) from None
+
+
+async def inbound(request: web.Request) -> web.Response:
+    """A customer writes in: ``{"provider", "from", "text", "to"?}``. Opens the 24-hour window."""
+    world = request.app[WORLD]
+    body = await read_json_object(request)
+    providers = {p.name: p for p in request.app[PROVIDERS]}
+    name = body.get("provider")
+    if name not in providers:
+        raise ApiError(422, "invalid_provider", f"'provider' must be one of {', '.join(providers)}.")
+    customer, text = body.get("from"), body.get("text", "")
+    if not isinstance(customer, str) or not customer:
+        raise ApiError(422, "missing_field", "'from' (the customer's number) is required.")
+    if not isinstance(text, str):
+        raise ApiError(422, "invalid_field", "'text' must be a string.")
+    agent = _receiving_agent(world, name, body.get("to"))
+    message = world.receive_inbound(
+        provider=name,
+        org_id=agent.org_id,
+        agent_id=agent.id,
+        customer=_e164(customer),
+        business=body.get("to") or agent.phones[0],
+        text=text,
+    )
+    await world.clock.settle()
+    return json_response(message_view(message), status=201)
+
+
+def _e164(phone: str) -> str:
+    digits = phone.strip().lstrip("+")
+    return "+" + digits
+
+
+def _receiving_agent(world: World, provider: str, business: Any) -> Any:
+    agents = [a for a in world.tenants.agents.values() if world.tenants.orgs[a.org_id].provider == provider]
+    if business is not None:
+        agents = [a for a in agents if business in a.phones]
+        if not agents:
+            raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
+    if not agents:
+        raise ApiError(422, "no_sender", f"{provider} has no sender to receive the message.")
+    return agents[0]
+
+
+async def journal(request: web.Request) -> web.Response:
+    """Recorded API calls, filtered by ``provider``, ``method``, ``path`` (substring), ``status``, ``limit``."""
+    query = request.query
+    try:
+        status = int(query["status"]) if "status" in query else None
+        limit = int(query["limit"]) if "limit" in query else None
+    except ValueError:
+        raise ApiError(422, "invalid_query", "'status' and 'limit' must be integers.") from None
+    entries = request.app[WORLD].journal.query(
+        provider=query.get("provider"), method=query.get("method"), path_contains=query.get("path"),
+        status=status, limit=limit,
+    )
+    return json_response({"data": [entry.to_json() for entry in entries], "count": len(entries)})
+
+
+async def deliveries(request: web.Request) -> web.Response:
+    """Webhook deliveries with every attempt, filtered by ``provider``, ``message_id``, ``state``."""
+    query = request.query
+    found = request.app[WORLD].dispatcher.deliveries(
+        provider=query.get("provider"), message_id=query.get("message_id"), state=query.get("state"),
+    )
+    return json_response({"data": [d.to_json() for d in found], "count": len(found)})
+

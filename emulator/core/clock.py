@@ -1,0 +1,291 @@
+"""The one source of emulated time, and the timers that run on it.
+
+Three modes:
+
+* ``real``: emulated time runs at wall-clock speed (starting at the wall clock).
+* ``scaled``: emulated time runs ``factor`` times faster than the wall clock.
+* ``manual``: emulated time is frozen and only moves when ``advance()`` is called.
+
+Emulated time is a float of seconds since the Unix epoch. Nothing else in the
+emulator reads the wall clock for emulated time; only webhook signatures use
+real time, because receivers compare them against their own clocks.
+
+``advance()`` fires every timer that falls due, in (time, sequence) order, and
+after each one waits for the background work it started (webhook deliveries,
+say) to finish. That is what makes tests on the manual clock deterministic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import inspect
+import itertools
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+TimerCallback = Callable[[], Awaitable[None] | None]
+
+
+class ClockMode(StrEnum):
+    REAL = "real"
+    SCALED = "scaled"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSpec:
+    """A parsed ``--clock`` value.
+
+    >>> ClockSpec.parse("scaled:60")
+    ClockSpec(mode=<ClockMode.SCALED: 'scaled'>, factor=60.0)
+    """
+
+    mode: ClockMode = ClockMode.MANUAL
+    factor: float = 1.0
+
+    @classmethod
+    def parse(cls, text: str) -> ClockSpec:
+        """Parse ``real``, ``manual`` or ``scaled:FACTOR``; raise ValueError otherwise."""
+        match = re.fullmatch(r"(real|manual)|scaled:(\d+(?:\.\d+)?)", text.strip())
+        if not match:
+            raise ValueError(f"clock must be real, manual or scaled:FACTOR (got {text!r})")
+        if match.group(1):
+            return cls(ClockMode(match.group(1)))
+        factor = float(match.group(2))
+        if factor <= 0:
+            raise ValueError(f"scaled clock factor must be positive (got {factor})")
+        return cls(ClockMode.SCALED, factor)
+
+    def __str__(self) -> str:
+        return f"scaled:{self.factor:g}" if self.mode is ClockMode.SCALED else self.mode.value
+
+
+MANUAL_CLOCK = ClockSpec(ClockMode.MANUAL)
+REAL_CLOCK = ClockSpec(ClockMode.REAL)
+
+
+@dataclass(order=True, slots=True)
+class Timer:
+    """A callback due at an emulated time; ``cancel()`` stops it from firing."""
+
+    when: float
+    seq: int
+    callback: TimerCallback = field(compare=False)
+    label: str = field(default="", compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Clock:
+    """Emulated time, timers and tracked background work.
+
+    >>> clock = Clock(ClockSpec(ClockMode.MANUAL), start=1_700_000_000.0)
+    >>> clock.now()
+    1700000000.0
+    """
+
+    def __init__(
+        self,
+        spec: ClockSpec = MANUAL_CLOCK,
+        *,
+        start: float | None = None,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._wall = wall
+        self._monotonic = monotonic
+        self._configured_start = start
+        self._spec = spec
+        self._timers: list[Timer] = []
+        self._seq = itertools.count()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._fire_lock: asyncio.Lock | None = None
+        self._wakeup: asyncio.Event | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self._anchor(start if start is not None else float(int(wall())))
+        self.start_time = self._anchor_emulated
+
+    # -- reading time -----------------------------------------------------------
+
+    @property
+    def mode(self) -> ClockMode:
+        return self._spec.mode
+
+    @property
+    def spec(self) -> ClockSpec:
+        return self._spec
+
+    @property
+    def rate(self) -> float:
+        """Emulated seconds per real second (0 when manual)."""
+        if self._spec.mode is ClockMode.MANUAL:
+            return 0.0
+        return self._spec.factor if self._spec.mode is ClockMode.SCALED else 1.0
+
+    def now(self) -> float:
+        """Current emulated time in seconds since the epoch."""
+        return self._anchor_emulated + (self._monotonic() - self._anchor_monotonic) * self.rate
+
+    def wall(self) -> float:
+        """Real wall-clock time: only for things a receiver checks against its own clock."""
+        return self._wall()
+
+    def _anchor(self, emulated: float) -> None:
+        self._anchor_emulated = emulated
+        self._anchor_monotonic = self._monotonic()
+
+    # -- changing time ------------------------------------------------------------
+
+    def set_mode(self, spec: ClockSpec) -> None:
+        """Switch mode without a jump: emulated time continues from where it is."""
+        self._anchor(self.now())
+        self._spec = spec
+        self._poke()
+
+    def reset(self) -> None:
+        """Cancel every timer and go back to the start time."""
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        if self._configured_start is None and self._spec.mode is not ClockMode.MANUAL:
+            self.start_time = float(int(self._wall()))
+        self._anchor(self.start_time)
+        self._poke()
+
+    async def advance(self, seconds: float) -> float:
+        """Move emulated time forward, firing due timers in order; return the new time.
+
+        Each timer's callback, and any work it started with ``spawn()``, has
+        finished before the next timer fires and before this returns.
+        """
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        target = self.now() + seconds
+        await self.settle()
+        await self._fire_due(target, settle_between=True)
+        self._anchor(max(target, self.now()))
+        self._poke()
+        return self.now()
+
+    # -- timers -------------------------------------------------------------------
+
+    def call_at(self, when: float, callback: TimerCallback, *, label: str = "") -> Timer:
+        """Run ``callback`` when emulated time reaches ``when``."""
+        timer = Timer(when, next(self._seq), callback, label)
+        heapq.heappush(self._timers, timer)
+        if self._timers[0] is timer:
+            self._poke()
+        return timer
+
+    def call_later(self, delay: float, callback: TimerCallback, *, label: str = "") -> Timer:
+        """Run ``callback`` after ``delay`` emulated seconds."""
+        return self.call_at(self.now() + max(delay, 0.0), callback, label=label)
+
+    def pending(self) -> int:
+        """How many timers are still waiting to fire."""
+        return sum(1 for timer in self._timers if not timer.cancelled)
+
+    def next_due(self) -> float | None:
+        self._drop_cancelled()
+        return self._timers[0].when if self._timers else None
+
+    def _drop_cancelled(self) -> None:
+        while self._timers and self._timers[0].cancelled:
+            heapq.heappop(self._timers)
+
+    async def _fire_due(self, until: float, *, settle_between: bool) -> None:
+        async with self._lock():
+            while True:
+                self._drop_cancelled()
+                if not self._timers or self._timers[0].when > until:
+                    return
+                timer = heapq.heappop(self._timers)
+                if self.rate == 0.0 or timer.when > self.now():
+                    # On a frozen clock (or when jumping ahead) time steps to each timer.
+                    self._anchor(max(timer.when, self.now()))
+                await self._run(timer)
+                if settle_between:
+                    await self.settle()
+
+    async def _run(self, timer: Timer) -> None:
+        try:
+            result = timer.callback()
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            # A broken callback must never stop the clock for everything else.
+            log.exception("timer %r failed", timer.label or timer.callback)
+
+    # -- background work ------------------------------------------------------------
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
+        """Start tracked background work; ``advance()`` and ``settle()`` wait for it."""
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def settle(self) -> None:
+        """Wait until all tracked background work, including work it starts, is done."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # -- running in real time ----------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start firing timers in real time (a no-op while the clock is manual)."""
+        if self._runner is None:
+            self._wakeup = asyncio.Event()
+            self._runner = asyncio.get_running_loop().create_task(self._run_forever(), name="clock")
+
+    async def stop(self) -> None:
+        """Stop the real-time runner and cancel outstanding background work."""
+        if self._runner is not None:
+            self._runner.cancel()
+            await asyncio.gather(self._runner, return_exceptions=True)
+            self._runner = None
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _lock(self) -> asyncio.Lock:
+        if self._fire_lock is None:
+            self._fire_lock = asyncio.Lock()
+        return self._fire_lock
+
+    def _poke(self) -> None:
+        if self._wakeup is not None:
+            self._wakeup.set()
+
+    async def _run_forever(self) -> None:
+        assert self._wakeup is not None
+        while True:
+            self._wakeup.clear()
+            due = self.next_due()
+            if self.rate > 0 and due is not None:
+                delay = (due - self.now()) / self.rate
+                if delay <= 0:
+                    # In real time a slow webhook receiver must not hold up other timers.
+                    await self._fire_due(self.now(), settle_between=False)
+                    continue
+            else:
+                delay = None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)

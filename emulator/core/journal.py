@@ -1,0 +1,83 @@
+"""The request journal: a bounded record of every API call, newest last.
+
+Tests and the control API query it to see exactly what a client sent and what
+it was answered.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+DEFAULT_CAP = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    seq: int
+    at: float
+    provider: str | None
+    method: str
+    path: str
+    query: str
+    status: int
+    correlation_id: str | None
+    duration_ms: float
+    request_body: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Journal:
+    """Keeps the last ``cap`` entries.
+
+    >>> journal = Journal(cap=2)
+    >>> for n in range(3):
+    ...     _ = journal.record(at=n, provider="mojeeb", method="GET", path=f"/{n}", query="",
+    ...                        status=200, correlation_id=None, duration_ms=1.0, request_body=None)
+    >>> [entry.path for entry in journal.query()]
+    ['/1', '/2']
+    """
+
+    BODY_LIMIT = 2048
+
+    def __init__(self, cap: int = DEFAULT_CAP) -> None:
+        self.cap = cap
+        self._entries: deque[JournalEntry] = deque(maxlen=cap)
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def record(self, *, request_body: str | None, **fields: Any) -> JournalEntry:
+        self._seq += 1
+        if request_body is not None and len(request_body) > self.BODY_LIMIT:
+            request_body = request_body[: self.BODY_LIMIT] + "…"
+        entry = JournalEntry(seq=self._seq, request_body=request_body, **fields)
+        self._entries.append(entry)
+        return entry
+
+    def query(
+        self,
+        *,
+        provider: str | None = None,
+        method: str | None = None,
+        path_contains: str | None = None,
+        status: int | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntry]:
+        """Entries matching every given filter, oldest first; ``limit`` keeps the newest."""
+        found = [
+            entry
+            for entry in self._entries
+            if (provider is None or entry.provider == provider)
+            and (method is None or entry.method == method.upper())
+            and (path_contains is None or path_contains in entry.path)
+            and (status is None or entry.status == status)
+        ]
+        return found[-limit:] if limit else found
+
+    def clear(self) -> None:
+        self._entries.clear()

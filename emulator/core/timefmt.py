@@ -1,0 +1,67 @@
+"""Formatting emulated times and parsing the durations scenarios and the control API use."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"^(-)?((?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+)$")
+_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
+
+
+def iso(ts: float | None) -> str | None:
+    """Seconds-precision UTC ISO 8601 with a ``Z``, as the providers print times.
+
+    >>> iso(0.0)
+    '1970-01-01T00:00:00Z'
+    """
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_ms(ts: float | None) -> str | None:
+    """Millisecond-precision UTC ISO 8601 with a ``Z``.
+
+    >>> iso_ms(1.5)
+    '1970-01-01T00:00:01.500Z'
+    """
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def parse_iso(text: str) -> float:
+    """Parse an ISO 8601 time (``Z`` or an offset; naive means UTC) to epoch seconds.
+
+    >>> parse_iso("1970-01-01T00:01:00Z")
+    60.0
+    """
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def parse_duration(value: str | int | float) -> float:
+    """Seconds in a duration such as ``90``, ``"1.5s"``, ``"1h30m"``, ``"-1h"`` or ``"30d"``.
+
+    >>> parse_duration("1h30m"), parse_duration("-2d"), parse_duration(5)
+    (5400.0, -172800.0, 5.0)
+    """
+    if isinstance(value, bool):
+        raise ValueError("a duration must be a number of seconds or text like 5s, 2m, 1h, 30d")
+    if isinstance(value, int | float):
+        return float(value)
+    text = value.strip()
+    match = _DURATION.match(text)
+    if not match:
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a duration: use seconds or text like 500ms, 5s, 2m, 1h, 30d"
+            ) from None
+    total = sum(float(amount) * _UNITS[unit] for amount, unit in _PART.findall(match.group(2)))
+    return -total if match.group(1) else total

@@ -1,0 +1,296 @@
+"""The webhook dispatcher: POST rendered events, record every attempt, retry on the clock.
+
+Providers decide *what* to send (the body, its event type, how it is signed and
+which answers count as success); the dispatcher decides *when* and keeps the
+log. Every event ends in exactly one recorded state: ``delivered``,
+``exhausted`` (all attempts failed, each one kept), or ``dropped`` (a scenario
+asked for it to be lost). A slow or dead receiver only ever delays its own
+deliveries: each attempt is separate background work with its own timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from .clock import Clock
+from .ids import IdFactory
+from .models import PLAIN_DELIVERY, WebhookDirective
+
+log = logging.getLogger(__name__)
+
+PENDING = "pending"
+DELIVERED = "delivered"
+EXHAUSTED = "exhausted"
+DROPPED = "dropped"
+
+DEFAULT_CAP = 50_000
+
+
+def is_2xx(status: int) -> bool:
+    return 200 <= status < 300
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When to try, how long to wait for an answer, and which answers count as success.
+
+    ``schedule[n]`` is the emulated delay before attempt ``n + 1``; the first is
+    usually 0 (immediately), and its length is the number of attempts.
+    """
+
+    schedule: tuple[float, ...]
+    timeout: float
+    accept: Callable[[int], bool] = is_2xx
+
+
+@dataclass(slots=True)
+class Attempt:
+    """One POST: when (emulated and wall), where, and what came back."""
+
+    number: int
+    at: float
+    wall_at: float
+    url: str
+    status_code: int | None
+    error: str | None
+    latency_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "at": self.at,
+            "wall_at": self.wall_at,
+            "url": self.url,
+            "status_code": self.status_code,
+            "error": self.error,
+            "latency_ms": round(self.latency_ms, 3),
+        }
+
+
+# Builds the headers of one attempt from the delivery and the real time of the attempt.
+Signer = Callable[["Delivery", float], Mapping[str, str]]
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One copy of one event on its way to one URL."""
+
+    id: str
+    event_id: str
+    provider: str
+    org_id: str
+    endpoint_id: str
+    url: str
+    event_type: str
+    body: bytes
+    policy: RetryPolicy
+    sign: Signer | None
+    created_at: float
+    message_id: str | None = None
+    status: str | None = None
+    copy: int = 0
+    method: str = "POST"
+    round_start: int = 0  # attempts made before the current round (a manual retry starts a new one)
+    state: str = PENDING
+    attempts: list[Attempt] = field(default_factory=list)
+    next_attempt_at: float | None = None
+
+    def to_json(self, *, with_body: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "event_id": self.event_id,
+            "provider": self.provider,
+            "org_id": self.org_id,
+            "endpoint_id": self.endpoint_id,
+            "url": self.url,
+            "event_type": self.event_type,
+            "message_id": self.message_id,
+            "status": self.status,
+            "copy": self.copy,
+            "state": self.state,
+            "created_at": self.created_at,
+            "next_attempt_at": self.next_attempt_at,
+            "attempts": [attempt.to_json() for attempt in self.attempts],
+        }
+        if with_body:
+            data["body"] = self.body.decode("utf-8", "replace")
+        return data
+
+
+class Dispatcher:
+    """Sends webhook deliveries and keeps the delivery log (the newest ``cap``)."""
+
+    def __init__(self, clock: Clock, ids: IdFactory, *, cap: int = DEFAULT_CAP, connections: int = 100) -> None:
+        self.clock = clock
+        self.ids = ids
+        self.cap = cap
+        self._connections = connections
+        self._deliveries: dict[str, Delivery] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._listeners: list[Callable[[Delivery], None]] = []
+
+    # -- sending ----------------------------------------------------------------------
+
+    def send(
+        self,
+        *,
+        provider: str,
+        org_id: str,
+        endpoint_id: str,
+        url: str,
+        event_type: str,
+        body: bytes,
+        policy: RetryPolicy,
+        sign: Signer | None = None,
+        directive: WebhookDirective = PLAIN_DELIVERY,
+        message_id: str | None = None,
+        status: str | None = None,
+        event_id: str | None = None,
+        method: str = "POST",
+    ) -> list[Delivery]:
+        """Queue one event (plus any duplicates the directive asks for); return its deliveries."""
+        event_id = event_id or self.ids.uuid()
+        created = []
+        for copy in range(1 + max(directive.duplicate, 0)):
+            delivery = Delivery(
+                id=self.ids.uuid(),
+                event_id=event_id,
+                provider=provider,
+                org_id=org_id,
+                endpoint_id=endpoint_id,
+                url=url,
+                event_type=event_type,
+                body=body,
+                policy=policy,
+                sign=sign,
+                created_at=self.clock.now(),
+                message_id=message_id,
+                status=status,
+                copy=copy,
+                method=method,
+            )
+            self._remember(delivery)
+            created.append(delivery)
+            if directive.drop:
+                delivery.state = DROPPED
+                continue
+            first_delay = directive.delay + (policy.schedule[0] if policy.schedule else 0.0)
+            self._schedule(delivery, first_delay)
+        return created
+
+    def retry_now(self, delivery: Delivery) -> None:
+        """Start a fresh round of attempts for a delivery (a user asked for a retry)."""
+        delivery.state = PENDING
+        delivery.round_start = len(delivery.attempts)
+        self._schedule(delivery, 0.0)
+
+    def _schedule(self, delivery: Delivery, delay: float) -> None:
+        delivery.next_attempt_at = self.clock.now() + delay
+        if delay <= 0:
+            self._spawn(delivery)
+        else:
+            self.clock.call_later(delay, lambda: self._spawn(delivery), label=f"webhook {delivery.id}")
+
+    def _spawn(self, delivery: Delivery) -> None:
+        self.clock.spawn(self._attempt(delivery), name=f"webhook {delivery.id}")
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        if delivery.state != PENDING:
+            return
+        number = len(delivery.attempts) + 1
+        wall = self.clock.wall()
+        headers = {"Content-Type": "application/json", "User-Agent": "wa-emulator-webhooks"}
+        if delivery.sign is not None:
+            headers.update(delivery.sign(delivery, wall))
+        started = time.perf_counter()
+        status_code: int | None = None
+        error: str | None = None
+        try:
+            timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
+            async with self._client().request(
+                delivery.method,
+                delivery.url,
+                data=delivery.body,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+            ) as response:
+                status_code = response.status
+                await response.read()
+        except TimeoutError:
+            error = f"timed out after {delivery.policy.timeout:g}s"
+        except aiohttp.ClientError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        except (OSError, ValueError) as exc:  # a bad URL or a refusal below aiohttp
+            error = f"{type(exc).__name__}: {exc}"
+        latency_ms = (time.perf_counter() - started) * 1000
+        delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms))
+        if status_code is not None and delivery.policy.accept(status_code):
+            delivery.state = DELIVERED
+        else:
+            made = number - delivery.round_start
+            if made < len(delivery.policy.schedule):
+                self._schedule(delivery, delivery.policy.schedule[made])
+                return
+            delivery.state = EXHAUSTED
+        delivery.next_attempt_at = None
+        for listener in self._listeners:
+            listener(delivery)
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections),
+            )
+        return self._session
+
+    # -- the log ----------------------------------------------------------------------
+
+    def on_finished(self, listener: Callable[[Delivery], None]) -> None:
+        """Call ``listener`` when a delivery ends delivered or exhausted."""
+        self._listeners.append(listener)
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        return self._deliveries.get(delivery_id)
+
+    def deliveries(
+        self,
+        *,
+        provider: str | None = None,
+        org_id: str | None = None,
+        message_id: str | None = None,
+        state: str | None = None,
+    ) -> list[Delivery]:
+        """Deliveries matching every given filter, oldest first."""
+        return [
+            d
+            for d in self._deliveries.values()
+            if (provider is None or d.provider == provider)
+            and (org_id is None or d.org_id == org_id)
+            and (message_id is None or d.message_id == message_id)
+            and (state is None or d.state == state)
+        ]
+
+    def _remember(self, delivery: Delivery) -> None:
+        self._deliveries[delivery.id] = delivery
+        if len(self._deliveries) > self.cap:
+            for old_id, old in self._deliveries.items():
+                if old.state != PENDING:
+                    del self._deliveries[old_id]
+                    break
+
+    def clear(self) -> None:
+        self._deliveries.clear()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        await asyncio.sleep(0)

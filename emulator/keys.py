@@ -1,0 +1,15 @@
+"""Every aiohttp AppKey the emulator uses, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from .core.world import World
+from .settings import Settings
+
+world = web.AppKey("world", World)
+settings = web.AppKey("settings", Settings)
+provider = web.AppKey("provider", Any)  # the Provider serving a sub-application
+providers = web.AppKey("providers", tuple)  # every Provider mounted, in mount order

@@ -1,0 +1,177 @@
+"""Helpers every provider's handlers share: reading JSON bodies and raising API errors.
+
+The envelope an error is rendered in belongs to the provider; this module only
+says what went wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+RAW_BODY = web.RequestKey("raw_body", str)  # the body as read, for the journal
+CORRELATION_ID = web.RequestKey("correlation_id", str)  # set by providers that have one
+
+
+class ApiError(Exception):
+    """An error a handler answers with; the provider's middleware renders it.
+
+    >>> ApiError(404, "message_not_found", "No message found.").status
+    404
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+# Codes for body problems, shared so each provider can map them to its own words.
+BODY_NOT_JSON = "body_not_json"
+BODY_NOT_OBJECT = "body_not_object"
+BODY_WRONG_CONTENT_TYPE = "unsupported_content_type"
+BODY_TOO_LARGE = "body_too_large"
+ROUTE_NOT_FOUND = "route_not_found"
+METHOD_NOT_ALLOWED = "method_not_allowed"
+INTERNAL = "internal_error"
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
+    """A JSON response with the emulator's compact encoding."""
+    return web.Response(body=dumps(data), status=status, headers=headers, content_type="application/json")
+
+
+def too_large(request: web.Request) -> ApiError:
+    return ApiError(413, BODY_TOO_LARGE, f"Request body is larger than the {request.client_max_size} bytes allowed.")
+
+
+async def read_json_object(request: web.Request) -> dict[str, Any]:
+    """The request body as a JSON object, or an ApiError saying exactly what is wrong with it."""
+    declared = "Content-Type" in request.headers
+    if declared and request.content_type != "application/json" and not request.content_type.endswith("+json"):
+        raise ApiError(
+            415, BODY_WRONG_CONTENT_TYPE, f"Content-Type must be application/json, not {request.content_type}."
+        )
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise too_large(request) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        request[RAW_BODY] = raw.decode("utf-8", "replace")
+        raise ApiError(400, BODY_NOT_JSON, "Request body is not valid UTF-8.") from None
+    request[RAW_BODY] = text
+    if not text.strip():
+        raise ApiError(400, BODY_NOT_JSON, "Request body is empty; a JSON object is required.")
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ApiError(400, BODY_NOT_JSON, "Request body is nested too deeply.") from None
+    except ValueError as exc:
+        raise ApiError(400, BODY_NOT_JSON, f"Request body is not valid JSON: {exc}.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, BODY_NOT_OBJECT, "Request body must be a JSON object.")
+    return data
+
+
+ErrorRenderer = Callable[[web.Request, ApiError], web.StreamResponse]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def error_middleware(render: ErrorRenderer, provider: str) -> Any:
+    """Middleware that turns every failure into ``render``'s envelope, never a bare 500.
+
+    Route misses, wrong methods and oversized bodies arrive as aiohttp
+    exceptions and are translated to ApiError first; anything unexpected is
+    logged with its correlation id and answered as an internal error.
+    """
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ApiError as error:
+            return render(request, error)
+        except web.HTTPMethodNotAllowed as exc:
+            allowed = ", ".join(sorted(exc.allowed_methods))
+            error = ApiError(405, METHOD_NOT_ALLOWED, f"Method {request.method} is not allowed here; use {allowed}.",
+                             headers={"Allow": allowed})
+            return render(request, error)
+        except web.HTTPRequestEntityTooLarge:
+            return render(request, too_large(request))
+        except web.HTTPNotFound:
+            message = f"No endpoint matches {request.method} {request.path}."
+            return render(request, ApiError(404, ROUTE_NOT_FOUND, message))
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            return render(request, ApiError(exc.status, ROUTE_NOT_FOUND if exc.status == 404 else INTERNAL, exc.reason))
+        except Exception:
+            log.exception("%s: unhandled error on %s %s (correlation id %s)", provider, request.method,
+                          request.path, request.get(CORRELATION_ID))
+            return render(request, ApiError(500, INTERNAL, "An internal error occurred in the emulator."))
+
+    return middleware
+
+
+
+DROPPED = 499  # journal status for a connection a fault dropped (nothing reached the client)
+
+
+def fault_middleware(provider: str, base_paths: tuple[str, ...]) -> Any:
+    """Apply the world's faults to this provider's routes.
+
+    Fault paths are written relative to the provider's base URL, so
+    ``base_paths`` (``/mojeeb`` …) are stripped before matching. Put this inside
+    the provider's error middleware so a fault's status comes back in the
+    provider's own envelope.
+    """
+    from .. import keys  # late import: keys pulls in the world and settings
+
+    def relative(path: str) -> str:
+        for base in base_paths:
+            if path.startswith(base + "/"):
+                return path[len(base):]
+        return path
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        world = request.config_dict[keys.world]
+        fault = world.faults.check(provider, request.method, relative(request.path))
+        if fault is None:
+            return await handler(request)
+        if fault.latency:
+            await asyncio.sleep(fault.latency)
+        if fault.drop:
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=DROPPED)
+        if fault.status is not None:
+            raise ApiError(fault.status, f"fault_{fault.status}",
+                           f"Injected fault {fault.id} answered {fault.status}.")
+        return await handler(request)
+
+    return middleware

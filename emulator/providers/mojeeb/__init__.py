@@ -1,0 +1,94 @@
+"""Mojeeb (https://api.mojeeb.app): text and template sends and status polling, no webhooks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp import web
+
+from ...core.world import World
+from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
+from . import routes, sandbox
+from .auth import auth_middleware
+from .idempotency import idempotency_middleware
+from .payloads import error_body
+
+CORRELATION_HEADER = "X-Correlation-ID"
+_CLIENT_CORRELATION = re.compile(r"[\x21-\x7e]{1,128}")
+
+
+class MojeebProvider:
+    """Mojeeb's public API v1, mounted at ``/mojeeb`` and for Host ``api.mojeeb.app``."""
+
+    name = "mojeeb"
+    prefix = "/mojeeb"
+    base_path = "/mojeeb"
+    hosts = ("api.mojeeb.app",)
+
+    def attach(self, world: World) -> None:
+        world.add_seeder(sandbox.seed)
+
+    def build_app(self, world: World) -> web.Application:
+        app = web.Application(
+            middlewares=[
+                _correlation_middleware(world),
+                error_middleware(_render_error, self.name),
+                auth_middleware,
+                idempotency_middleware,
+                fault_middleware(self.name, (self.prefix,)),
+            ]
+        )
+        app.router.add_post("/v1/whatsapp/messages", routes.send_message)
+        app.router.add_post("/v1/whatsapp/templates", routes.send_template)
+        app.router.add_get("/v1/whatsapp/messages/{id}", routes.get_message)
+        return app
+
+    def credentials(self, world: World) -> dict[str, Any]:
+        organizations = []
+        for org in world.tenants.orgs_of(self.name):
+            organizations.append(
+                {
+                    "id": org.id,
+                    "name": org.name,
+                    "keys": [
+                        {
+                            "name": key.name,
+                            "secret": key.secret,
+                            "scopes": sorted(key.scopes),
+                            "agent_ids": sorted(key.agent_ids) if key.agent_ids is not None else None,
+                            "revoked": key.revoked,
+                            "rate_limit_per_minute": key.rate_limit or 60,
+                        }
+                        for key in world.tenants.keys_of(org.id)
+                    ],
+                    "agents": [
+                        {"id": agent.id, "name": agent.name, "phones": list(agent.phones)}
+                        for agent in world.tenants.agents_of(org.id)
+                    ],
+                }
+            )
+        return {"base_path": self.base_path, "auth": "Authorization: Bearer <secret>", "organizations": organizations}
+
+
+def _render_error(request: web.Request, error: ApiError) -> web.Response:
+    status, body = error_body(error, request.get(CORRELATION_ID, ""))
+    return json_response(body, status=status, headers=error.headers)
+
+
+def _correlation_middleware(world: World) -> Any:
+    """Honour a client's X-Correlation-ID, or mint ``req_`` + a ULID; echo it on every response."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        given = request.headers.get(CORRELATION_HEADER, "")
+        if _CLIENT_CORRELATION.fullmatch(given):
+            correlation_id = given
+        else:
+            correlation_id = "req_" + world.request_ids.ulid(world.clock.now())
+        request[CORRELATION_ID] = correlation_id
+        response = await handler(request)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+    return middleware

@@ -1,0 +1,35 @@
+"""Settings the server is started with; frozen so nothing changes them behind its back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .core.clock import REAL_CLOCK, ClockSpec
+from .core.journal import DEFAULT_CAP as JOURNAL_CAP
+from .core.webhooks import DEFAULT_CAP as DELIVERY_CAP
+
+DEFAULT_PORT = 8066
+DEFAULT_SCENARIO = "sandbox"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How to run the emulator.
+
+    >>> Settings().with_(port=0).port
+    0
+    """
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    clock: ClockSpec = REAL_CLOCK
+    clock_start: float | None = None
+    scenario: str | None = None
+    seed: int | None = None
+    strict: bool = False
+    max_body_bytes: int = 1024 * 1024
+    journal_cap: int = JOURNAL_CAP
+    delivery_cap: int = DELIVERY_CAP
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]

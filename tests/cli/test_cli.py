@@ -1,0 +1,55 @@
+"""The wa-emulator command, run as a real process."""
+
+import json
+import signal
+import subprocess
+import sys
+import urllib.request
+
+from emulator.cli import main
+
+
+def test_bad_arguments_give_one_readable_line_and_a_non_zero_exit(capsys):
+    assert main(["serve", "--clock", "fast"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "clock must be real, manual or scaled:FACTOR" in err
+    assert main(["serve", "--port", "99999"]) == 2
+    assert "between 0 and 65535" in capsys.readouterr().err
+
+
+def test_serve_prints_urls_credentials_and_clock_then_stops_cleanly_on_ctrl_c():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "serve", "--port", "0", "--clock", "manual"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Ctrl-C"):
+                break
+        banner = "".join(lines)
+        base = banner.split("listening on ")[1].split()[0]
+        assert base.startswith("http://127.0.0.1:")
+        assert f"{base}/mojeeb" in banner and "mk_live_" in banner and "clock    manual" in banner
+        with urllib.request.urlopen(f"{base}/_emulator/health", timeout=5) as response:
+            assert json.load(response)["status"] == "ok"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_port_in_use_is_one_line_and_exit_1(capsys):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot listen on 127.0.0.1:") and err.count("\n") == 1

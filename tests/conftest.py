@@ -1,0 +1,24 @@
+"""Shared fixtures: an in-process emulator on 127.0.0.1:0 and an HTTP client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from emulator.testing import Emulator
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    """A running emulator with a manual clock, stopped after the test."""
+    async with Emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp client session."""
+    async with aiohttp.ClientSession() as session:
+        yield session

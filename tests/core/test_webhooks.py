@@ -1,0 +1,88 @@
+import socket
+
+from emulator.core.clock import Clock, ClockMode, ClockSpec
+from emulator.core.ids import IdFactory
+from emulator.core.models import WebhookDirective
+from emulator.core.webhooks import DELIVERED, DROPPED, EXHAUSTED, Dispatcher, RetryPolicy
+from tests.receiver import Receiver
+
+START = 1_700_000_000.0
+POLICY = RetryPolicy(schedule=(0, 5, 300), timeout=1.0)
+
+
+def dispatcher() -> Dispatcher:
+    return Dispatcher(Clock(ClockSpec(ClockMode.MANUAL), start=START), IdFactory(3))
+
+
+def send(d: Dispatcher, url: str, **kw):
+    return d.send(provider="demo", org_id="org", endpoint_id="ep", url=url, event_type="demo.event",
+                  body=b'{"n":1}', policy=POLICY, **kw)
+
+
+async def test_failures_are_retried_on_the_emulated_schedule_until_success():
+    d = dispatcher()
+    async with Receiver(statuses=[500, 503]) as rx:
+        [delivery] = send(d, rx.url, sign=lambda dl, wall: {"X-Sig": f"{dl.event_id}:{int(wall)}"})
+        await d.clock.settle()
+        assert [a.status_code for a in delivery.attempts] == [500]
+        await d.clock.advance(5)
+        assert [a.status_code for a in delivery.attempts] == [500, 503]
+        await d.clock.advance(299)
+        assert delivery.state != DELIVERED
+        await d.clock.advance(1)
+        assert delivery.state == DELIVERED
+        assert [a.at - START for a in delivery.attempts] == [0, 5, 305]
+        assert len(rx.received) == 3 and rx.received[0].headers["X-Sig"].startswith(delivery.event_id)
+    await d.close()
+
+
+async def test_a_dead_receiver_exhausts_every_attempt_and_keeps_each_one():
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+    d = dispatcher()
+    [delivery] = send(d, url)
+    await d.clock.advance(3600)
+    assert delivery.state == EXHAUSTED
+    assert len(delivery.attempts) == 3
+    assert all(a.status_code is None and a.error for a in delivery.attempts)
+    await d.close()
+
+
+async def test_a_stalled_receiver_times_out_and_counts_as_a_failure():
+    d = dispatcher()
+    async with Receiver(stall=0.5) as rx:
+        policy = RetryPolicy(schedule=(0,), timeout=0.1)
+        [delivery] = d.send(provider="demo", org_id="org", endpoint_id="ep", url=rx.url, event_type="e",
+                            body=b"{}", policy=policy)
+        await d.clock.settle()
+        assert delivery.state == EXHAUSTED and "timed out" in delivery.attempts[0].error
+    await d.close()
+
+
+async def test_directives_delay_duplicate_and_drop():
+    d = dispatcher()
+    async with Receiver() as rx:
+        [late] = send(d, rx.url, directive=WebhookDirective(delay=5))
+        copies = send(d, rx.url, directive=WebhookDirective(duplicate=2))
+        [dropped] = send(d, rx.url, directive=WebhookDirective(drop=True))
+        await d.clock.settle()
+        assert late.attempts == [] and all(c.state == DELIVERED for c in copies)
+        assert len({c.event_id for c in copies}) == 1 and len(copies) == 3
+        assert dropped.state == DROPPED
+        await d.clock.advance(5)
+        assert late.state == DELIVERED and len(rx.received) == 4
+        assert d.deliveries(state=DROPPED) == [dropped]
+    await d.close()
+
+
+async def test_manual_retry_starts_a_fresh_round():
+    d = dispatcher()
+    async with Receiver(statuses=[500, 500, 500]) as rx:
+        [delivery] = send(d, rx.url)
+        await d.clock.advance(400)
+        assert delivery.state == EXHAUSTED
+        d.retry_now(delivery)
+        await d.clock.settle()
+        assert delivery.state == DELIVERED and len(delivery.attempts) == 4
+    await d.close()
