@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from .clock import Clock, Timer
 from .ids import IdFactory
-from .models import Message
+from .models import Message, WebhookDirective
 from .rules import DEFAULT_TTL_SECONDS, Contacts, Step, apply_world_rules
 from .status import Status
 from .store import Store
@@ -42,6 +42,9 @@ class Lifecycle:
         self.timelines: TimelineSource = default_timeline
         self.ttl: float = DEFAULT_TTL_SECONDS
         self._timers: dict[str, list[Timer]] = {}
+        # Set through the control API: how the webhook of one (message, status) is delivered,
+        # overriding whatever the timeline said.
+        self.webhook_overrides: dict[tuple[str, Status], WebhookDirective] = {}
 
     def plan(self, message: Message) -> list[Step]:
         """The steps ``message`` will go through from now on."""
@@ -64,9 +67,8 @@ class Lifecycle:
         """Move ``message`` to the step's status now, if it still can."""
         if step.status is Status.SENT and message.wamid is None:
             message.wamid = self.ids.wamid(message.to.lstrip("+"))
-        moved = self.store.transition(
-            message, step.status, self.clock.now(), error=step.error, directive=step.webhook
-        )
+        directive = self.webhook_overrides.pop((message.id, step.status), step.webhook)
+        moved = self.store.transition(message, step.status, self.clock.now(), error=step.error, directive=directive)
         if message.status.is_terminal:
             self.cancel(message.id)
         return moved

@@ -92,3 +92,23 @@ async def test_unknown_control_paths_get_a_json_error(http, emu):
     assert status == 404 and body["error"]["code"] == "route_not_found"
     async with http.get(f"{emu.base_url}/somewhere") as response:
         assert response.status == 404 and "providers" in await response.json()
+
+
+async def test_webhook_directive_is_validated_and_applied_to_the_status_event(http, emu):
+    message_id = await send_template(http, emu)
+    events = []
+    emu.world.on_status(events.append)
+    status, body = await call(http, emu, "POST", "/webhooks/directives",
+                              {"message_id": message_id, "status": "delivered", "delay": "5s", "duplicate": 1})
+    assert status == 201 and body["delay"] == 5.0
+    for bad, code in [({"message_id": "nope", "status": "read"}, "message_not_found"),
+                      ({"message_id": message_id, "status": "seen"}, "invalid_status"),
+                      ({"message_id": message_id, "status": "read", "duplicate": -1}, "invalid_field")]:
+        status, answer = await call(http, emu, "POST", "/webhooks/directives", bad)
+        assert answer["error"]["code"] == code
+    await emu.advance(10)
+    delivered = [e for e in events if e.status.value == "delivered"]
+    assert delivered[0].directive.delay == 5.0 and delivered[0].directive.duplicate == 1
+    status, answer = await call(http, emu, "POST", "/webhooks/directives",
+                                {"message_id": message_id, "status": "sent"})
+    assert status == 409 and answer["error"]["code"] == "status_already_reached"
