@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -19,7 +19,7 @@ from . import __version__, keys
 from .app import create_app
 from .core.clock import ClockSpec
 from .core.timefmt import iso
-from .settings import DEFAULT_PORT, Settings
+from .settings import DEFAULT_PORT, DELIVERY_CAP, JOURNAL_CAP, Settings
 
 EXIT_USAGE = 2
 
@@ -68,7 +68,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="real time (default), manual (moves only via the control API) or scaled by factor F",
     )
     serve.add_argument("--seed", type=int, default=None, help="make generated ids repeat from run to run")
+    serve.add_argument("--journal-cap", type=_positive, default=JOURNAL_CAP, metavar="N",
+                       help=f"keep the newest N journal entries (default {JOURNAL_CAP})")
+    serve.add_argument("--delivery-cap", type=_positive, default=DELIVERY_CAP, metavar="N",
+                       help=f"keep the newest N finished webhook deliveries (default {DELIVERY_CAP})")
+    serve.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
+                       help="event loop: uvloop when installed (auto, the default), or force one")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def loop_factory(choice: str = "auto") -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The event loop ``serve`` runs on: uvloop's when installed (``pip install wa-emulator[uvloop]``).
+
+    >>> loop_factory("asyncio") is None
+    True
+    """
+    if choice == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        if choice == "uvloop":
+            raise CliError("--loop uvloop needs uvloop: pip install 'wa-emulator[uvloop]'") from None
+        return None
+    return uvloop.new_event_loop
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,8 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "serve":
-            settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed)
-            return asyncio.run(_serve(settings))
+            settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
+                                journal_cap=args.journal_cap, delivery_cap=args.delivery_cap)
+            with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
+                return runner.run(_serve(settings))
         build_parser().print_help()
         return EXIT_USAGE
     except CliError as exc:
@@ -123,10 +158,20 @@ def banner(app: web.Application, host: str, port: int) -> str:
         "",
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
+        f"  keeps    the newest {world.journal.cap} journal entries and {world.dispatcher.cap} webhook deliveries",
+        f"  loop     {_loop_name()}",
         "",
         "Ctrl-C stops the server.",
     ]
     return "\n".join(lines)
+
+
+def _loop_name() -> str:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return "none running"
+    return "uvloop" if type(loop).__module__.startswith("uvloop") else "asyncio"
 
 
 def _credential_lines(credentials: dict[str, Any]) -> list[str]:
