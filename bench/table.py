@@ -50,4 +50,4 @@ def render(rows: list[Row], baselines: dict[str, str]) -> str:
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |" for line in cells]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     legend = [f"- {name}: {text}" for name, text in baselines.items()]
-    return "\n".join(lines + ["", "Baselines:", *legend])
+    return "\n".join([*lines, "", "Baselines:", *legend])
