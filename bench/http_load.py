@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
+from typing import Any
 
 from . import wrk
 from .processes import launched
@@ -27,18 +29,32 @@ def measure(loop: str, seconds: float) -> list[Row]:
                     headers = dict(entry["auth"])
                     if body is not None:
                         headers["Content-Type"] = "application/json"
-                    ours = _load(emulator["port"], path, method, headers, body, seconds)
-                    ceiling_load = _load(ceiling["port"], path, method, headers, body, seconds)
+                    ours, our_cpu = _load(emulator, path, method, headers, body, seconds)
+                    ceiling_load, ceiling_cpu = _load(ceiling, path, method, headers, body, seconds)
                     rows += _rows(loop, f"{name} {label}", ours, ceiling_load)
+                    # CPU time per request barely moves when other work shares the machine.
+                    rows.append(Row(loop, f"{name} {label} server CPU per request", "us", our_cpu, ceiling_cpu,
+                                    "ceiling", "-", lambda r: True))
     return rows
 
 
-def _load(port: int, path: str, method: str, headers: dict[str, str], body: str | None, seconds: float) -> wrk.Load:
-    load = wrk.run(f"http://127.0.0.1:{port}{path}", seconds=seconds, connections=CONNECTIONS, method=method,
-                   headers=headers, body=body)
+def _load(server: dict[str, Any], path: str, method: str, headers: dict[str, str], body: str | None,
+          seconds: float) -> tuple[wrk.Load, float]:
+    """wrk's figures, and the server process's CPU microseconds per request served."""
+    cpu_before = cpu_seconds(server["pid"])
+    load = wrk.run(f"http://127.0.0.1:{server['port']}{path}", seconds=seconds, connections=CONNECTIONS,
+                   method=method, headers=headers, body=body)
+    cpu = cpu_seconds(server["pid"]) - cpu_before
     if load.non_2xx or load.socket_errors:
         raise RuntimeError(f"{method} {path}: {load.non_2xx} non-2xx answers, {load.socket_errors} socket errors")
-    return load
+    return load, cpu / max(load.requests, 1) * 1e6
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` (Linux /proc)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rows(loop: str, what: str, ours: wrk.Load, ceiling: wrk.Load) -> list[Row]:

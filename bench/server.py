@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 from typing import Any
@@ -109,7 +110,7 @@ async def serve(kind: str, port: int, bodies_file: str | None) -> None:
     site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     bound = runner.addresses[0][1]
-    ready: dict[str, Any] = {"port": bound}
+    ready: dict[str, Any] = {"port": bound, "pid": os.getpid()}
     if kind == "emulator":
         ready["providers"] = await _record(app, bound)
     print(json.dumps(ready), flush=True)

@@ -41,6 +41,7 @@ class Route:
 class Driver(Protocol):
     name: str
     routes: tuple[Route, ...]
+    """Every API operation; the benchmarks load the first send route and the first status route."""
     status_rank: Mapping[str, int]
     """Each status word the provider polls with, ranked: a later poll must never rank lower."""
 
@@ -55,6 +56,9 @@ class Driver(Protocol):
 
     async def send(self, http: aiohttp.ClientSession, base: str, to: str) -> str:
         """Send a template to ``to`` (allowed outside the 24-hour window); return the message id."""
+
+    async def send_text(self, http: aiohttp.ClientSession, base: str, to: str) -> str:
+        """Send free-form text to ``to`` (subject to the 24-hour window); return the message id."""
 
     async def poll(self, http: aiohttp.ClientSession, base: str, message_id: str) -> str:
         """The message's status word as the provider's status route reports it."""

@@ -33,7 +33,7 @@ class MojeebDriver:
     """Drives https://docs.mojeeb.app's API v1 as the emulator plays it."""
 
     name = "mojeeb"
-    routes = (SEND_TEXT, SEND_TEMPLATE, GET_MESSAGE)
+    routes = (SEND_TEMPLATE, SEND_TEXT, GET_MESSAGE)
     # Mojeeb's five words; "failed" is terminal like "read", so either may follow "delivered".
     status_rank: Mapping[str, int] = {"queued": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 3}
 
@@ -52,8 +52,14 @@ class MojeebDriver:
         assert data["error"]["correlation_id"] == headers["X-Correlation-ID"]
 
     async def send(self, http: aiohttp.ClientSession, base: str, to: str) -> str:
-        body = {**SEND_TEMPLATE.body, "to": to}  # type: ignore[dict-item]
-        async with http.post(SEND_TEMPLATE.url(base), json=body, headers=self.auth()) as response:
+        return await self._send(http, base, SEND_TEMPLATE, to)
+
+    async def send_text(self, http: aiohttp.ClientSession, base: str, to: str) -> str:
+        return await self._send(http, base, SEND_TEXT, to)
+
+    async def _send(self, http: aiohttp.ClientSession, base: str, route: Route, to: str) -> str:
+        body = {**route.body, "to": to}  # type: ignore[dict-item]
+        async with http.post(route.url(base), json=body, headers=self.auth()) as response:
             data = await response.json()
             assert response.status == 202, data
             return str(data["id"])
