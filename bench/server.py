@@ -28,6 +28,7 @@ from aiohttp import web
 
 from emulator import keys
 from emulator.app import create_app
+from emulator.cli import tune_gc
 from emulator.core.clock import REAL_CLOCK
 from emulator.settings import Settings
 from tests.drivers import DRIVERS
@@ -105,6 +106,8 @@ async def serve(kind: str, port: int, bodies_file: str | None) -> None:
             app = _ceiling_app(json.load(handle))
     else:
         app = _receiver_app()
+    if kind == "emulator":
+        tune_gc()  # what `wa-emulator serve` does
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
