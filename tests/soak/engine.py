@@ -119,6 +119,22 @@ class SoakReport:
     fds_after: int
     messages: int
 
+    def broken(self) -> list[str]:
+        """Every invariant the soak promises that did not hold (empty when all did)."""
+        t = self.tally
+        checks = {
+            "every event delivered or exhausted": sum(t.deliveries_finished.values()) == t.deliveries_created
+            == t.events,
+            "exhausted deliveries kept all attempts": not t.bad_deliveries,
+            "polled statuses only moved forward": not t.backwards,
+            "no timer left": self.pending_after == 0,
+            "no task leaked": not self.tasks_leaked,
+            "no socket leaked": self.fds_after <= self.fds_before,
+            "journal within its cap": self.journal_len <= self.journal_cap,
+            "delivery log within its cap": self.log_len <= self.delivery_cap,
+        }
+        return [name for name, held in checks.items() if not held]
+
     def rows(self) -> list[tuple[str, Any]]:
         t = self.tally
         return [
