@@ -237,14 +237,12 @@ def _e164(phone: str) -> str:
 
 
 def _receiving_agent(world: World, provider: str, business: Any) -> Any:
-    agents = [a for a in world.tenants.agents.values() if world.tenants.orgs[a.org_id].provider == provider]
-    if business is not None:
-        agents = [a for a in agents if business in a.phones]
-        if not agents:
-            raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
-    if not agents:
+    agent = world.tenants.receiving_agent(provider, business)
+    if agent is None and business is not None:
+        raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
+    if agent is None:
         raise ApiError(422, "no_sender", f"{provider} has no sender to receive the message.")
-    return agents[0]
+    return agent
 
 
 async def journal(request: web.Request) -> web.Response:
