@@ -20,6 +20,7 @@ from ..core.world import World
 from ..providers.base import Provider
 from ..providers.http import ApiError, error_middleware, json_response, read_json_object
 from ..settings import Settings
+from . import scenario as scenario_routes
 from .views import contact_view, message_view
 
 WORLD = web.AppKey("control_world", World)
@@ -52,6 +53,7 @@ def build_control_app(world: World, providers: Sequence[Provider], settings: Set
     app.router.add_get("/journal", journal)
     app.router.add_get("/webhooks/deliveries", deliveries)
     app.router.add_post("/webhooks/directives", webhook_directive)
+    scenario_routes.add_routes(app.router)
     return app
 
 
