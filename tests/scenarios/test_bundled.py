@@ -1,0 +1,148 @@
+"""Each bundled scenario, on the manual clock, as a client sees it: the statuses it polls, in the
+provider's words, and (for providers that push) the webhooks it receives, in order."""
+
+from __future__ import annotations
+
+from emulator import contracts
+from emulator.testing import Emulator
+
+from .adapters import Adapter
+from .conftest import UseScenario
+
+CUSTOMER = "+15550001000"  # the customer every single-behaviour scenario is about
+
+
+async def observe(emu: Emulator, client: Adapter, message_id: str, steps: list[float]) -> list[str]:
+    """Poll once now, then once after each clock step; the words the client saw."""
+    seen = [await client.status(message_id)]
+    for seconds in steps:
+        await emu.advance(seconds)
+        seen.append(await client.status(message_id))
+    return seen
+
+
+def said(client: Adapter, *statuses: str) -> list[str]:
+    """Core statuses in the client's provider's words."""
+    return [client.words[status] for status in statuses]
+
+
+async def sent_id(client: Adapter, to: str = CUSTOMER, *, template: bool = False) -> str:
+    sent = await (client.send_template(to) if template else client.send_text(to))
+    assert sent.id is not None, sent.body
+    return sent.id
+
+
+async def test_happy_path_reaches_read(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("happy-path")
+    message = await sent_id(client)
+    seen = await observe(emu, client, message, [1, 2, 7])
+    assert seen == said(client, "queued", "sent", "delivered", "read")
+
+
+async def test_read_receipts_off_stops_at_delivered(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("read-receipts-off")
+    message = await sent_id(client)
+    seen = await observe(emu, client, message, [1, 2, 86400])
+    assert seen == said(client, "queued", "sent", "delivered", "delivered")
+
+
+async def test_not_on_whatsapp_fails_after_sent(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("not-on-whatsapp")
+    message = await sent_id(client, template=True)
+    assert await observe(emu, client, message, [1, 1]) == said(client, "queued", "sent", "failed")
+
+
+async def test_offline_stays_sent_until_the_ttl_then_expires(
+    emu: Emulator, use: UseScenario, client: Adapter
+) -> None:
+    await use("offline-expired")
+    message = await sent_id(client)
+    seen = await observe(emu, client, message, [1, 29 * 86400, 86400])
+    assert seen == said(client, "queued", "sent", "sent", "expired")
+
+
+async def test_free_form_outside_the_window_fails_while_a_template_passes(
+    emu: Emulator, use: UseScenario, client: Adapter
+) -> None:
+    await use("window-closed")
+    text = await sent_id(client)
+    template = await sent_id(client, template=True)
+    await emu.advance(10)
+    assert [await client.status(text), await client.status(template)] == said(client, "failed", "read")
+
+
+async def test_an_inbound_message_reopens_the_window(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("window-reopened")
+    before = await sent_id(client)
+    await emu.advance(60)  # the customer writes in at 1 minute
+    after = await sent_id(client)
+    await emu.advance(10)
+    assert [await client.status(before), await client.status(after)] == said(client, "failed", "read")
+
+
+async def test_read_webhook_arrives_before_delivered_while_polling_goes_forward(
+    emu: Emulator, use: UseScenario, client: Adapter
+) -> None:
+    await use("read-before-delivered")
+    message = await sent_id(client)
+    assert await observe(emu, client, message, [1, 2, 1]) == said(client, "queued", "sent", "delivered", "read")
+    await emu.advance(15)
+    hooks = await client.webhooks()
+    if hooks is not None:  # providers that push: read overtakes the held-back delivered
+        assert [word for mid, word in hooks if mid == message] == said(client, "sent", "read", "delivered")
+
+
+async def test_duplicate_webhooks_do_not_change_what_polling_says(
+    emu: Emulator, use: UseScenario, client: Adapter
+) -> None:
+    await use("duplicate-webhooks")
+    message = await sent_id(client)
+    assert await observe(emu, client, message, [1, 2, 7]) == said(client, "queued", "sent", "delivered", "read")
+    hooks = await client.webhooks()
+    if hooks is not None:  # three copies of delivered, one of each other status
+        assert [word for mid, word in hooks if mid == message] == said(
+            client, "sent", "delivered", "delivered", "delivered", "read"
+        )
+
+
+async def test_a_dropped_webhook_leaves_polling_right(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("dropped-webhook")
+    message = await sent_id(client)
+    assert await observe(emu, client, message, [1, 2, 7]) == said(client, "queued", "sent", "delivered", "read")
+    hooks = await client.webhooks()
+    if hooks is not None:
+        assert [word for mid, word in hooks if mid == message] == said(client, "sent", "read")
+
+
+async def test_slow_delivery_takes_minutes_then_an_hour(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("slow-delivery")
+    message = await sent_id(client)
+    seen = await observe(emu, client, message, [4, 1, 599, 1, 3599, 1])
+    assert seen == said(client, "queued", "queued", "sent", "sent", "delivered", "delivered", "read")
+
+
+async def test_failure_after_sent(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("failure-after-sent")
+    message = await sent_id(client, template=True)
+    assert await observe(emu, client, message, [1, 29, 1]) == said(client, "queued", "sent", "sent", "failed")
+
+
+async def test_rate_limit_reached_then_lifted(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("rate-limited")
+    await client.use_key("rate-limited")
+    answers = [await client.send_template(CUSTOMER) for _ in range(4)]
+    assert [a.status for a in answers] == [202, 202, 202, 429]
+    assert int(answers[-1].headers["Retry-After"]) > 0
+    contracts.validate(client.provider, client.error_contract, answers[-1].body)
+    await emu.advance(60)
+    assert (await client.send_template(CUSTOMER)).status == 202
+
+
+async def test_flaky_api_answers_503_every_third_post(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("flaky-api")
+    answers = [await client.send_template(CUSTOMER) for _ in range(6)]
+    assert [a.status for a in answers] == [202, 202, 503, 202, 202, 503]
+    contracts.validate(client.provider, client.error_contract, answers[2].body)
+    # Polling is a GET: untouched by the fault, and the accepted sends carry on as usual.
+    await emu.advance(10)
+    assert await client.status(answers[0].id or "") == client.words["read"]
