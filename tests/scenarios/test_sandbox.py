@@ -1,0 +1,72 @@
+"""The default sandbox: one magic recipient per behaviour, fixed keys, documentation examples."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from emulator.testing import Emulator
+
+from .adapters import Adapter
+from .conftest import UseScenario
+
+# number, clock steps after sending, what polling says at the start and after each step (core words)
+MAGIC = [
+    ("+15550001001", [1, 2, 7], ["queued", "sent", "delivered", "read"]),
+    ("+15550001002", [1, 2, 86400], ["queued", "sent", "delivered", "delivered"]),
+    ("+15550001003", [1, 1], ["queued", "sent", "failed"]),
+    ("+15550001004", [1, 29 * 86400, 86400], ["queued", "sent", "sent", "expired"]),
+    ("+15550001005", [1, 1], ["queued", "sent", "failed"]),  # free-form text; templates pass (below)
+    ("+15550001006", [1, 2, 1], ["queued", "sent", "delivered", "read"]),
+    ("+15550001007", [1, 2, 7], ["queued", "sent", "delivered", "read"]),
+    ("+15550001008", [1, 2, 7], ["queued", "sent", "delivered", "read"]),
+    ("+15550001009", [5, 600, 3600], ["queued", "sent", "delivered", "read"]),
+    ("+15550001010", [1, 29, 1], ["queued", "sent", "sent", "failed"]),
+]
+
+
+@pytest.mark.parametrize(("number", "steps", "expected"), MAGIC, ids=[m[0] for m in MAGIC])
+async def test_each_magic_number_behaves_as_the_readme_says(
+    emu: Emulator, use: UseScenario, client: Adapter, number: str, steps: list[float], expected: list[str]
+) -> None:
+    await use("sandbox")
+    sent = await client.send_text(number)
+    assert sent.id is not None, sent.body
+    seen = [await client.status(sent.id)]
+    for seconds in steps:
+        await emu.advance(seconds)
+        seen.append(await client.status(sent.id))
+    assert seen == [client.words[status] for status in expected]
+
+
+async def test_the_window_closed_number_still_takes_templates(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("sandbox")
+    sent = await client.send_template("+15550001005")
+    await emu.advance(10)
+    assert await client.status(sent.id or "") == client.words["read"]
+
+
+async def test_the_sandbox_has_a_fixed_rate_limited_key(emu: Emulator, use: UseScenario, client: Adapter) -> None:
+    await use("sandbox")
+    await client.use_key("rate-limited")
+    assert [(await client.send_template("+15550001001")).status for _ in range(4)] == [202, 202, 202, 429]
+
+
+async def test_mojeebs_documentation_example_answers_as_documented(http: aiohttp.ClientSession) -> None:
+    # https://docs.mojeeb.app/docs/developers/whatsapp/message-status: the curl example and its 200 body.
+    async with Emulator(scenario="sandbox") as emu, http.get(
+        f"{emu.url('mojeeb')}/v1/whatsapp/messages/01c45011-d803-4eb0-a762-3228a4c392f3",
+        headers={"Authorization": "Bearer mk_live_SandboxAcmeFullScope01_60f53fc0cf"},
+    ) as response:
+        assert response.status == 200
+        assert await response.json() == {
+            "id": "01c45011-d803-4eb0-a762-3228a4c392f3",
+            "status": "delivered",
+            "agent_id": "12345678-1234-1234-1234-123456789012",
+            "to": "",
+            "type": "template",
+            "platform_message_id": "wamid.EXAMPLE_PLACEHOLDER_FROM_META_REPLACE_AT_RUNTIME==",
+            "created_at": "2026-04-30T09:18:31Z",
+            "sent_at": "2026-04-30T09:18:32Z",
+            "failed_at": None,
+        }
