@@ -160,6 +160,7 @@ def _explain(error: ValidationError) -> tuple[tuple[Any, ...], str, bool]:
     path = tuple(error.absolute_path)
     instance, rule, value = error.instance, error.validator, error.validator_value
     expected = error.schema.get("x-expected") if isinstance(error.schema, dict) else None
+    text_wanted = isinstance(error.schema, dict) and error.schema.get("type") == "string"
     if rule == "required":
         missing = next(name for name in value if name not in instance)
         return (*path, missing), f"missing required field '{missing}'", False
@@ -171,14 +172,14 @@ def _explain(error: ValidationError) -> tuple[tuple[Any, ...], str, bool]:
         key = _bad_key(error)
         target = _property_names_schema(error)
         hint = target.get("x-expected") or "one of " + ", ".join(map(str, target.get("enum", [])))
-        return (*path, key), f"expected {hint} as the key, got {_describe(key)}", True
+        return (*path, key), f"expected {hint} as the key, got {_describe(key, True)}", True
     if expected and rule in ("type", "pattern", "anyOf", "const", "oneOf"):
-        return path, f"expected {expected}, got {_describe(instance)}", False
+        return path, f"expected {expected}, got {_describe(instance, text_wanted)}", False
     if rule == "enum":
         return path, f"expected one of {', '.join(map(str, value))}, got {_describe(instance)}", False
     if rule == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
-        return path, f"expected {wanted}, got {_describe(instance)}", False
+        return path, f"expected {wanted}, got {_describe(instance, text_wanted)}", False
     return path, error.message, False
 
 
@@ -199,14 +200,14 @@ _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "inte
                "number": "a number", "boolean": "true or false", "null": "null"}
 
 
-def _describe(value: Any) -> str:
-    """How a wrong value reads in an error, with a hint for YAML's usual surprises."""
+def _describe(value: Any, text_wanted: bool = False) -> str:
+    """How a wrong value reads in an error, with a hint when YAML read text as a number."""
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"
     if isinstance(value, int | float):
-        return f"the number {value} (put it in quotes if you meant text)"
+        return f"the number {value}" + (" (put it in quotes to make it text)" if text_wanted else "")
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, list):
