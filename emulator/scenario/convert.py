@@ -259,7 +259,7 @@ def _fixture(spec: dict[str, Any], path: Path, marks: Marks) -> Fixture:
     return Fixture(
         id=spec["id"], provider=spec["provider"], org=spec["org"], agent=spec["agent"], sender=spec["from"],
         to=spec["to"], type=spec.get("type", "template" if "template" in spec else "text"), status=status.value,
-        created_at=created, history=history, where=f"{marks.source}:{line}:{column}",
+        created_at=created, history=history, where=(marks.source, line, column, field_name(path)),
         template=spec.get("template"), content=spec.get("content"),
         error=spec.get("error", catalog.GENERIC_FAILURE) if status is Status.FAILED else None,
         wamid=spec.get("wamid"), conversation_id=spec.get("conversation_id"), custom_id=spec.get("custom_id"),

@@ -74,18 +74,13 @@ def check_references(world: World, scenario: Scenario) -> None:
     agents = {agent.id: org.id for org in scenario.orgs for agent in org.agents}
     agents |= {agent.id: agent.org_id for agent in world.tenants.agents.values()}
     for fixture in scenario.fixtures:
-        line, column = _where(fixture)
+        source, line, column, path = fixture.where
         if fixture.org not in orgs:
-            raise ScenarioError(fixture.where.rsplit(":", 2)[0], line, column, "fixture.org",
+            raise ScenarioError(source, line, column, f"{path}.org",
                                 f"no organization {fixture.org!r} (add it under tenants)")
         if agents.get(fixture.agent) != fixture.org:
-            raise ScenarioError(fixture.where.rsplit(":", 2)[0], line, column, "fixture.agent",
+            raise ScenarioError(source, line, column, f"{path}.agent",
                                 f"no agent {fixture.agent!r} in organization {fixture.org!r}")
-
-
-def _where(fixture: Fixture) -> tuple[int, int]:
-    _, line, column = fixture.where.rsplit(":", 2)
-    return int(line), int(column)
 
 
 def apply(world: World, scenario: Scenario) -> None:

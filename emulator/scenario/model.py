@@ -139,7 +139,7 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class Fixture:
-    """A message that exists from the start; ``where`` is its file:line:column, for errors at install."""
+    """A message that exists from the start; ``where`` (file, line, column, path) places errors found at install."""
 
     id: str
     provider: str
@@ -151,7 +151,7 @@ class Fixture:
     status: str
     created_at: Moment
     history: tuple[HistoryEntry, ...]
-    where: str
+    where: tuple[str, int, int, str]
     template: str | None = None
     content: dict[str, Any] | None = None
     error: int | None = None
