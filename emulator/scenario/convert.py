@@ -148,10 +148,7 @@ def _contact(phone: str, spec: dict[str, Any], marks: Marks) -> ContactSpec:
     return ContactSpec(
         phone=phone,
         last_inbound=None if last is None else _moment(last, ("contacts", phone, "last_inbound"), marks),
-        read_receipts=spec.get("read_receipts", True),
-        on_whatsapp=spec.get("on_whatsapp", True),
-        online=spec.get("online", True),
-        name=spec.get("name"),
+        profile={name: value for name, value in spec.items() if name != "last_inbound"},
     )
 
 

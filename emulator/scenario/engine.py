@@ -99,12 +99,9 @@ def apply(world: World, scenario: Scenario) -> None:
     for org in scenario.orgs:
         _add_org(world, org)
     for spec in scenario.contacts:
-        world.contacts.set(Contact(
-            spec.phone,
-            last_inbound=None if spec.last_inbound is None else spec.last_inbound.resolve(start),
-            read_receipts=spec.read_receipts, on_whatsapp=spec.on_whatsapp, online=spec.online,
-            name=spec.name or fake.name(),
-        ))
+        last_inbound = None if spec.last_inbound is None else spec.last_inbound.resolve(start)
+        profile = {"name": fake.name(), **spec.profile}
+        world.contacts.set(Contact(spec.phone, last_inbound=last_inbound, **profile))
     world.lifecycle.timelines = timeline_source(scenario.timelines)
     for fault in scenario.faults:
         world.faults.add(**fault.spec)

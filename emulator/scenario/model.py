@@ -62,14 +62,11 @@ class OrgSpec:
 
 @dataclass(frozen=True, slots=True)
 class ContactSpec:
-    """A recipient profile; ``last_inbound`` None means they never wrote."""
+    """A recipient profile: ``last_inbound`` (None: never wrote) and the other ``Contact`` fields it sets."""
 
     phone: str
     last_inbound: Moment | None = None
-    read_receipts: bool = True
-    on_whatsapp: bool = True
-    online: bool = True
-    name: str | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@ provider's words, and (for providers that push) the webhooks it receives, in ord
 
 from __future__ import annotations
 
+import pytest
+
 from emulator import contracts
 from emulator.testing import Emulator
 
@@ -80,38 +82,25 @@ async def test_an_inbound_message_reopens_the_window(emu: Emulator, use: UseScen
     assert [await client.status(before), await client.status(after)] == said(client, "failed", "read")
 
 
-async def test_read_webhook_arrives_before_delivered_while_polling_goes_forward(
-    emu: Emulator, use: UseScenario, client: Adapter
+# scenario, clock steps to read, the status webhooks a pushing provider delivers (in arrival order)
+WEBHOOK_CASES = [
+    ("read-before-delivered", [1, 2, 1], ["sent", "read", "delivered"]),  # read overtakes the held-back delivered
+    ("duplicate-webhooks", [1, 2, 7], ["sent", "delivered", "delivered", "delivered", "read"]),
+    ("dropped-webhook", [1, 2, 7], ["sent", "read"]),
+]
+
+
+@pytest.mark.parametrize(("scenario", "steps", "hooks"), WEBHOOK_CASES, ids=[case[0] for case in WEBHOOK_CASES])
+async def test_webhook_delivery_bends_while_polling_goes_forward(
+    emu: Emulator, use: UseScenario, client: Adapter, scenario: str, steps: list[float], hooks: list[str]
 ) -> None:
-    await use("read-before-delivered")
+    await use(scenario)
     message = await sent_id(client)
-    assert await observe(emu, client, message, [1, 2, 1]) == said(client, "queued", "sent", "delivered", "read")
-    await emu.advance(15)
-    hooks = await client.webhooks()
-    if hooks is not None:  # providers that push: read overtakes the held-back delivered
-        assert [word for mid, word in hooks if mid == message] == said(client, "sent", "read", "delivered")
-
-
-async def test_duplicate_webhooks_do_not_change_what_polling_says(
-    emu: Emulator, use: UseScenario, client: Adapter
-) -> None:
-    await use("duplicate-webhooks")
-    message = await sent_id(client)
-    assert await observe(emu, client, message, [1, 2, 7]) == said(client, "queued", "sent", "delivered", "read")
-    hooks = await client.webhooks()
-    if hooks is not None:  # three copies of delivered, one of each other status
-        assert [word for mid, word in hooks if mid == message] == said(
-            client, "sent", "delivered", "delivered", "delivered", "read"
-        )
-
-
-async def test_a_dropped_webhook_leaves_polling_right(emu: Emulator, use: UseScenario, client: Adapter) -> None:
-    await use("dropped-webhook")
-    message = await sent_id(client)
-    assert await observe(emu, client, message, [1, 2, 7]) == said(client, "queued", "sent", "delivered", "read")
-    hooks = await client.webhooks()
-    if hooks is not None:
-        assert [word for mid, word in hooks if mid == message] == said(client, "sent", "read")
+    assert await observe(emu, client, message, steps) == said(client, "queued", "sent", "delivered", "read")
+    await emu.advance(15)  # past every held-back webhook
+    received = await client.webhooks()
+    if received is not None:  # only providers that push webhooks
+        assert [word for mid, word in received if mid == message] == said(client, *hooks)
 
 
 async def test_slow_delivery_takes_minutes_then_an_hour(emu: Emulator, use: UseScenario, client: Adapter) -> None:
