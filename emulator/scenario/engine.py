@@ -65,11 +65,21 @@ def install(world: World, scenario: Scenario) -> None:
     previous, slot.scenario = slot.scenario, scenario
     if previous is not None and previous.clock_start is not None and scenario.clock_start is None:
         world.clock.restart_at(world.config.clock_start)
-    world.reset()
+    try:
+        world.reset()
+    except ScenarioError:
+        # A fixture relied on tenants only the old scenario had: put the old one back from its start.
+        slot.scenario = previous
+        world.reset()
+        raise
 
 
 def check_references(world: World, scenario: Scenario) -> None:
-    """Refuse fixtures whose organization or agent neither the world nor the scenario has."""
+    """Refuse fixtures whose organization or agent neither the world nor the scenario has.
+
+    ``install`` asks before touching anything; ``apply`` asks again once the world holds exactly
+    the tenants the scenario will run with.
+    """
     orgs = {org.id for org in scenario.orgs} | set(world.tenants.orgs)
     agents = {agent.id: org.id for org in scenario.orgs for agent in org.agents}
     agents |= {agent.id: agent.org_id for agent in world.tenants.agents.values()}
@@ -105,6 +115,7 @@ def apply(world: World, scenario: Scenario) -> None:
     world.lifecycle.timelines = timeline_source(scenario.timelines)
     for fault in scenario.faults:
         world.faults.add(**fault.spec)
+    check_references(world, scenario)
     for fixture in scenario.fixtures:
         world.store.add(_message(world, fixture, start))
     for action in scenario.script:

@@ -160,3 +160,26 @@ async def test_webhook_directives_of_a_timeline_travel_with_the_status_events(
     await client.send_text(CUSTOMER)
     await emu.advance(10)
     assert [(e.status.value, e.directive.delay) for e in events] == [("sent", 0), ("delivered", 10), ("read", 0)]
+
+
+async def test_a_fixture_relying_on_the_old_scenarios_tenants_is_refused_and_the_old_one_restored(
+    emu: Emulator, http: aiohttp.ClientSession
+) -> None:
+    url = f"{emu.base_url}/_emulator/scenario"
+    owner = (
+        "version: 1\nname: owner\ntenants:\n  mojeeb:\n    - id: org-extra\n"
+        "      agents: [{id: agent-extra, phones: ['+15550100077']}]\n"
+    )
+    assert (await call(http, "POST", url, data=owner))[0] == 201
+    borrower = (
+        "version: 1\nname: borrower\nfixtures:\n  - {id: m1, provider: mojeeb, org: org-extra, agent: agent-extra, "
+        "from: '+15550100077', to: '+15550001001', status: sent}\n"
+    )
+    status, body = await call(http, "POST", url, data=borrower)
+    assert status == 422
+    assert body["error"]["message"] == (
+        "<request body>:4:5: fixtures[0].org: no organization 'org-extra' (add it under tenants)"
+    )
+    assert (await call(http, "GET", url))[1]["name"] == "owner"
+    organizations = (await call(http, "GET", f"{emu.base_url}/_emulator/credentials"))[1]["mojeeb"]["organizations"]
+    assert "org-extra" in [org["id"] for org in organizations]
