@@ -180,7 +180,13 @@ def _explain(error: ValidationError) -> tuple[tuple[Any, ...], str, bool]:
     if rule == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
         return path, f"expected {wanted}, got {_describe(instance, text_wanted)}", False
+    if rule in _BOUNDS:
+        return path, f"expected {_BOUNDS[rule].format(value)}, got {_describe(instance)}", False
     return path, error.message, False
+
+
+_BOUNDS = {"minimum": "{} or more", "maximum": "{} or less", "exclusiveMinimum": "more than {}",
+           "minItems": "at least {} item(s)", "minLength": "at least {} character(s)"}
 
 
 def _bad_key(error: ValidationError) -> Any:

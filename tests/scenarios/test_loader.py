@@ -95,6 +95,14 @@ CASES = {
         HEAD + "faults:\n  - {method: POST}\n",
         "x.yaml:4:5: faults[0]: a fault needs at least one of latency, status or drop",
     ),
+    "number out of range": (
+        HEAD + "faults:\n  - {status: 700}\n", "x.yaml:4:14: faults[0].status: expected 599 or less, got the number 700"
+    ),
+    "error code given as text": (
+        STEPS + "      - {after: 1s, status: failed, error: '131047'}\n",
+        "x.yaml:6:44: timelines[0].steps[0].error: expected a Meta error code (an integer such as 131047), "
+        "got '131047'",
+    ),
     "scaled clock without a factor": (
         HEAD + "clock: {mode: scaled}\n",
         "x.yaml:3:15: clock.mode: mode: scaled needs a factor (emulated seconds per real second)",
@@ -133,3 +141,8 @@ def test_a_good_file_loads_by_path_with_its_durations_in_seconds(tmp_path: Path)
 
 def test_json_is_accepted_too() -> None:
     assert load_text('{"version": 1, "name": "from-json", "seed": 3}').seed == 3
+
+
+def test_an_unknown_meta_error_code_is_fine_as_long_as_it_is_an_integer() -> None:
+    scenario = load_text(STEPS + "      - {after: 1s, status: failed, error: 999999}\n")
+    assert scenario.timelines[0].steps[0].error == 999999
