@@ -20,7 +20,7 @@ from . import __version__, keys
 from .app import create_app
 from .core.clock import ClockSpec
 from .core.timefmt import iso
-from .scenario import ScenarioError, bundled, current, load_scenario
+from .scenario import ScenarioError, bundled, current, install, load_scenario
 from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, Settings
 
 EXIT_USAGE = 2
@@ -102,10 +102,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def validate(files: Sequence[str]) -> int:
-    """``wa-emulator validate FILE…``: one line per good file; stop at the first bad one."""
+    """``wa-emulator validate FILE…``: one line per good file; stop at the first bad one.
+
+    Each file is also installed into a scratch world with the providers' sandbox tenants, so a
+    fixture naming an organization or agent that would not exist is caught here too.
+    """
+    world = create_app(Settings(port=0, clock=ClockSpec.parse("manual")))[keys.world]
     for name in files:
         try:
             scenario = load_scenario(Path(name))
+            install(world, scenario)
         except ScenarioError as exc:
             raise CliError(str(exc)) from None
         print(f"{name}: ok ({scenario.name})")

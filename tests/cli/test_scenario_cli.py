@@ -52,3 +52,14 @@ def test_serve_defaults_to_the_sandbox_and_says_so() -> None:
     text = banner(create_app(Settings(port=0, scenario="sandbox")), "127.0.0.1", 8066)
     assert "  scenario sandbox (sandbox.yaml)" in text
     assert "rate-limited" in text  # the sandbox's extra key is among the printed credentials
+
+
+def test_validate_also_checks_what_fixtures_refer_to(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "orphan.yaml"
+    path.write_text(
+        "version: 1\nname: orphan\nfixtures:\n  - {id: m1, provider: mojeeb, org: nobody, agent: a,\n"
+        "     from: '+15550100001', to: '+15550001001', status: sent}\n"
+    )
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: {path}:4:5: fixtures[0].org: no organization 'nobody' (add it under tenants)\n"
