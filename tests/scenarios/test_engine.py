@@ -8,6 +8,8 @@ from typing import Any
 import aiohttp
 
 from emulator.core.models import StatusEvent
+from emulator.core.world import World
+from emulator.scenario import install, load_text
 from emulator.testing import Emulator
 
 from .adapters import MojeebAdapter
@@ -183,3 +185,11 @@ async def test_a_fixture_relying_on_the_old_scenarios_tenants_is_refused_and_the
     assert (await call(http, "GET", url))[1]["name"] == "owner"
     organizations = (await call(http, "GET", f"{emu.base_url}/_emulator/credentials"))[1]["mojeeb"]["organizations"]
     assert "org-extra" in [org["id"] for org in organizations]
+
+
+def test_a_scenario_sets_the_clock_mode_and_speed() -> None:
+    world = World()
+    install(world, load_text("version: 1\nname: fast\nclock: {mode: scaled, factor: 60}\n"))
+    assert str(world.clock.spec) == "scaled:60"
+    world.reset()  # still in force after a reset
+    assert str(world.clock.spec) == "scaled:60"
