@@ -257,7 +257,10 @@ def error_body(error: ApiError, path: str, now: float) -> dict[str, Any]:
     >>> error_body(ApiError(429, "rate_limited", "x", retry_after=12), "/api/x", 0.0)["message"]
     'Rate limit exceeded. Please retry after 12 seconds.'
     """
-    reason = HTTPStatus(error.status).phrase if error.status in HTTPStatus._value2member_map_ else "Error"
+    try:
+        reason = HTTPStatus(error.status).phrase
+    except ValueError:  # a fault may inject a status Python has no phrase for
+        reason = "Error"
     if error.status == 429:
         retry_after = int(error.extra.get("retry_after", 1))
         return {"status": 429, "error": reason,

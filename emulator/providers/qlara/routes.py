@@ -5,6 +5,7 @@ Paths are as documented under the real base URL ``https://lora-api.agiletelecom.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -69,12 +70,16 @@ async def send_whatsapp(request: web.Request) -> web.Response:
     return json_response(payloads.send_response(message.custom_id or platform_id, False))
 
 
-def _refusal(settings: dict[str, object], send: payloads.SendRequest) -> int | None:
+def _listed(settings: dict[str, Any], name: str, value: object) -> bool:
+    listed = settings.get(name, ())
+    return isinstance(listed, list | tuple | set | frozenset) and value in listed
+
+
+def _refusal(settings: dict[str, Any], send: payloads.SendRequest) -> int | None:
     """The Meta error a send ends in before WhatsApp ever sees it, or None if it goes ahead."""
-    if send.phone_number_id in settings.get(sandbox.RESTRICTED_NUMBERS, ()):  # type: ignore[operator]
+    if _listed(settings, sandbox.RESTRICTED_NUMBERS, send.phone_number_id):
         return META_ACCOUNT_LOCKED
-    if send.template_name is not None and send.template_name in settings.get(  # type: ignore[operator]
-            sandbox.REJECTED_TEMPLATES, ()):
+    if send.template_name is not None and _listed(settings, sandbox.REJECTED_TEMPLATES, send.template_name):
         return META_TEMPLATE_NOT_APPROVED
     if not send.plausible_destination:
         return META_INVALID_PARAMETER

@@ -10,8 +10,9 @@ No retry schedule is published; ours is ``SCHEDULE`` (designed).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from ...core.models import OUTBOUND, Message, StatusEvent
+from ...core.models import OUTBOUND, PLAIN_DELIVERY, Message, StatusEvent, WebhookDirective
 from ...core.status import Status
 from ...core.webhooks import RetryPolicy
 from ...core.world import World
@@ -54,15 +55,14 @@ def endpoints(world: World) -> Endpoints:
     return world.state("qlara.webhooks", Endpoints)
 
 
-def _send(world: World, org_id: str, event_type: str, body: dict[str, object], *, message_id: str | None = None,
-          status: str | None = None, event: StatusEvent | None = None) -> None:
+def _send(world: World, org_id: str, body: dict[str, Any], *, message_id: str, status: str | None = None,
+          directive: WebhookDirective = PLAIN_DELIVERY) -> None:
     endpoint = endpoints(world).by_org.get(org_id)
     if endpoint is None:
         return
-    extra = {"directive": event.directive} if event is not None else {}
     world.dispatcher.send(provider=sandbox.NAME, org_id=org_id, endpoint_id=endpoint.id, url=endpoint.callback_url,
-                          event_type=event_type, body=dumps(body), policy=POLICY, message_id=message_id,
-                          status=status, **extra)
+                          event_type=body["eventType"], body=dumps(body), policy=POLICY, message_id=message_id,
+                          status=status, directive=directive)
 
 
 def on_status(world: World, event: StatusEvent) -> None:
@@ -74,11 +74,11 @@ def on_status(world: World, event: StatusEvent) -> None:
         body = payloads.read_event(message, event.at)
     else:
         body = payloads.delivery_event(message, event.at)
-    _send(world, message.org_id, body["eventType"], body, message_id=message.id,
-          status=payloads.STATUS_WORDS[event.status], event=event)
+    _send(world, message.org_id, body, message_id=message.id, status=payloads.STATUS_WORDS[event.status],
+          directive=event.directive)
 
 
 def on_inbound(world: World, message: Message) -> None:
     """A customer wrote to one of an account's numbers: an INBOUND event."""
     if message.provider == sandbox.NAME:
-        _send(world, message.org_id, "INBOUND", payloads.inbound_event(message), message_id=message.id)
+        _send(world, message.org_id, payloads.inbound_event(message), message_id=message.id)
