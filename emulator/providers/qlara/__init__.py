@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ...core.tenants import Agent
 from ...core.world import World
 from ..http import ApiError, error_middleware, fault_middleware, json_response
 from . import routes, sandbox, webhooks
@@ -69,14 +70,19 @@ class QlaraProvider:
                         for username, password in org.settings.get(sandbox.BASIC_USERS, {}).items()
                     ],
                     "agents": [
-                        {"id": agent.id, "name": agent.name, "phones": list(agent.phones),
-                         "phoneNumberId": sandbox.phone_number_id(agent.id)}
-                        for agent in world.tenants.agents_of(org.id)
+_sender(agent) for agent in world.tenants.agents_of(org.id)
                     ],
                 }
             )
         return {"base_path": self.base_path, "auth": "X-Api-Key: <secret>, or HTTP Basic username:password",
                 "organizations": organizations}
+
+
+def _sender(agent: Agent) -> dict[str, Any]:
+    # "id" is what a client sends (the phoneNumberId), so the start-up banner shows that.
+    phone_number_id = sandbox.phone_number_id(agent.id)
+    return {"id": str(phone_number_id), "phoneNumberId": phone_number_id, "agent_id": agent.id, "name": agent.name,
+            "phones": list(agent.phones)}
 
 
 def _render_error(world: World) -> Any:
