@@ -69,9 +69,7 @@ class QlaraProvider:
                         {"username": username, "password": password}
                         for username, password in org.settings.get(sandbox.BASIC_USERS, {}).items()
                     ],
-                    "agents": [
-_sender(agent) for agent in world.tenants.agents_of(org.id)
-                    ],
+                    "agents": [_sender(agent) for agent in world.tenants.agents_of(org.id)],
                 }
             )
         return {"base_path": self.base_path, "auth": "X-Api-Key: <secret>, or HTTP Basic username:password",
