@@ -175,7 +175,7 @@ class Clock:
         A scenario's ``clock.start`` uses this; call it on a reset clock, as timers are not moved.
         """
         self._configured_start = start
-        self.start_time = start if start is not None else float(int(self._wall()))
+        self.start_time = start if start is not None else self._default_start()
         self._anchor(self.start_time)
         self._poke()
 
