@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, Self
 
 import aiohttp
 
 from emulator.testing import Emulator
+from tests.receiver import Receiver
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,12 @@ class Adapter(Protocol):
     provider: str
     words: Mapping[str, str]
     """The provider's word for each core status (queued, sent, received, delivered, read, failed, expired)."""
-    error_contract: str
-    """The contract (contracts/<provider>/<name>.json) its error bodies follow."""
+
+    def error_contract(self, status: int) -> str:
+        """The contract (contracts/<provider>/<name>.json) an error answer with ``status`` follows."""
+
+    async def load(self, scenario: str) -> None:
+        """Put a bundled scenario in force (``POST /_emulator/scenario``), then get ready to send again."""
 
     async def use_key(self, name: str) -> None:
         """Send with the key of that name from /_emulator/credentials from now on."""
@@ -49,13 +54,47 @@ class Adapter(Protocol):
 
 
 @dataclass
-class MojeebAdapter:
-    """Mojeeb: bearer keys, separate text and template endpoints, polling only (no webhooks)."""
+class _Base:
+    """What every adapter shares: the emulator, an HTTP session and a webhook receiver."""
 
     emu: Emulator
     http: aiohttp.ClientSession
+    receiver: Receiver = field(default_factory=Receiver)  # started by the caller when webhooks matter
+    default_key: ClassVar[str] = ""
+
+    async def start(self) -> Self:
+        """Take the default key and, for providers that push, point their webhook at the receiver."""
+        await self.use_key(self.default_key)
+        return self
+
+    async def load(self, scenario: str) -> None:
+        async with self.http.post(f"{self.emu.base_url}/_emulator/scenario", json={"name": scenario}) as response:
+            assert response.status == 201, await response.text()
+        self.receiver.received.clear()
+        await self.start()  # a scenario starts the world afresh: keys and webhook settings included
+
+    async def use_key(self, name: str) -> None:
+        async with self.http.get(f"{self.emu.base_url}/_emulator/credentials") as response:
+            organizations = (await response.json())[self.provider]["organizations"]
+        for org in organizations:
+            for key in org["keys"]:
+                if key["name"] == name:
+                    self.take(key, org)
+                    return
+        raise LookupError(f"no {self.provider} key named {name!r}")
+
+    def take(self, key: dict[str, Any], org: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    provider: ClassVar[str] = ""
+
+
+@dataclass
+class MojeebAdapter(_Base):
+    """Mojeeb: bearer keys, separate text and template endpoints, polling only (no webhooks)."""
+
     provider: ClassVar[str] = "mojeeb"
-    error_contract: ClassVar[str] = "error"
+    default_key: ClassVar[str] = "full-access"
     words: ClassVar[Mapping[str, str]] = {
         "queued": "queued", "sent": "sent", "received": "sent", "delivered": "delivered",
         "read": "read", "failed": "failed", "expired": "failed",
@@ -63,23 +102,14 @@ class MojeebAdapter:
     key: str = ""
     agent_id: str = ""
     sender: str = ""
-    _org: dict[str, Any] = field(default_factory=dict)
 
-    async def start(self) -> MojeebAdapter:
-        await self.use_key("full-access")
-        return self
+    def error_contract(self, status: int) -> str:
+        return "error"
 
-    async def use_key(self, name: str) -> None:
-        async with self.http.get(f"{self.emu.base_url}/_emulator/credentials") as response:
-            organizations = (await response.json())["mojeeb"]["organizations"]
-        for org in organizations:
-            for key in org["keys"]:
-                if key["name"] == name:
-                    self.key = key["secret"]
-                    self.agent_id = org["agents"][0]["id"]
-                    self.sender = org["agents"][0]["phones"][0]
-                    return
-        raise LookupError(f"no Mojeeb key named {name!r}")
+    def take(self, key: dict[str, Any], org: dict[str, Any]) -> None:
+        self.key = key["secret"]
+        self.agent_id = org["agents"][0]["id"]
+        self.sender = org["agents"][0]["phones"][0]
 
     async def send_text(self, to: str, text: str = "Hello from a scenario test") -> Sent:
         body = {"agent_id": self.agent_id, "from": self.sender, "to": to, "text": {"body": text}}
@@ -108,4 +138,68 @@ class MojeebAdapter:
         return {"Authorization": f"Bearer {self.key}"}
 
 
-ADAPTERS: dict[str, type[MojeebAdapter]] = {"mojeeb": MojeebAdapter}
+@dataclass
+class QlaraAdapter(_Base):
+    """Qlara: X-Api-Key, one send endpoint, status by customerMessageId, one delivery-status webhook."""
+
+    provider: ClassVar[str] = "qlara"
+    default_key: ClassVar[str] = "production"
+    words: ClassVar[Mapping[str, str]] = {
+        "queued": "UNKNOWN", "sent": "SENT", "received": "RECEIVED", "delivered": "DELIVERED",
+        "read": "READ", "failed": "ERROR", "expired": "EXPIRED",
+    }
+    # DELIVERY events carry a statusCode (qlara/guides/webhooks); READ events are their own type.
+    CODES: ClassVar[Mapping[int, str]] = {1: "SENT", 2: "RECEIVED", 3: "DELIVERED", 4: "READ", 5: "ERROR", 6: "EXPIRED"}
+    key: str = ""
+    phone_number_id: int = 0
+
+    def error_contract(self, status: int) -> str:
+        return "rate-limit-error" if status == 429 else "error"
+
+    def take(self, key: dict[str, Any], org: dict[str, Any]) -> None:
+        self.key = key["secret"]
+        self.phone_number_id = org["agents"][0]["phoneNumberId"]
+
+    async def start(self) -> Self:
+        await super().start()
+        async with self.http.post(f"{self.emu.url('qlara')}/partner-gateway/v1/webhooks/delivery-status",
+                                  json={"callbackUrl": self.receiver.url}, headers=self._auth()) as response:
+            assert response.status == 201, await response.text()
+        return self
+
+    async def send_text(self, to: str, text: str = "Hello from a scenario test") -> Sent:
+        return await self._send({"destination": to, "phoneNumberId": self.phone_number_id, "body": {"text": text}})
+
+    async def send_template(self, to: str, name: str = "order_shipped") -> Sent:
+        template = {"name": name, "language": "it", "parameters": []}
+        return await self._send({"destination": to, "phoneNumberId": self.phone_number_id, "template": template})
+
+    async def status(self, message_id: str) -> str:
+        async with self.http.get(f"{self.emu.url('qlara')}/partner-gateway/v1/messages/status/{message_id}",
+                                 params={"channel": "WHATSAPP"}, headers=self._auth()) as response:
+            assert response.status == 200, await response.text()
+            return (await response.json())["deliveryStatus"]
+
+    async def webhooks(self) -> list[tuple[str, str]] | None:
+        events = [received.json() for received in self.receiver.received]
+        # READ events name only Qlara's messageId; DELIVERY events name both ids.
+        customer_ids = {e["messageId"]: e["customerMessageId"] for e in events if e["eventType"] == "DELIVERY"}
+        found = []
+        for event in events:
+            if event["eventType"] in ("DELIVERY", "READ"):
+                word = "READ" if event["eventType"] == "READ" else self.CODES[event["statusCode"]]
+                found.append((customer_ids.get(event["messageId"], event["messageId"]), word))
+        return found
+
+    async def _send(self, body: dict[str, Any]) -> Sent:
+        async with self.http.post(f"{self.emu.url('qlara')}/message-server/whatsapp/send", json=body,
+                                  headers=self._auth()) as response:
+            payload = await response.json()
+            accepted = response.status == 200
+            return Sent(response.status, dict(response.headers), payload, payload["messageId"] if accepted else None)
+
+    def _auth(self) -> dict[str, str]:
+        return {"X-Api-Key": self.key}
+
+
+ADAPTERS: dict[str, type[MojeebAdapter | QlaraAdapter]] = {"mojeeb": MojeebAdapter, "qlara": QlaraAdapter}

@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from emulator.testing import Emulator
+from tests.receiver import Receiver
 
 from .adapters import ADAPTERS, Adapter
 
@@ -15,7 +16,8 @@ from .adapters import ADAPTERS, Adapter
 @pytest.fixture(params=sorted(ADAPTERS))
 async def client(request: pytest.FixtureRequest, emu: Emulator, http: aiohttp.ClientSession) -> AsyncIterator[Adapter]:
     """One provider's client view of ``emu`` (the test runs once per provider in ``ADAPTERS``)."""
-    yield await ADAPTERS[request.param](emu, http).start()
+    async with Receiver() as receiver:
+        yield await ADAPTERS[request.param](emu, http, receiver).start()
 
 
 UseScenario = Callable[[str], Awaitable[None]]
