@@ -39,7 +39,7 @@ class WazapinProvider:
             ]
         )
         router = app.router
-        router.add_get("/v1/health", routes.health)
+        router.add_get("/v1/health", routes.health, name="health")
         router.add_post("/v1/messages", routes.send_message)
         router.add_get("/v1/messages", routes.list_messages)
         router.add_get("/v1/messages/{id}", routes.get_message)

@@ -25,7 +25,7 @@ from .sandbox import NAME
 
 KEY_PREFIX = "wzp_"
 DEFAULT_RATE_LIMIT = 100
-PUBLIC_PATHS = frozenset({"/v1/health"})
+PUBLIC_ROUTES = frozenset({"health"})  # route names that need no key
 SLUG_HEADER = "X-Organization-Slug"
 
 REQUEST_KEY = web.RequestKey("wazapin_api_key", ApiKey)
@@ -117,7 +117,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         slug_org = org_for_slug(world, slug)
         if slug_org is not None:
             request[REQUEST_ORG] = slug_org
-    if request.match_info.route.resource is not None and request.match_info.route.resource.canonical in PUBLIC_PATHS:
+    if request.match_info.route.name in PUBLIC_ROUTES:
         return await handler(request)
     key = authenticate(request, world)
     org = world.tenants.org(key.org_id)
