@@ -74,6 +74,15 @@ def _object(body: dict[str, Any], name: str, path: str) -> dict[str, Any]:
     return value
 
 
+def _matching(body: dict[str, Any], name: str, path: str, pattern: re.Pattern[str], detail: str) -> str:
+    """A required string that must match ``pattern`` (422 with ``detail`` when it does not)."""
+    value = _string(body, name, path)
+    assert value is not None
+    if not pattern.fullmatch(value):
+        raise unusable(path, f"{path} must {detail}")
+    return value
+
+
 def _bounded(value: str, path: str, limit: int) -> str:
     if len(value) > limit:
         raise unusable(path, f"{path} must be at most {limit} characters")
@@ -161,9 +170,7 @@ def _buttons(content: dict[str, Any]) -> None:
 
 def _list(content: dict[str, Any]) -> None:
     _body_text(content)
-    button = _string(content, "button", "content.button")
-    assert button is not None
-    _bounded(button, "content.button", 20)
+    _bounded(_string(content, "button", "content.button") or "", "content.button", 20)
     sections = content.get("sections")
     if sections is None:
         raise missing("content.sections")
@@ -184,19 +191,13 @@ def _template(content: dict[str, Any]) -> None:
         raise unusable("content.template_name", "content.template_name is not supported; "
                        "send content.template.name and content.template.language.code")
     template = _object(content, "template", "content.template")
-    name = _string(template, "name", "content.template.name")
-    assert name is not None
-    if not TEMPLATE_NAME.fullmatch(name):
-        raise unusable("content.template.name", "content.template.name must use lowercase letters, digits and _")
+    _matching(template, "name", "content.template.name", TEMPLATE_NAME, "use lowercase letters, digits and _")
     language = template.get("language")
     if language is None:
         raise missing("content.template.language.code")
     if not isinstance(language, dict):
         raise wrong_type("content.template.language", "an object with a code, e.g. {\"code\": \"en_US\"}")
-    code = _string(language, "code", "content.template.language.code")
-    assert code is not None
-    if not LANGUAGE.fullmatch(code):
-        raise unusable("content.template.language.code", "content.template.language.code must look like en_US or id")
+    _matching(language, "code", "content.template.language.code", LANGUAGE, "look like en_US or id")
     components = template.get("components")
     if components is None:
         return
@@ -249,11 +250,8 @@ def parse_send(body: dict[str, Any]) -> SendRequest:
     channel_id = _string(body, "channel_id", "channel_id")
     assert channel_id is not None
     to_field = "to" if body.get("to") is not None or body.get("to_phone") is None else "to_phone"
-    to = _string(body, to_field, to_field)
-    assert to is not None
-    if not PHONE.fullmatch(to):
-        raise unusable(to_field, f"{to_field} must be the recipient's number in international format, digits only, "
-                       "e.g. 6281234567890")
+    to = _matching(body, to_field, to_field, PHONE,
+                   "be the recipient's number in international format, digits only, e.g. 6281234567890")
     kind = _string(body, "type", "type")
     assert kind is not None
     if kind not in CONTENT_RULES:
