@@ -237,3 +237,21 @@ async def test_an_endpoint_can_ask_for_the_event_envelope(wazapin, receiver, emu
     assert body["data"] == {"message_id": message_id, "conversation_id": body["data"]["conversation_id"],
                             "status": "sent", "organization_id": sandbox.ORG_ACME}
     assert body["occurred_at"].startswith(time.strftime("%Y-%m-%dT", time.gmtime(emu.world.clock.now())))
+
+
+async def test_a_slow_receiver_never_holds_up_the_api(wazapin, emu):
+    async with Receiver(stall=0.3) as rx:
+        endpoint = await wazapin.add_endpoint(rx.url)
+        answer = await wazapin.call("POST", f"{WEBHOOKS}/endpoints/{endpoint['id']}/test")
+        assert answer.status == 202 and answer.body["data"]["state"] == "pending"
+        assert (await wazapin.send(TEMPLATE)).status == 201, "answered while the receiver is still stalling"
+        await emu.settle()
+        [delivery] = await wazapin.deliveries(endpoint_id=endpoint["id"])
+        assert delivery["state"] == "delivered" and delivery["attempts"][0]["latency_ms"] >= 250
+
+
+async def test_reset_forgets_endpoints(wazapin, receiver, emu, http):
+    await wazapin.add_endpoint(receiver.url)
+    async with http.post(emu.base_url + "/_emulator/reset") as response:
+        assert response.status < 300
+    assert (await wazapin.call("GET", WEBHOOKS)).body["data"]["endpoints"] == []
