@@ -18,7 +18,7 @@ from ...core.errors import lookup
 from ...core.models import INBOUND, Message
 from ...core.status import Status
 from ...core.timefmt import iso_ms
-from ...core.webhooks import DELIVERED, DROPPED, EXHAUSTED, PENDING, Delivery
+from ...core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, PENDING, Delivery
 from ..http import (
     BODY_NOT_JSON,
     BODY_NOT_OBJECT,
@@ -199,14 +199,15 @@ def envelope(event_id: str, event_type: str, at: float, org_id: str, channel_id:
 
 # -- webhook deliveries ------------------------------------------------------------------
 
-DELIVERY_STATES = {PENDING: "pending", DELIVERED: "delivered", EXHAUSTED: "failed", DROPPED: "dropped"}
+DELIVERY_STATES = {PENDING: "pending", DELIVERED: "delivered", EXHAUSTED: "failed", DROPPED: "dropped",
+                   CANCELLED: "cancelled"}
 
 
 def delivery_view(delivery: Delivery) -> dict[str, Any]:
     """One event's journey to one endpoint, with every attempt (designed: the docs show no shape).
 
-    ``state`` is ``pending``, ``delivered``, ``failed`` (every attempt failed) or ``dropped``
-    (an emulator directive lost it on purpose).
+    ``state`` is ``pending``, ``delivered``, ``failed`` (every attempt failed), ``dropped``
+    (an emulator directive lost it on purpose) or ``cancelled`` (its endpoint was deleted).
     """
     return {
         "id": delivery.id,

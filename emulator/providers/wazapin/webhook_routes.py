@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from ... import keys as app_keys
-from ...core.webhooks import DROPPED, EXHAUSTED
+from ...core.webhooks import DROPPED, EXHAUSTED, PENDING
 from ...core.world import World
 from ..http import ApiError, read_json_object
 from . import events
@@ -86,9 +86,13 @@ async def update_endpoint(request: web.Request) -> web.Response:
 
 
 async def delete_endpoint(request: web.Request) -> web.Response:
-    """``DELETE …/endpoints/{id}``: 204; it receives nothing from now on."""
+    """``DELETE …/endpoints/{id}``: 204; it receives nothing from now on, retries under way included."""
     endpoint = _endpoint(request)
-    del events.registry(_world(request)).endpoints[endpoint.id]
+    world = _world(request)
+    del events.registry(world).endpoints[endpoint.id]
+    for delivery in world.dispatcher.deliveries(provider=events.NAME, org_id=endpoint.org_id, state=PENDING):
+        if delivery.endpoint_id == endpoint.id:
+            world.dispatcher.cancel(delivery)
     return web.Response(status=204)
 
 

@@ -255,3 +255,16 @@ async def test_reset_forgets_endpoints(wazapin, receiver, emu, http):
     async with http.post(emu.base_url + "/_emulator/reset") as response:
         assert response.status < 300
     assert (await wazapin.call("GET", WEBHOOKS)).body["data"]["endpoints"] == []
+
+
+async def test_deleting_an_endpoint_stops_its_retries(wazapin, emu):
+    async with Receiver(statuses=[500] * 8) as rx:
+        endpoint = await wazapin.add_endpoint(rx.url)
+        await wazapin.call("POST", f"{WEBHOOKS}/endpoints/{endpoint['id']}/test")
+        await emu.settle()
+        [before] = await wazapin.deliveries(endpoint_id=endpoint["id"])
+        assert (await wazapin.call("DELETE", f"{WEBHOOKS}/endpoints/{endpoint['id']}")).status == 204
+        await emu.advance(sum(SVIX_SCHEDULE))
+        assert len(rx.received) == 1
+        [after] = await wazapin.deliveries(endpoint_id=endpoint["id"])
+        assert after["id"] == before["id"] and after["state"] == "cancelled" and len(after["attempts"]) == 1
