@@ -59,6 +59,7 @@ async def test_unknown_routes_and_wrong_methods_get_problem_bodies(wazapin):
         ("[1]", "application/json", 400),
         ("", "application/json", 400),
         ("to=1", "application/x-www-form-urlencoded", 415),
+        ("x" * (1024 * 1024 + 10), "application/json", 413),
     ],
 )
 async def test_bodies_that_are_not_json_objects_are_answered_in_envelope(wazapin, data, content_type, status):
@@ -114,3 +115,10 @@ async def test_credentials_list_organizations_keys_and_channels(http, emu):
     assert {k["secret"] for k in orgs["acme"]["keys"]} >= {sandbox.KEY_FULL, sandbox.KEY_REVOKED}
     assert all(c["id"].startswith("wzp_ch_") for org in orgs.values() for c in org["agents"])
     assert orgs["openclaw"]["error_format"] == "legacy" and orgs["openclaw"]["webhook_format"] == "envelope"
+
+
+async def test_every_call_is_journaled_with_its_request_id(wazapin, http, emu):
+    answer = await wazapin.send()
+    async with http.get(emu.base_url + "/_emulator/journal?provider=wazapin") as response:
+        [entry] = (await response.json())["data"]
+    assert entry["status"] == 201 and entry["correlation_id"] == answer.headers["X-Request-Id"]
