@@ -40,6 +40,11 @@ class Endpoint:
     old_secrets: list[tuple[str, float]] = field(default_factory=list)  # (secret, valid until)
 
     def wants(self, event_type: str) -> bool:
+        """Whether this endpoint gets ``event_type`` (an empty filter means every event).
+
+        >>> Endpoint("ep_1", "org", "http://x", "whsec_AAAA", [], "flat", 0.0, 0.0).wants("message.new")
+        True
+        """
         return not self.disabled and (not self.events or event_type in self.events)
 
     def signing_secrets(self, now: float) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ...core.models import INBOUND, PLAIN_DELIVERY, Message, StatusEvent, WebhookDirective
 from ...core.status import Status
-from ...core.webhooks import Delivery, RetryPolicy
+from ...core.webhooks import Delivery, RetryPolicy, Signer
 from ...core.world import World
 from ..http import dumps
 from . import signing
@@ -59,7 +59,12 @@ def publish(
     status: str | None = None,
     endpoints: Sequence[Endpoint] | None = None,
 ) -> list[Delivery]:
-    """Send ``data`` to every endpoint of ``org_id`` subscribed to ``event_type`` (or to ``endpoints``)."""
+    """Send ``data`` to every endpoint of ``org_id`` subscribed to ``event_type`` (or to ``endpoints``).
+
+    >>> world = World()
+    >>> publish(world, org_id="org_acme01", event_type="message.new", data={}, channel_id=None)
+    []
+    """
     targets = endpoints if endpoints is not None else [
         endpoint for endpoint in registry(world).of_org(org_id) if endpoint.wants(event_type)
     ]
@@ -89,7 +94,7 @@ def publish(
     return deliveries
 
 
-def _signer(world: World, endpoint: Endpoint) -> Any:
+def _signer(world: World, endpoint: Endpoint) -> Signer:
     # Looked up at each attempt, so a retry after a rotation is signed with the new secret.
     def sign(delivery: Delivery, wall: float) -> dict[str, str]:
         return signing.headers(endpoint.signing_secrets(world.clock.now()), delivery.event_id, wall, delivery.body)

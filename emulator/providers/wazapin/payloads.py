@@ -141,7 +141,11 @@ def status_view(message: Message) -> dict[str, Any]:
 
 
 def problem_body(error: ApiError) -> dict[str, Any]:
-    """The current docs' error: ``{"title": "Bad Request", "status": 400, "detail": "to is required"}``."""
+    """The current docs' error body.
+
+    >>> problem_body(ApiError(400, "validation_error", "to is required"))
+    {'title': 'Bad Request', 'status': 400, 'detail': 'to is required'}
+    """
     try:
         title = HTTPStatus(error.status).phrase
     except ValueError:
@@ -150,7 +154,12 @@ def problem_body(error: ApiError) -> dict[str, Any]:
 
 
 def legacy_error_body(error: ApiError, request_id: str) -> dict[str, Any]:
-    """The older page's (and the plugin's) error: ``{"error": {code, message, details?}, "request_id"}``."""
+    """The older page's (and the plugin's) error body.
+
+    >>> body = legacy_error_body(ApiError(400, "validation_error", "to is required", field="to"), "req_1")
+    >>> body["error"]["message"], body["error"]["details"], body["request_id"]
+    ('to is required', [{'field': 'to', 'reason': 'required'}], 'req_1')
+    """
     body: dict[str, Any] = {"code": _LEGACY_CODES.get(error.code, error.code), "message": error.message}
     field = error.extra.get("field")
     if field:
@@ -162,7 +171,12 @@ def legacy_error_body(error: ApiError, request_id: str) -> dict[str, Any]:
 
 
 def status_update_body(message: Message, status: Status) -> dict[str, Any]:
-    """``message.status_update``: flat, exactly the documented four fields."""
+    """``message.status_update``: flat, exactly the documented four fields.
+
+    >>> message = Message("m1", "wazapin", "org_1", "wzp_ch_1", "+62811", "+62812", "text", 0.0)
+    >>> status_update_body(message, Status.RECEIVED)["status"]
+    'sent'
+    """
     return {
         "message_id": message.id,
         "conversation_id": message.conversation_id,
