@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from ...core.world import World
+from ..base import agent_view, credentials_view
 from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
 from . import events, routes, sandbox, webhook_routes
 from .auth import DEFAULT_RATE_LIMIT, REQUEST_ORG, auth_middleware
@@ -56,42 +57,28 @@ class WazapinProvider:
         return app
 
     def credentials(self, world: World) -> dict[str, Any]:
-        organizations = []
-        for org in world.tenants.orgs_of(self.name):
-            organizations.append(
-                {
-                    "id": org.id,
-                    "name": org.name,
-                    "slug": org.slug,
-                    "error_format": org.settings.get(sandbox.ERROR_FORMAT, "problem"),
-                    "webhook_format": org.settings.get(sandbox.WEBHOOK_FORMAT, "flat"),
-                    "keys": [
-                        {
-                            "name": key.name,
-                            "secret": key.secret,
-                            "permissions": sorted(key.scopes),
-                            "revoked": key.revoked,
-                            "rate_limit_per_minute": key.rate_limit or DEFAULT_RATE_LIMIT,
-                        }
-                        for key in world.tenants.keys_of(org.id)
-                    ],
-                    "agents": [
-                        {
-                            "id": channel.id,
-                            "name": channel.name,
-                            "phones": list(channel.phones),
-                            "connected": sandbox.is_connected(world, channel.id),
-                        }
-                        for channel in world.tenants.agents_of(org.id)
-                    ],
-                }
-            )
-        return {
-            "base_path": self.base_path,
-            "auth": "X-Api-Key: <secret> (or Authorization: Bearer <secret>)",
-            "organizations": organizations,
-        }
-
+        return credentials_view(
+            world,
+            self.name,
+            base_path=self.base_path,
+            auth="X-Api-Key: <secret> (or Authorization: Bearer <secret>)",
+            org=lambda org: {
+                "slug": org.slug,
+                "error_format": org.settings.get(sandbox.ERROR_FORMAT, "problem"),
+                "webhook_format": org.settings.get(sandbox.WEBHOOK_FORMAT, "flat"),
+            },
+            key=lambda key: {
+                "name": key.name,
+                "secret": key.secret,
+                "permissions": sorted(key.scopes),
+                "revoked": key.revoked,
+                "rate_limit_per_minute": key.rate_limit or DEFAULT_RATE_LIMIT,
+            },
+            agent=lambda channel: {
+                **agent_view(channel),
+                "connected": sandbox.is_connected(world, channel.id),
+            },
+        )
 
 def _render_error(request: web.Request, error: ApiError) -> web.Response:
     """The tenant's error format: the current docs' problem body unless the organization chose the older one."""
