@@ -226,7 +226,7 @@ async def inbound(request: web.Request) -> web.Response:
         org_id=agent.org_id,
         agent_id=agent.id,
         customer=_e164(customer),
-        business=body.get("to") or agent.phones[0],
+        business=_e164(str(body["to"])) if body.get("to") else agent.phones[0],
         text=text,
     )
     await world.clock.settle()
@@ -239,7 +239,9 @@ def _e164(phone: str) -> str:
 
 
 def _receiving_agent(world: World, provider: str, business: Any) -> Any:
-    agent = world.tenants.receiving_agent(provider, business)
+    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare digits.
+    wanted = None if business is None else _e164(str(business))
+    agent = world.tenants.receiving_agent(provider, wanted)
     if agent is None and business is not None:
         raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
     if agent is None:
