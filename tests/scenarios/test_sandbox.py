@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from emulator import contracts
 from emulator.testing import Emulator
 
 from .adapters import Adapter
@@ -71,3 +72,29 @@ async def test_mojeebs_documentation_example_answers_as_documented(http: aiohttp
             "sent_at": "2026-04-30T09:18:32Z",
             "failed_at": None,
         }
+
+
+async def test_wazapins_documentation_example_answers_as_documented(http: aiohttp.ClientSession) -> None:
+    # https://docsx.wazapin.com/guides/handle-delivery-status: "check the status via the API" curl.
+    async with Emulator(scenario="sandbox") as emu, http.get(
+        f"{emu.url('wazapin')}/v1/messages/9f1fd66d-c37a-4b50-a8c2-b4dca523f9c8/status",
+        headers={"X-Api-Key": "wzp_sandbox_acme_full_0000000001", "Accept": "application/json"},
+    ) as response:
+        assert response.status == 200
+        body = (await response.json())["data"]
+    assert (body["id"], body["status"]) == ("9f1fd66d-c37a-4b50-a8c2-b4dca523f9c8", "delivered")
+    contracts.validate("wazapin", "message_status", {"data": body})
+
+
+async def test_qlaras_documentation_example_answers_as_documented(http: aiohttp.ClientSession) -> None:
+    # The quick start's customerMessageId, looked up as the status guide shows; the overview says DELIVERED.
+    async with Emulator(scenario="sandbox") as emu, http.get(
+        f"{emu.url('qlara')}/partner-gateway/v1/messages/status/your_reference_id",
+        params={"channel": "WHATSAPP"}, headers={"X-Api-Key": "qlara_sandbox_production_key"},
+    ) as response:
+        assert response.status == 200
+        body = await response.json()
+    assert (body["messageId"], body["customerMessageId"], body["deliveryStatus"]) == (
+        "msg_1234567890", "your_reference_id", "DELIVERED"
+    )
+    contracts.validate("qlara", "status", body)
