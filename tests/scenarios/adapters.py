@@ -8,7 +8,7 @@ Adapters only speak HTTP to the emulator (provider API and control API), like a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self
 
@@ -84,7 +84,24 @@ class _Base:
         raise LookupError(f"no {self.provider} key named {name!r}")
 
     def take(self, key: dict[str, Any], org: dict[str, Any]) -> None:
+        """Remember what sending with ``key`` of ``org`` needs (the secret, a sender)."""
         raise NotImplementedError
+
+    def auth(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    async def post(self, path: str, body: dict[str, Any], accepted: int, id_of: Callable[[Any], str]) -> Sent:
+        """POST to the provider's API; ``id_of`` finds the message id in an answer with status ``accepted``."""
+        async with self.http.post(self.emu.url(self.provider) + path, json=body, headers=self.auth()) as response:
+            payload = await response.json(content_type=None)
+            ok = response.status == accepted
+            return Sent(response.status, dict(response.headers), payload, id_of(payload) if ok else None)
+
+    async def get(self, path: str, **params: str) -> Any:
+        """GET from the provider's API, which must answer 200."""
+        async with self.http.get(self.emu.url(self.provider) + path, params=params, headers=self.auth()) as response:
+            assert response.status == 200, await response.text()
+            return await response.json()
 
     provider: ClassVar[str] = ""
 
@@ -113,28 +130,19 @@ class MojeebAdapter(_Base):
 
     async def send_text(self, to: str, text: str = "Hello from a scenario test") -> Sent:
         body = {"agent_id": self.agent_id, "from": self.sender, "to": to, "text": {"body": text}}
-        return await self._send("/v1/whatsapp/messages", body)
+        return await self.post("/v1/whatsapp/messages", body, 202, lambda answer: answer["id"])
 
     async def send_template(self, to: str, name: str = "order_shipped") -> Sent:
         body = {"agent_id": self.agent_id, "from": self.sender, "to": to, "template": {"name": name, "language": "en"}}
-        return await self._send("/v1/whatsapp/templates", body)
+        return await self.post("/v1/whatsapp/templates", body, 202, lambda answer: answer["id"])
 
     async def status(self, message_id: str) -> str:
-        async with self.http.get(f"{self.emu.url('mojeeb')}/v1/whatsapp/messages/{message_id}",
-                                 headers=self._auth()) as response:
-            assert response.status == 200, await response.text()
-            return (await response.json())["status"]
+        return (await self.get(f"/v1/whatsapp/messages/{message_id}"))["status"]
 
     async def webhooks(self) -> list[tuple[str, str]] | None:
         return None  # Mojeeb documents no webhooks: clients poll
 
-    async def _send(self, path: str, body: dict[str, Any]) -> Sent:
-        async with self.http.post(f"{self.emu.url('mojeeb')}{path}", json=body, headers=self._auth()) as response:
-            payload = await response.json()
-            accepted = response.status == 202
-            return Sent(response.status, dict(response.headers), payload, payload["id"] if accepted else None)
-
-    def _auth(self) -> dict[str, str]:
+    def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key}"}
 
 
@@ -162,9 +170,9 @@ class QlaraAdapter(_Base):
 
     async def start(self) -> Self:
         await super().start()
-        async with self.http.post(f"{self.emu.url('qlara')}/partner-gateway/v1/webhooks/delivery-status",
-                                  json={"callbackUrl": self.receiver.url}, headers=self._auth()) as response:
-            assert response.status == 201, await response.text()
+        hook = await self.post("/partner-gateway/v1/webhooks/delivery-status", {"callbackUrl": self.receiver.url},
+                               201, lambda answer: answer["id"])
+        assert hook.id is not None, hook.body
         return self
 
     async def send_text(self, to: str, text: str = "Hello from a scenario test") -> Sent:
@@ -175,10 +183,9 @@ class QlaraAdapter(_Base):
         return await self._send({"destination": to, "phoneNumberId": self.phone_number_id, "template": template})
 
     async def status(self, message_id: str) -> str:
-        async with self.http.get(f"{self.emu.url('qlara')}/partner-gateway/v1/messages/status/{message_id}",
-                                 params={"channel": "WHATSAPP"}, headers=self._auth()) as response:
-            assert response.status == 200, await response.text()
-            return (await response.json())["deliveryStatus"]
+        return (await self.get(f"/partner-gateway/v1/messages/status/{message_id}", channel="WHATSAPP"))[
+            "deliveryStatus"
+        ]
 
     async def webhooks(self) -> list[tuple[str, str]] | None:
         events = [received.json() for received in self.receiver.received]
@@ -192,13 +199,9 @@ class QlaraAdapter(_Base):
         return found
 
     async def _send(self, body: dict[str, Any]) -> Sent:
-        async with self.http.post(f"{self.emu.url('qlara')}/message-server/whatsapp/send", json=body,
-                                  headers=self._auth()) as response:
-            payload = await response.json()
-            accepted = response.status == 200
-            return Sent(response.status, dict(response.headers), payload, payload["messageId"] if accepted else None)
+        return await self.post("/message-server/whatsapp/send", body, 200, lambda answer: answer["messageId"])
 
-    def _auth(self) -> dict[str, str]:
+    def auth(self) -> dict[str, str]:
         return {"X-Api-Key": self.key}
 
 
@@ -225,9 +228,9 @@ class WazapinAdapter(_Base):
     async def start(self) -> Self:
         await super().start()
         endpoint = {"url": self.receiver.url, "events": ["message.status_update"]}
-        async with self.http.post(f"{self.emu.url('wazapin')}/v1/settings/developer/webhooks/endpoints",
-                                  json=endpoint, headers=self._auth()) as response:
-            assert response.status == 201, await response.text()
+        hook = await self.post("/v1/settings/developer/webhooks/endpoints", endpoint, 201,
+                               lambda answer: answer["data"]["id"])
+        assert hook.id is not None, hook.body
         return self
 
     async def send_text(self, to: str, text: str = "Hello from a scenario test") -> Sent:
@@ -237,10 +240,7 @@ class WazapinAdapter(_Base):
         return await self._send(to, "template", {"template": {"name": name, "language": {"code": "en_US"}}})
 
     async def status(self, message_id: str) -> str:
-        async with self.http.get(f"{self.emu.url('wazapin')}/v1/messages/{message_id}/status",
-                                 headers=self._auth()) as response:
-            assert response.status == 200, await response.text()
-            return (await response.json())["data"]["status"]
+        return (await self.get(f"/v1/messages/{message_id}/status"))["data"]["status"]
 
     async def webhooks(self) -> list[tuple[str, str]] | None:
         # The current docs' flat message.status_update body: {message_id, conversation_id, status, organization_id}.
@@ -248,13 +248,9 @@ class WazapinAdapter(_Base):
 
     async def _send(self, to: str, kind: str, content: dict[str, Any]) -> Sent:
         body = {"channel_id": self.channel_id, "to": to.lstrip("+"), "type": kind, "content": content}
-        async with self.http.post(f"{self.emu.url('wazapin')}/v1/messages", json=body,
-                                  headers=self._auth()) as response:
-            payload = await response.json(content_type=None)
-            accepted = response.status == 201
-            return Sent(response.status, dict(response.headers), payload, payload["data"]["id"] if accepted else None)
+        return await self.post("/v1/messages", body, 201, lambda answer: answer["data"]["id"])
 
-    def _auth(self) -> dict[str, str]:
+    def auth(self) -> dict[str, str]:
         return {"X-Api-Key": self.key}
 
 
