@@ -40,7 +40,11 @@ _SLOTS: weakref.WeakKeyDictionary[World, _Slot] = weakref.WeakKeyDictionary()
 
 
 def current(world: World) -> Scenario | None:
-    """The scenario installed in ``world``, if any."""
+    """The scenario installed in ``world``, if any.
+
+    >>> current(World()) is None
+    True
+    """
     slot = _SLOTS.get(world)
     return slot.scenario if slot else None
 
@@ -136,7 +140,13 @@ def faker_for(world: World) -> Faker:
 
 
 def timeline_source(timelines: tuple[Timeline, ...]) -> Callable[[Message], list[Step]]:
-    """The first timeline whose match accepts a message gives its steps; else the default timeline."""
+    """The first timeline whose match accepts a message gives its steps; else the default timeline.
+
+    >>> from emulator.core.models import Message
+    >>> steps = timeline_source(())(Message("m", "mojeeb", "o", "a", "+1555", "+1556", "text", 0.0))
+    >>> [step.status.value for step in steps]
+    ['sent', 'delivered', 'read']
+    """
 
     def steps_for(message: Message) -> list[Step]:
         for timeline in timelines:

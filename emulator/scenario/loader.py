@@ -35,14 +35,22 @@ def load_scenario(ref: str | Path) -> Scenario:
 
 
 def load_text(text: str, source: str = "<inline>") -> Scenario:
-    """A scenario from YAML (or JSON, which is YAML too) text; ``source`` names it in errors."""
+    r"""A scenario from YAML (or JSON, which is YAML too) text; ``source`` names it in errors.
+
+    >>> load_text("version: 1\nname: tiny\nseed: 7\n").seed
+    7
+    """
     data, marks = parse_yaml(text, source)
     check_schema(data, marks, source)
     return build(data, marks)
 
 
 def bundled() -> list[tuple[str, str]]:
-    """Every bundled scenario as (name, description), sorted by name."""
+    """Every bundled scenario as (name, description), sorted by name.
+
+    >>> [name for name, _ in bundled()][:2]
+    ['dropped-webhook', 'duplicate-webhooks']
+    """
     root = resource_root("scenarios")
     found = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
@@ -84,7 +92,12 @@ class _Loader(yaml.SafeLoader):
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
-    """The data in ``text`` and the 1-based (line, column) of every key and value by path."""
+    r"""The data in ``text`` and the 1-based (line, column) of every key and value by path.
+
+    >>> data, marks = parse_yaml("name: x\nclock:\n  mode: manual\n", "x.yaml")
+    >>> data["clock"], marks.at(("clock", "mode")), marks.key_at(("clock",))
+    ({'mode': 'manual'}, (3, 9), (2, 1))
+    """
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -142,7 +155,13 @@ def _validator() -> Draft202012Validator:
 
 
 def check_schema(data: Any, marks: Marks, source: str) -> None:
-    """Raise the first schema violation in document order, in plain words."""
+    r"""Raise the first schema violation in document order, in plain words.
+
+    >>> data, marks = parse_yaml("version: 1\nname: x\nseed: many\n", "x.yaml")
+    >>> check_schema(data, marks, "x.yaml")
+    Traceback (most recent call last):
+    emulator.scenario.errors.ScenarioError: x.yaml:3:7: seed: expected a whole number, got 'many'
+    """
     if not isinstance(data, dict):
         raise ScenarioError(source, 1, 1, "(top level)",
                             f"expected a mapping with version, name, … at the top, got {_describe(data)}")
