@@ -11,6 +11,7 @@ import asyncio
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -19,7 +20,8 @@ from . import __version__, keys
 from .app import create_app
 from .core.clock import ClockSpec
 from .core.timefmt import iso
-from .settings import DEFAULT_PORT, Settings
+from .scenario import ScenarioError, bundled, current, install, load_scenario
+from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, Settings
 
 EXIT_USAGE = 2
 
@@ -68,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="real time (default), manual (moves only via the control API) or scaled by factor F",
     )
     serve.add_argument("--seed", type=int, default=None, help="make generated ids repeat from run to run")
+    serve.add_argument(
+        "--scenario", default=DEFAULT_SCENARIO, metavar="NAME|PATH",
+        help=f"a bundled scenario (see `wa-emulator scenarios`) or a YAML file (default {DEFAULT_SCENARIO})",
+    )
+    validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
     return parser
 
 
@@ -76,8 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "serve":
-            settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed)
+            settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
+                                scenario=args.scenario)
             return asyncio.run(_serve(settings))
+        if args.command == "validate":
+            return validate(args.files)
+        if args.command == "scenarios":
+            return list_scenarios()
         build_parser().print_help()
         return EXIT_USAGE
     except CliError as exc:
@@ -87,8 +101,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def validate(files: Sequence[str]) -> int:
+    """``wa-emulator validate FILE…``: one line per good file; stop at the first bad one.
+
+    Each file is also installed into a scratch world with the providers' sandbox tenants, so a
+    fixture naming an organization or agent that would not exist is caught here too.
+    """
+    world = create_app(Settings(port=0, clock=ClockSpec.parse("manual")))[keys.world]
+    for name in files:
+        try:
+            scenario = load_scenario(Path(name))
+            install(world, scenario)
+        except ScenarioError as exc:
+            raise CliError(str(exc)) from None
+        print(f"{name}: ok ({scenario.name})")
+    return 0
+
+
+def list_scenarios() -> int:
+    """``wa-emulator scenarios``: the bundled scenarios, one per line, with their descriptions."""
+    try:
+        found = bundled()
+    except ScenarioError as exc:  # only a broken installation gets here
+        raise CliError(str(exc)) from None
+    width = max(len(name) for name, _ in found)
+    for name, description in found:
+        print(f"{name:<{width}}  {description}")
+    return 0
+
+
 async def _serve(settings: Settings) -> int:
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ScenarioError as exc:
+        raise CliError(str(exc)) from None
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -123,10 +169,16 @@ def banner(app: web.Application, host: str, port: int) -> str:
         "",
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
+        f"  scenario {_scenario_line(world)}",
         "",
         "Ctrl-C stops the server.",
     ]
     return "\n".join(lines)
+
+
+def _scenario_line(world: Any) -> str:
+    scenario = current(world)
+    return "none" if scenario is None else f"{scenario.name} ({scenario.source})"
 
 
 def _credential_lines(credentials: dict[str, Any]) -> list[str]:
