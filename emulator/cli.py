@@ -12,6 +12,7 @@ import gc
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -20,7 +21,8 @@ from . import __version__, keys
 from .app import create_app
 from .core.clock import ClockSpec
 from .core.timefmt import iso
-from .settings import DEFAULT_PORT, DELIVERY_CAP, JOURNAL_CAP, Settings
+from .scenario import ScenarioError, bundled, current, install, load_scenario
+from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, Settings
 
 EXIT_USAGE = 2
 
@@ -69,12 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="real time (default), manual (moves only via the control API) or scaled by factor F",
     )
     serve.add_argument("--seed", type=int, default=None, help="make generated ids repeat from run to run")
+    serve.add_argument(
+        "--scenario", default=DEFAULT_SCENARIO, metavar="NAME|PATH",
+        help=f"a bundled scenario (see `wa-emulator scenarios`) or a YAML file (default {DEFAULT_SCENARIO})",
+    )
     serve.add_argument("--journal-cap", type=_positive, default=JOURNAL_CAP, metavar="N",
                        help=f"keep the newest N journal entries (default {JOURNAL_CAP})")
     serve.add_argument("--delivery-cap", type=_positive, default=DELIVERY_CAP, metavar="N",
                        help=f"keep the newest N finished webhook deliveries (default {DELIVERY_CAP})")
     serve.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
                        help="event loop: uvloop when installed (auto, the default), or force one")
+    validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
     return parser
 
 
@@ -111,9 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "serve":
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
-                                journal_cap=args.journal_cap, delivery_cap=args.delivery_cap)
+                                scenario=args.scenario, journal_cap=args.journal_cap, delivery_cap=args.delivery_cap)
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
                 return runner.run(_serve(settings))
+        if args.command == "validate":
+            return validate(args.files)
+        if args.command == "scenarios":
+            return list_scenarios()
         build_parser().print_help()
         return EXIT_USAGE
     except CliError as exc:
@@ -121,6 +134,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 0
+
+
+def validate(files: Sequence[str]) -> int:
+    """``wa-emulator validate FILE…``: one line per good file; stop at the first bad one.
+
+    Each file is also installed into a scratch world with the providers' sandbox tenants, so a
+    fixture naming an organization or agent that would not exist is caught here too.
+    """
+    world = create_app(Settings(port=0, clock=ClockSpec.parse("manual")))[keys.world]
+    for name in files:
+        try:
+            scenario = load_scenario(Path(name))
+            install(world, scenario)
+        except ScenarioError as exc:
+            raise CliError(str(exc)) from None
+        print(f"{name}: ok ({scenario.name})")
+    return 0
+
+
+def list_scenarios() -> int:
+    """``wa-emulator scenarios``: the bundled scenarios, one per line, with their descriptions."""
+    try:
+        found = bundled()
+    except ScenarioError as exc:  # only a broken installation gets here
+        raise CliError(str(exc)) from None
+    width = max(len(name) for name, _ in found)
+    for name, description in found:
+        print(f"{name:<{width}}  {description}")
+    return 0
 
 
 # A server process allocates a few hundred container objects per request and keeps most
@@ -137,7 +179,10 @@ def tune_gc() -> None:
 
 
 async def _serve(settings: Settings) -> int:
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ScenarioError as exc:
+        raise CliError(str(exc)) from None
     tune_gc()
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
@@ -173,6 +218,7 @@ def banner(app: web.Application, host: str, port: int) -> str:
         "",
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
+        f"  scenario {_scenario_line(world)}",
         f"  keeps    the newest {world.journal.cap} journal entries and {world.dispatcher.cap} webhook deliveries",
         f"  loop     {_loop_name()}",
         "",
@@ -189,12 +235,19 @@ def _loop_name() -> str:
     return "uvloop" if type(loop).__module__.startswith("uvloop") else "asyncio"
 
 
+def _scenario_line(world: Any) -> str:
+    scenario = current(world)
+    return "none" if scenario is None else f"{scenario.name} ({scenario.source})"
+
+
 def _credential_lines(credentials: dict[str, Any]) -> list[str]:
     lines = []
     for org in credentials.get("organizations", []):
         lines.append(f"org {org['id']} ({org['name']})")
         for key in org.get("keys", []):
             lines.append(f"  key {key['name']:<18} {key['secret']}")
+        for login in org.get("basic", []):
+            lines.append(f"  basic {login['username']}:{login['password']}")
         for agent in org.get("agents", []):
             lines.append(f"  sender {agent['id']} {', '.join(agent['phones'])}")
     return lines

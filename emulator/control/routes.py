@@ -20,6 +20,7 @@ from ..core.world import World
 from ..providers.base import Provider
 from ..providers.http import ApiError, error_middleware, json_response, read_json_object
 from ..settings import Settings
+from . import scenario as scenario_routes
 from .views import contact_view, message_view
 
 WORLD = web.AppKey("control_world", World)
@@ -52,6 +53,7 @@ def build_control_app(world: World, providers: Sequence[Provider], settings: Set
     app.router.add_get("/journal", journal)
     app.router.add_get("/webhooks/deliveries", deliveries)
     app.router.add_post("/webhooks/directives", webhook_directive)
+    scenario_routes.add_routes(app.router)
     return app
 
 
@@ -224,7 +226,7 @@ async def inbound(request: web.Request) -> web.Response:
         org_id=agent.org_id,
         agent_id=agent.id,
         customer=_e164(customer),
-        business=body.get("to") or agent.phones[0],
+        business=_e164(str(body["to"])) if body.get("to") else agent.phones[0],
         text=text,
     )
     await world.clock.settle()
@@ -237,14 +239,14 @@ def _e164(phone: str) -> str:
 
 
 def _receiving_agent(world: World, provider: str, business: Any) -> Any:
-    agents = [a for a in world.tenants.agents.values() if world.tenants.orgs[a.org_id].provider == provider]
-    if business is not None:
-        agents = [a for a in agents if business in a.phones]
-        if not agents:
-            raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
-    if not agents:
+    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare digits.
+    wanted = None if business is None else _e164(str(business))
+    agent = world.tenants.receiving_agent(provider, wanted)
+    if agent is None and business is not None:
+        raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
+    if agent is None:
         raise ApiError(422, "no_sender", f"{provider} has no sender to receive the message.")
-    return agents[0]
+    return agent
 
 
 async def journal(request: web.Request) -> web.Response:
