@@ -68,7 +68,7 @@ async def test_bad_input_gets_the_provider_envelope_and_loses_no_state(
             assert status in probe.expect, where
         if status >= 400 and probe.method != "HEAD":
             driver.check_error(status, headers, body)
-        elif route.kind == "send" and probe.path.split("?")[0] == route.path:
+        elif route.kind == "send" and probe.path.split("?")[0] == route.path and probe.method == route.method:
             accepted += 1
     after = snapshot(emu)
     assert len(after) == len(before) + accepted

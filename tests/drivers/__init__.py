@@ -6,14 +6,16 @@ its routes with a valid request for each, its credentials, how to send and poll,
 order of its status words, and a checker for its error envelope.
 
 >>> sorted(DRIVERS)
-['mojeeb']
+['mojeeb', 'qlara', 'wazapin']
 """
 
 from __future__ import annotations
 
 from .base import Driver, Route
 from .mojeeb import MojeebDriver
+from .qlara import QlaraDriver
+from .wazapin import WazapinDriver
 
-DRIVERS: dict[str, Driver] = {driver.name: driver for driver in (MojeebDriver(),)}
+DRIVERS: dict[str, Driver] = {driver.name: driver for driver in (MojeebDriver(), WazapinDriver(), QlaraDriver())}
 
 __all__ = ["DRIVERS", "Driver", "Route"]

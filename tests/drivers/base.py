@@ -19,8 +19,9 @@ class Route:
 
     ``path`` is relative to the provider's base URL; ``{id}`` stands for a message id.
     ``body`` is a valid JSON body for sends (None for reads); ``phone_field`` names the body
-    field the bad-input corpus bends into a non-E.164 number; ``loose_fields`` are fields the
-    provider documents as taking more than one JSON type.
+    field the bad-input corpus bends into a malformed number; ``loose_fields`` are fields the
+    provider documents as taking more than one JSON type; ``query`` is a query string the route
+    always needs.
 
     >>> Route("get_message", "GET", "/v1/messages/{id}", "status").url("http://h/p", "m1")
     'http://h/p/v1/messages/m1'
@@ -33,9 +34,11 @@ class Route:
     body: Mapping[str, Any] | None = None
     phone_field: str | None = None
     loose_fields: tuple[str, ...] = ()
+    query: str = ""  # a query string the route needs, e.g. "channel=WHATSAPP"
+    other_methods: tuple[str, ...] = ()  # methods another operation answers on the same path
 
     def url(self, base: str, message_id: str = "") -> str:
-        return base + self.path.replace("{id}", message_id)
+        return base + self.path.replace("{id}", message_id) + (f"?{self.query}" if self.query else "")
 
 
 class Driver(Protocol):
@@ -44,6 +47,8 @@ class Driver(Protocol):
     """Every API operation; the benchmarks load the first send route and the first status route."""
     status_rank: Mapping[str, int]
     """Each status word the provider polls with, ranked: a later poll must never rank lower."""
+    phones_accepted: frozenset[str]
+    """Numbers of the corpus's malformed list this provider documents as valid (e.g. no "+")."""
 
     def auth(self) -> dict[str, str]:
         """Headers of the sandbox's full-access credentials."""

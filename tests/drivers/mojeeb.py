@@ -36,6 +36,7 @@ class MojeebDriver:
     routes = (SEND_TEMPLATE, SEND_TEXT, GET_MESSAGE)
     # Mojeeb's five words; "failed" is terminal like "read", so either may follow "delivered".
     status_rank: Mapping[str, int] = {"queued": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 3}
+    phones_accepted: frozenset[str] = frozenset()
 
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {sandbox.KEY_FULL}"}
