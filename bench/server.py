@@ -66,8 +66,12 @@ async def _record(app: web.Application, port: int) -> dict[str, Any]:
 
 
 def _ceiling_app(bodies: dict[str, Any]) -> web.Application:
-    by_get = {entry["status_path"]: entry["status_body"].encode() for entry in bodies.values()}
-    by_post = {entry["send_path"]: (entry["send_status"], entry["send_body"].encode()) for entry in bodies.values()}
+    def path(url_path: str) -> str:
+        return url_path.split("?")[0]  # a route's own query (Qlara's channel=WHATSAPP) is not part of it
+
+    by_get = {path(entry["status_path"]): entry["status_body"].encode() for entry in bodies.values()}
+    by_post = {path(entry["send_path"]): (entry["send_status"], entry["send_body"].encode())
+               for entry in bodies.values()}
 
     async def get(request: web.Request) -> web.Response:
         return web.Response(body=by_get[request.path], content_type="application/json")
