@@ -46,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [name for name in args.loops.split(",") if name]
     print(f"machine:   {machine()}")
     print(f"generator: {wrk.generator()}, {http_load.CONNECTIONS} keep-alive connections, {seconds:g} s per run")
-    print("note:      the emulator runs from bench/server.py with the sandbox keys' rate limits raised "
-          f"to {__import__('bench.server').server.RATE_LIMIT:,}/min (Mojeeb's 60/min would throttle the load)")
+    print("note:      the emulator runs from bench/server.py with every sandbox key's rate limit raised to "
+          f"{__import__('bench.server').server.RATE_LIMIT:,}/min (Mojeeb's 60/min, Wazapin's 100/min and "
+          "Qlara's 1,000/min with bursts of 50/s would throttle the load)")
     print("", flush=True)
     started = time.perf_counter()
     rows: list[Row] = []
