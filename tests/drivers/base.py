@@ -41,6 +41,22 @@ class Route:
         return base + self.path.replace("{id}", message_id) + (f"?{self.query}" if self.query else "")
 
 
+def raise_key_limits(world: World, provider: str, per_minute: int) -> None:
+    """Give every sandbox key of ``provider`` a rate limit of ``per_minute``."""
+    for key in world.tenants.keys.values():
+        if world.tenants.orgs[key.org_id].provider == provider:
+            key.rate_limit = per_minute
+
+
+async def call(http: aiohttp.ClientSession, method: str, url: str, headers: Mapping[str, str], expect: int,
+               body: Mapping[str, Any] | None = None) -> Any:
+    """One JSON request that must answer ``expect``; returns the decoded body."""
+    async with http.request(method, url, json=body, headers=headers) as response:
+        data = await response.json(content_type=None)
+        assert response.status == expect, data
+        return data
+
+
 class Driver(Protocol):
     name: str
     routes: tuple[Route, ...]

@@ -11,7 +11,7 @@ from emulator import contracts
 from emulator.core.world import World
 from emulator.providers.mojeeb import sandbox
 
-from .base import Route
+from .base import Route, call, raise_key_limits
 
 TO = "+15551234567"
 SEND_TEMPLATE = Route(
@@ -42,9 +42,7 @@ class MojeebDriver:
         return {"Authorization": f"Bearer {sandbox.KEY_FULL}"}
 
     def unlimit(self, world: World, per_minute: int) -> None:
-        for key in world.tenants.keys.values():
-            if world.tenants.orgs[key.org_id].provider == self.name:
-                key.rate_limit = per_minute
+        raise_key_limits(world, self.name, per_minute)
 
     def check_error(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
         assert headers.get("Content-Type", "").startswith("application/json"), headers
@@ -59,14 +57,9 @@ class MojeebDriver:
         return await self._send(http, base, SEND_TEXT, to)
 
     async def _send(self, http: aiohttp.ClientSession, base: str, route: Route, to: str) -> str:
-        body = {**route.body, "to": to}  # type: ignore[dict-item]
-        async with http.post(route.url(base), json=body, headers=self.auth()) as response:
-            data = await response.json()
-            assert response.status == 202, data
-            return str(data["id"])
+        data = await call(http, "POST", route.url(base), self.auth(), 202, {**(route.body or {}), "to": to})
+        return str(data["id"])
 
     async def poll(self, http: aiohttp.ClientSession, base: str, message_id: str) -> str:
-        async with http.get(GET_MESSAGE.url(base, message_id), headers=self.auth()) as response:
-            data = await response.json()
-            assert response.status == 200, data
-            return str(data["status"])
+        data = await call(http, "GET", GET_MESSAGE.url(base, message_id), self.auth(), 200)
+        return str(data["status"])

@@ -11,7 +11,7 @@ from emulator import contracts
 from emulator.core.world import World
 from emulator.providers.qlara import sandbox
 
-from .base import Route
+from .base import Route, call
 
 TO = "+393401234567"
 SEND_TEMPLATE = Route(
@@ -61,14 +61,9 @@ class QlaraDriver:
         return await self._send(http, base, SEND_TEXT, to)
 
     async def _send(self, http: aiohttp.ClientSession, base: str, route: Route, to: str) -> str:
-        body = {**route.body, "destination": to}  # type: ignore[dict-item]
-        async with http.post(route.url(base), json=body, headers=self.auth()) as response:
-            data = await response.json(content_type=None)
-            assert response.status == 200, data
-            return str(data["messageId"])
+        data = await call(http, "POST", route.url(base), self.auth(), 200, {**(route.body or {}), "destination": to})
+        return str(data["messageId"])
 
     async def poll(self, http: aiohttp.ClientSession, base: str, message_id: str) -> str:
-        async with http.get(GET_STATUS.url(base, message_id), headers=self.auth()) as response:
-            data = await response.json(content_type=None)
-            assert response.status == 200, data
-            return str(data["deliveryStatus"])
+        data = await call(http, "GET", GET_STATUS.url(base, message_id), self.auth(), 200)
+        return str(data["deliveryStatus"])
