@@ -52,6 +52,10 @@ def build_control_app(world: World, providers: Sequence[Provider], settings: Set
     app.router.add_get("/journal", journal)
     app.router.add_get("/webhooks/deliveries", deliveries)
     app.router.add_post("/webhooks/directives", webhook_directive)
+    from . import faults, openapi  # late: both read this module's app keys
+
+    faults.register(app)
+    openapi.register(app)
     return app
 
 

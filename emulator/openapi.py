@@ -1,0 +1,159 @@
+"""OpenAPI 3.1 documents assembled from the contracts.
+
+A provider (and the control API) declares its operations as data: an
+``ApiDescription`` whose operations name, for each path and method, the
+contract of the request body and of each response status. The document is
+built from that and from ``contracts/<folder>/*.json``, so a schema is written
+once and serves validation, strict mode and the OpenAPI document alike.
+
+>>> op = Operation("get", "/v1/things/{id}", "getThing", "Read a thing", responses={200: "thing"})
+>>> op.path_parameters()
+['id']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__, contracts
+
+_PARAMETER = re.compile(r"{([^}]+)}")
+JSON = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One API operation: method, path (relative to the base URL) and the contracts of its bodies."""
+
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    request: str | None = None
+    """Contract name of the JSON request body, if it takes one."""
+    responses: Mapping[int, str | None] = field(default_factory=dict)
+    """Status -> contract name of the JSON body (None: the status carries no JSON body we describe)."""
+    query: tuple[str, ...] = ()
+    """Optional string query parameters."""
+
+    def path_parameters(self) -> list[str]:
+        return _PARAMETER.findall(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDescription:
+    """Everything the OpenAPI document and strict mode need to know about one API.
+
+    ``folder`` is the contracts folder (usually the provider's name); every 4xx/5xx
+    body follows the ``error`` contract; ``webhooks`` maps an event type to the
+    contract of its body.
+    """
+
+    title: str
+    source: str
+    folder: str
+    operations: tuple[Operation, ...]
+    error: str = "error"
+    security_schemes: Mapping[str, Any] = field(default_factory=dict)
+    webhooks: Mapping[str, str] = field(default_factory=dict)
+
+    def operation_for(self, method: str, route: str) -> Operation | None:
+        """The operation whose path ends ``route`` (a matched aiohttp route's canonical path).
+
+        >>> api = ApiDescription("t", "x", "t", (Operation("get", "/a/{id}", "getA", "A"),))
+        >>> api.operation_for("GET", "/prefix/a/{id}").operation_id
+        'getA'
+        """
+        found = [op for op in self.operations if op.method.upper() == method.upper() and route.endswith(op.path)]
+        return max(found, key=lambda op: len(op.path), default=None)
+
+
+def description_of(api_owner: Any) -> ApiDescription | None:
+    """The ``api`` a provider declares, or None for one that declares none yet."""
+    api = getattr(api_owner, "api", None)
+    return api if isinstance(api, ApiDescription) else None
+
+
+def _component(schema: Mapping[str, Any]) -> dict[str, Any]:
+    # $id and $schema would change how references resolve inside the document; the
+    # OpenAPI 3.1 dialect is JSON Schema 2020-12 already.
+    return {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _body(name: str | None, description: str) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": description}
+    if name is not None:
+        answer["content"] = {JSON: {"schema": _ref(name)}}
+    return answer
+
+
+def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in op.path_parameters()
+    ]
+    parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in op.query]
+    spec: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
+    if parameters:
+        spec["parameters"] = parameters
+    if op.request is not None:
+        spec["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(op.request)}}}
+    responses = {str(status): _body(name, f"{status} answer") for status, name in sorted(op.responses.items())}
+    responses["default"] = _body(api.error, "Any error, in this API's own envelope")
+    spec["responses"] = responses
+    return spec
+
+
+def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``api``, its schemas taken from ``contracts/<folder>/``.
+
+    >>> from emulator.providers.mojeeb import MojeebProvider
+    >>> doc = document(MojeebProvider.api, "/mojeeb")
+    >>> doc["openapi"], "/v1/whatsapp/messages/{id}" in doc["paths"]
+    ('3.1.0', True)
+    """
+    paths: dict[str, dict[str, Any]] = {}
+    for op in api.operations:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(api, op)
+    used = _contracts_used(api)
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": __version__, "x-source": api.source},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": {name: _component(contracts.load(api.folder, name)) for name in sorted(used)}},
+    }
+    if api.security_schemes:
+        doc["components"]["securitySchemes"] = dict(api.security_schemes)
+        doc["security"] = [{name: []} for name in api.security_schemes]
+    if api.webhooks:
+        doc["webhooks"] = {
+            event: {"post": {"operationId": f"webhook:{event}", "summary": f"The {event} webhook",
+                             "requestBody": {"required": True, "content": {JSON: {"schema": _ref(name)}}},
+                             "responses": {"200": {"description": "Any 2xx acknowledges the event"}}}}
+            for event, name in api.webhooks.items()
+        }
+    return doc
+
+
+def _contracts_used(api: ApiDescription) -> set[str]:
+    used = {api.error, *api.webhooks.values()}
+    for op in api.operations:
+        used.update(name for name in (op.request, *op.responses.values()) if name is not None)
+    return used
+
+
+def descriptions(owners: Iterable[Any]) -> dict[str, ApiDescription]:
+    """Name -> ApiDescription of every owner (provider) that declares one."""
+    found = {}
+    for owner in owners:
+        api = description_of(owner)
+        if api is not None:
+            found[owner.name] = api
+    return found
