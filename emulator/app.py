@@ -11,7 +11,8 @@ import time
 
 from aiohttp import web
 
-from . import keys
+from . import keys, openapi, strict
+from .control.openapi import CONTROL_API
 from .control.routes import build_control_app
 from .core.world import World, WorldConfig
 from .providers import all_providers
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app[keys.providers] = providers
     for provider in providers:
         provider.attach(world)
+    if settings.strict:
+        apis = {**openapi.descriptions(providers), "control": CONTROL_API}
+        app[keys.response_check] = strict.response_checker(apis)
+        world.dispatcher.inspect = strict.webhook_checker(apis)
     # Host-routed mounts first: a resource that names a domain only matches that Host.
     for provider in providers:
         for host in provider.hosts:

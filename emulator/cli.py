@@ -11,11 +11,12 @@ import asyncio
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from . import __version__, keys
+from . import __version__, contract_check, contracts, keys
 from .app import create_app
 from .core.clock import ClockSpec
 from .core.timefmt import iso
@@ -68,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="real time (default), manual (moves only via the control API) or scaled by factor F",
     )
     serve.add_argument("--seed", type=int, default=None, help="make generated ids repeat from run to run")
+    serve.add_argument(
+        "--strict", action="store_true",
+        help="check every response and webhook body against its contract; a mismatch is logged and answered 500",
+    )
+    contracts_cmd = commands.add_parser("contracts", help="check bodies against the providers' JSON Schemas")
+    contract_actions = contracts_cmd.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    check = contract_actions.add_parser("check", help="check a JSON file; the contract is inferred unless given")
+    check.add_argument("file", type=Path, help="a JSON file: a recorded body or a fixture")
+    check.add_argument("--provider", help="the provider (or 'control') whose contracts to use")
+    check.add_argument("--name", help="the contract's name, e.g. message or error")
     return parser
 
 
@@ -77,7 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "serve":
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed)
-            return asyncio.run(_serve(settings))
+            return asyncio.run(_serve(settings.with_(strict=args.strict)))
+        if args.command == "contracts" and args.action == "check":
+            return _check_contract(args.file, args.provider, args.name)
         build_parser().print_help()
         return EXIT_USAGE
     except CliError as exc:
@@ -85,6 +98,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 0
+
+
+def _check_contract(path: Path, provider: str | None, name: str | None) -> int:
+    try:
+        matched = contract_check.check(path, provider, name)
+    except contract_check.CheckError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    except contracts.ContractError as exc:
+        raise CliError(f"{path}: {exc}") from None
+    print(f"ok: {path} matches {matched}")
+    return 0
 
 
 async def _serve(settings: Settings) -> int:
@@ -114,6 +138,7 @@ async def _serve(settings: Settings) -> int:
 def banner(app: web.Application, host: str, port: int) -> str:
     """What ``serve`` prints at start-up: where each provider is, the credentials and the clock."""
     world = app[keys.world]
+    strict = app[keys.settings].strict
     base = f"http://{host}:{port}"
     lines = [f"wa-emulator {__version__} listening on {base}", ""]
     for provider in app[keys.providers]:
@@ -123,6 +148,7 @@ def banner(app: web.Application, host: str, port: int) -> str:
         "",
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
+        *(["  strict   every response and webhook body is checked against its contract"] if strict else []),
         "",
         "Ctrl-C stops the server.",
     ]

@@ -12,8 +12,12 @@ from emulator.testing import Emulator
 
 @pytest.fixture
 async def emu() -> AsyncIterator[Emulator]:
-    """A running emulator with a manual clock, stopped after the test."""
-    async with Emulator() as emulator:
+    """A running emulator with a manual clock, stopped after the test.
+
+    Strict: every response body is checked against its contract, so a test that gets
+    a 500 ``contract_violation`` has found a body that breaks its schema.
+    """
+    async with Emulator(strict=True) as emulator:
         yield emulator
 
 
