@@ -17,6 +17,8 @@ from aiohttp import web
 
 from . import keys
 from .app import create_app, world_for
+from .control.actions import receive_inbound, update_contact
+from .control.views import contact_view, message_view
 from .core.clock import ClockMode, ClockSpec
 from .core.world import World
 from .settings import Settings
@@ -77,7 +79,69 @@ class Emulator:
                 return self.base_url + candidate.base_path
         raise KeyError(f"unknown provider {provider!r}")
 
+    @property
+    def urls(self) -> dict[str, str]:
+        """Base URL of every provider mounted, by name: ``{"mojeeb": "http://127.0.0.1:PORT/mojeeb", …}``."""
+        return {provider.name: self.url(provider.name) for provider in self.app[keys.providers]}
+
+    def credentials(self, provider: str | None = None) -> dict[str, Any]:
+        """The sandbox tenants, keys and senders (as ``GET /_emulator/credentials``), or one provider's."""
+        every = {p.name: p.credentials(self.world) for p in self.app[keys.providers]}
+        if provider is None:
+            return every
+        if provider not in every:
+            raise KeyError(f"unknown provider {provider!r}")
+        return every[provider]
+
     # -- control --------------------------------------------------------------------------
+
+    async def inbound(self, provider: str, sender: str, text: str, to: str | None = None) -> dict[str, Any]:
+        """A customer (``sender``) writes to a business number of ``provider``; opens the 24-hour window.
+
+        Returns the inbound message as ``GET /_emulator/messages/{id}`` shows it.
+        """
+        names = [p.name for p in self.app[keys.providers]]
+        message = receive_inbound(self.world, names, provider, sender, text, to)
+        await self.world.clock.settle()
+        return message_view(message)
+
+    def set_contact(self, phone: str, **profile: Any) -> dict[str, Any]:
+        """Set a recipient's profile, e.g. ``set_contact("+15551234567", read_receipts=False)``.
+
+        Fields: ``last_inbound`` (ISO time, a duration like ``"-1h"``, or None),
+        ``read_receipts``, ``on_whatsapp``, ``online`` (booleans) and ``name``.
+        """
+        return contact_view(update_contact(self.world, phone, profile))
+
+    def messages(self, **filters: str) -> list[dict[str, Any]]:
+        """Every message with its history, oldest first; filter by ``provider``, ``status``, ``to``, ``direction``."""
+        views = [message_view(m) for m in self.world.store]
+        return [v for v in views if all(v.get(name) == value for name, value in filters.items())]
+
+    def message(self, message_id: str) -> dict[str, Any]:
+        """One message with its whole status history (KeyError if there is none)."""
+        found = self.world.store.get(message_id)
+        if found is None:
+            raise KeyError(f"no message {message_id!r}")
+        return message_view(found)
+
+    def history(self, message_id: str) -> list[str]:
+        """The statuses a message went through, in order: ``["queued", "sent", "delivered", "read"]``."""
+        return [change["status"] for change in self.message(message_id)["history"]]
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        """Recorded API calls, oldest first (``provider``, ``method``, ``path_contains``, ``status``, ``limit``)."""
+        return [entry.to_json() for entry in self.world.journal.query(**filters)]
+
+    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Webhook deliveries with every attempt (``provider``, ``message_id``, ``state``)."""
+        return [delivery.to_json() for delivery in self.world.dispatcher.deliveries(**filters)]
+
+    async def reset_world(self) -> None:
+        """Everything back to the start, after background work settles; the clock mode too."""
+        await self.world.clock.settle()
+        self.world.reset()
+        self.world.clock.set_mode(self.settings.clock)
 
     async def advance(self, seconds: float) -> float:
         """Move the emulated clock forward, running everything that falls due. Returns the new time."""

@@ -9,6 +9,10 @@ import pytest
 
 from emulator.testing import Emulator
 
+# pytester runs the plugin's own tests; the plugin is listed so the suite also works
+# where the project is not installed (its entry point then is not there to load it).
+pytest_plugins = ["pytester", "emulator.pytest_plugin"]
+
 
 @pytest.fixture
 async def emu() -> AsyncIterator[Emulator]:
