@@ -59,6 +59,8 @@ class ApiDescription:
     error: str = "error"
     security_schemes: Mapping[str, Any] = field(default_factory=dict)
     webhooks: Mapping[str, str] = field(default_factory=dict)
+    sandbox_headers: Mapping[str, str] = field(default_factory=dict)
+    """Headers a client holding the sandbox's full-access credentials sends (fuzzing and docs use them)."""
 
     def operation_for(self, method: str, route: str) -> Operation | None:
         """The operation whose path ends ``route`` (a matched aiohttp route's canonical path).

@@ -9,6 +9,7 @@ https://docs.mojeeb.app/docs/developers/whatsapp/message-status.
 from __future__ import annotations
 
 from ...openapi import ApiDescription, Operation
+from .sandbox import KEY_FULL
 
 API = ApiDescription(
     title="Mojeeb public API v1 (WhatsApp), as emulated by wa-emulator",
@@ -24,4 +25,5 @@ API = ApiDescription(
     ),
     security_schemes={"bearer": {"type": "http", "scheme": "bearer",
                                  "description": "mk_live_ key, see GET /_emulator/credentials"}},
+    sandbox_headers={"Authorization": f"Bearer {KEY_FULL}"},
 )
