@@ -20,6 +20,7 @@ from .app import create_app, world_for
 from .control.actions import receive_inbound, update_contact
 from .control.views import contact_view, message_view
 from .core.clock import ClockMode, ClockSpec
+from .core.timefmt import parse_duration
 from .core.world import World
 from .settings import Settings
 
@@ -143,9 +144,10 @@ class Emulator:
         self.world.reset()
         self.world.clock.set_mode(self.settings.clock)
 
-    async def advance(self, seconds: float) -> float:
-        """Move the emulated clock forward, running everything that falls due. Returns the new time."""
-        return await self.world.clock.advance(seconds)
+    async def advance(self, seconds: float | str) -> float:
+        """Move the emulated clock forward (seconds, or text like ``"1h"``, ``"30d"``), running everything
+        that falls due. Returns the new time."""
+        return await self.world.clock.advance(parse_duration(seconds))
 
     async def settle(self) -> None:
         """Wait for background work (webhook attempts) already under way."""
