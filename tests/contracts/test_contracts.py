@@ -136,3 +136,14 @@ def test_contracts_check_takes_provider_and_name_or_tries_them_all(tmp_path, cap
     assert "not JSON" in capsys.readouterr().err
     assert main(["contracts", "check", str(recorded), "--provider", "nobody"]) == 2
     assert "no contracts for 'nobody'" in capsys.readouterr().err
+
+
+def test_serve_strict_says_so_in_the_banner():
+    from emulator.app import create_app
+    from emulator.cli import banner, build_parser
+    from emulator.settings import Settings
+
+    args = build_parser().parse_args(["serve", "--strict"])
+    assert args.strict
+    assert "strict   every response and webhook body" in banner(create_app(Settings(strict=True)), "127.0.0.1", 1)
+    assert "strict" not in banner(create_app(Settings()), "127.0.0.1", 1)
