@@ -147,3 +147,28 @@ def test_serve_strict_says_so_in_the_banner():
     assert args.strict
     assert "strict   every response and webhook body" in banner(create_app(Settings(strict=True)), "127.0.0.1", 1)
     assert "strict" not in banner(create_app(Settings()), "127.0.0.1", 1)
+
+
+def _routes(app):
+    """(METHOD, canonical path) of every route an aiohttp app serves itself (HEAD comes with GET)."""
+    return {(route.method, route.resource.canonical) for route in app.router.routes()
+            if route.method != "HEAD" and route.resource is not None}
+
+
+@pytest.mark.parametrize("provider", all_providers(), ids=lambda p: p.name)
+def test_every_provider_route_is_a_declared_operation(provider):
+    from emulator.core.world import World
+
+    api = description_of(provider)
+    declared = {(op.method.upper(), op.path) for op in api.operations}
+    assert _routes(provider.build_app(World())) == declared
+
+
+def test_every_control_route_is_in_the_control_openapi_document():
+    from emulator.control.openapi import CONTROL_API
+    from emulator.control.routes import build_control_app
+    from emulator.core.world import World
+    from emulator.settings import Settings
+
+    declared = {(op.method.upper(), op.path) for op in CONTROL_API.operations}
+    assert _routes(build_control_app(World(), all_providers(), Settings())) == declared
