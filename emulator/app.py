@@ -38,8 +38,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     """The emulator as an aiohttp application.
 
     >>> app = create_app(Settings(port=0))
-    >>> sorted(app[keys.world].provider_names)
-    ['mojeeb']
+    >>> "mojeeb" in app[keys.world].provider_names
+    True
     """
     settings = settings or Settings()
     world = world or world_for(settings)

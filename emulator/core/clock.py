@@ -113,7 +113,7 @@ class Clock:
         self._fire_lock: asyncio.Lock | None = None
         self._wakeup: asyncio.Event | None = None
         self._runner: asyncio.Task[None] | None = None
-        self._anchor(start if start is not None else float(int(wall())))
+        self._anchor(start if start is not None else self._default_start())
         self.start_time = self._anchor_emulated
 
     # -- reading time -----------------------------------------------------------
@@ -141,6 +141,12 @@ class Clock:
         """Real wall-clock time: only for things a receiver checks against its own clock."""
         return self._wall()
 
+    def _default_start(self) -> float:
+        # A frozen clock starts on a whole second so printed times are tidy; a running one
+        # starts exactly at the wall clock so "real" really is real.
+        now = self._wall()
+        return float(int(now)) if self._spec.mode is ClockMode.MANUAL else now
+
     def _anchor(self, emulated: float) -> None:
         self._anchor_emulated = emulated
         self._anchor_monotonic = self._monotonic()
@@ -159,7 +165,7 @@ class Clock:
             timer.cancel()
         self._timers.clear()
         if self._configured_start is None and self._spec.mode is not ClockMode.MANUAL:
-            self.start_time = float(int(self._wall()))
+            self.start_time = self._default_start()
         self._anchor(self.start_time)
         self._poke()
 

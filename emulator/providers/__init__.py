@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .base import Provider
 from .mojeeb import MojeebProvider
+from .qlara import QlaraProvider
 
 
 def all_providers() -> tuple[Provider, ...]:
     """One fresh instance of every provider, in mount order."""
-    return (MojeebProvider(),)
+    return (MojeebProvider(), QlaraProvider())

@@ -95,3 +95,10 @@ def test_clock_spec_parsing():
     for bad in ["", "fast", "scaled:", "scaled:-1", "scaled:0"]:
         with pytest.raises(ValueError):
             ClockSpec.parse(bad)
+
+
+def test_real_clock_matches_the_wall_clock():
+    import time
+
+    clock = Clock(ClockSpec(ClockMode.REAL))
+    assert abs(clock.now() - time.time()) < 0.05

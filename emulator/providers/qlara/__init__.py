@@ -1,0 +1,91 @@
+"""Qlara partner gateway (Agile Telecom, https://lora-api.agiletelecom.com/api): WhatsApp sends,
+status lookups and the delivery-status webhook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ...core.tenants import Agent
+from ...core.world import World
+from ..http import ApiError, error_middleware, fault_middleware, json_response
+from . import routes, sandbox, webhooks
+from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, auth_middleware, rate_headers_middleware
+from .payloads import error_body
+
+API = "/api"
+WEBHOOK_PATH = API + "/partner-gateway/v1/webhooks/delivery-status"
+
+
+class QlaraProvider:
+    """Qlara's partner gateway, mounted at ``/qlara`` (base URL ``/qlara/api``) and for its real hosts."""
+
+    name = "qlara"
+    prefix = "/qlara"
+    base_path = "/qlara" + API
+    hosts = ("lora-api.agiletelecom.com", "pre-lora-api.agiletelecom.com")
+
+    def attach(self, world: World) -> None:
+        world.add_seeder(sandbox.seed)
+        world.on_status(lambda event: webhooks.on_status(world, event))
+        world.on_inbound(lambda message: webhooks.on_inbound(world, message))
+
+    def build_app(self, world: World) -> web.Application:
+        app = web.Application(
+            middlewares=[
+                rate_headers_middleware,
+                error_middleware(_render_error(world), self.name),
+                auth_middleware,
+                fault_middleware(self.name, (self.base_path, API)),
+            ]
+        )
+        app.router.add_post(API + "/message-server/whatsapp/send", routes.send_whatsapp)
+        app.router.add_get(API + "/partner-gateway/v1/messages/status", routes.get_statuses)
+        app.router.add_get(API + "/partner-gateway/v1/messages/status/{customerMessageId}", routes.get_status)
+        app.router.add_get(API + "/partner-gateway/v1/whatsapp/messages/{messageId}/status",
+                           routes.get_whatsapp_status)
+        app.router.add_post(WEBHOOK_PATH, routes.create_webhook)
+        app.router.add_get(WEBHOOK_PATH, routes.get_webhook)
+        app.router.add_put(WEBHOOK_PATH, routes.update_webhook)
+        app.router.add_delete(WEBHOOK_PATH, routes.delete_webhook)
+        return app
+
+    def credentials(self, world: World) -> dict[str, Any]:
+        organizations = []
+        for org in world.tenants.orgs_of(self.name):
+            organizations.append(
+                {
+                    "id": org.id,
+                    "name": org.name,
+                    "rate_limit_per_minute": org.settings.get(sandbox.PER_MINUTE, DEFAULT_PER_MINUTE),
+                    "burst_per_second": org.settings.get(sandbox.PER_SECOND, DEFAULT_PER_SECOND),
+                    "ip_allowlist": list(org.ip_allowlist) if org.ip_allowlist is not None else None,
+                    "keys": [
+                        {"name": key.name, "secret": key.secret, "revoked": key.revoked}
+                        for key in world.tenants.keys_of(org.id)
+                    ],
+                    "basic": [
+                        {"username": username, "password": password}
+                        for username, password in org.settings.get(sandbox.BASIC_USERS, {}).items()
+                    ],
+                    "agents": [_sender(agent) for agent in world.tenants.agents_of(org.id)],
+                }
+            )
+        return {"base_path": self.base_path, "auth": "X-Api-Key: <secret>, or HTTP Basic username:password",
+                "organizations": organizations}
+
+
+def _sender(agent: Agent) -> dict[str, Any]:
+    # "id" is what a client sends (the phoneNumberId), so the start-up banner shows that.
+    phone_number_id = sandbox.phone_number_id(agent.id)
+    return {"id": str(phone_number_id), "phoneNumberId": phone_number_id, "agent_id": agent.id, "name": agent.name,
+            "phones": list(agent.phones)}
+
+
+def _render_error(world: World) -> Any:
+    def render(request: web.Request, error: ApiError) -> web.Response:
+        return json_response(error_body(error, request.path, world.clock.now()), status=error.status,
+                             headers=error.headers)
+
+    return render

@@ -1,0 +1,141 @@
+"""Qlara authentication, IP allowlists and per-key rate limits, as middleware.
+
+https://agiletelecom.com/documentation/qlara/guides/authentication: ``X-Api-Key``
+or ``Authorization: Basic base64(username:password)``; 401 when missing or wrong;
+an optional per-account IP allowlist answers 403 to other addresses.
+The llms-full text linked from qlara/api/qlara-platform-api: per key, production
+1000 requests a minute with bursts of 50 a second (trial 100 and 10), ``X-RateLimit-*``
+headers, and the 429 body (rendered in payloads.error_body).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from ... import keys as app_keys
+from ...core.ratelimit import Decision, FixedWindow
+from ...core.tenants import Organization
+from ...core.world import World
+from ..http import ApiError, Handler
+from . import sandbox
+
+DEFAULT_PER_MINUTE = 1000
+DEFAULT_PER_SECOND = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: their account and the identity their requests are counted under."""
+
+    org: Organization
+    identity: str  # "key:<secret>" or "basic:<username>"
+
+
+CALLER = web.RequestKey("qlara_caller", Caller)
+RATE_HEADERS = web.RequestKey("qlara_rate_headers", dict)
+
+
+def unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": 'Basic realm="qlara"'})
+
+
+def _by_key(world: World, secret: str) -> Caller:
+    key = world.tenants.key(secret)
+    org = world.tenants.org(key.org_id) if key is not None else None
+    if key is None or org is None or org.provider != sandbox.NAME:
+        raise unauthorized("Invalid API key.")
+    if key.revoked:
+        raise unauthorized("This API key has been revoked.")
+    return Caller(org, f"key:{secret}")
+
+
+def _by_basic(world: World, encoded: str) -> Caller:
+    try:
+        username, colon, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise unauthorized("Malformed Basic credentials: expected base64 of username:password.") from None
+    if not colon:
+        raise unauthorized("Malformed Basic credentials: expected base64 of username:password.")
+    for org in world.tenants.orgs_of(sandbox.NAME):
+        if org.settings.get(sandbox.BASIC_USERS, {}).get(username) == password:
+            return Caller(org, f"basic:{username}")
+    raise unauthorized("Invalid username or password.")
+
+
+def authenticate(request: web.Request) -> Caller:
+    """The caller a request names, by ``X-Api-Key`` first, then HTTP Basic; 401 otherwise."""
+    world: World = request.config_dict[app_keys.world]
+    secret = request.headers.get("X-Api-Key")
+    if secret is not None:
+        return _by_key(world, secret.strip())
+    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() == "basic" and credentials.strip():
+        return _by_basic(world, credentials)
+    raise unauthorized("Missing credentials: send an X-Api-Key header or HTTP Basic authentication.")
+
+
+def check_allowlist(request: web.Request, org: Organization) -> None:
+    """403 when the account allows only some IP addresses and the caller's is not one of them."""
+    if org.ip_allowlist is not None and request.remote not in org.ip_allowlist:
+        raise ApiError(403, "ip_not_allowed", f"Access from IP address {request.remote} is not allowed for "
+                       "this account.")
+
+
+class RateLimits:
+    """Two fixed windows per caller: a minute and a second (the burst)."""
+
+    def __init__(self) -> None:
+        self.minute = FixedWindow(60.0)
+        self.second = FixedWindow(1.0)
+
+    def check(self, caller: Caller, now: float) -> dict[str, str]:
+        """Count one request; return the ``X-RateLimit-*`` headers, or raise 429 carrying them."""
+        per_minute = int(caller.org.settings.get(sandbox.PER_MINUTE, DEFAULT_PER_MINUTE))
+        per_second = int(caller.org.settings.get(sandbox.PER_SECOND, DEFAULT_PER_SECOND))
+        minute = self.minute.peek(caller.identity, now=now, limit=per_minute)
+        burst = self.second.peek(caller.identity, now=now, limit=per_second)
+        refused = minute if not minute.allowed else burst if not burst.allowed else None
+        if refused is not None:
+            # The headers describe the window that refused, so Remaining is 0 whenever a 429 comes back.
+            headers = _headers(refused)
+            retry_after = refused.retry_after(now)
+            raise ApiError(429, "rate_limited", "Rate limit exceeded.", retry_after=retry_after,
+                           headers={**headers, "Retry-After": str(retry_after)})
+        self.second.hit(caller.identity, now=now, limit=per_second)
+        return _headers(self.minute.hit(caller.identity, now=now, limit=per_minute))
+
+
+def _headers(decision: Decision) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(decision.limit),
+        "X-RateLimit-Remaining": str(decision.remaining),
+        "X-RateLimit-Reset": str(int(decision.reset_at)),
+    }
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Authenticate every request (unknown routes too, as a gateway's security filter does), then count it."""
+    caller = authenticate(request)
+    check_allowlist(request, caller.org)
+    world: World = request.config_dict[app_keys.world]
+    try:
+        request[RATE_HEADERS] = world.state("qlara.ratelimits", RateLimits).check(caller, world.clock.now())
+    except ApiError as error:
+        request[RATE_HEADERS] = error.headers
+        raise
+    request[CALLER] = caller
+    return await handler(request)
+
+
+@web.middleware
+async def rate_headers_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Put the caller's ``X-RateLimit-*`` headers on every response, errors included."""
+    response = await handler(request)
+    for name, value in request.get(RATE_HEADERS, {}).items():
+        response.headers.setdefault(name, value)
+    return response
