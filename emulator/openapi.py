@@ -61,6 +61,16 @@ class ApiDescription:
     webhooks: Mapping[str, str] = field(default_factory=dict)
     sandbox_headers: Mapping[str, str] = field(default_factory=dict)
     """Headers a client holding the sandbox's full-access credentials sends (fuzzing and docs use them)."""
+    error_by_status: Mapping[int, str] = field(default_factory=dict)
+    """Error statuses whose body follows another contract than ``error`` (Qlara's 429, say)."""
+
+    def error_for(self, status: int) -> str:
+        """The contract of a ``status`` error body.
+
+        >>> ApiDescription("t", "x", "t", (), error_by_status={429: "rate"}).error_for(429)
+        'rate'
+        """
+        return self.error_by_status.get(status, self.error)
 
     def operation_for(self, method: str, route: str) -> Operation | None:
         """The operation whose path ends ``route`` (a matched aiohttp route's canonical path).
@@ -106,7 +116,8 @@ def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
         spec["parameters"] = parameters
     if op.request is not None:
         spec["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(op.request)}}}
-    responses = {str(status): _body(name, f"{status} answer") for status, name in sorted(op.responses.items())}
+    answers = {**{status: api.error_for(status) for status in api.error_by_status}, **op.responses}
+    responses = {str(status): _body(name, f"{status} answer") for status, name in sorted(answers.items())}
     responses["default"] = _body(api.error, "Any error, in this API's own envelope")
     spec["responses"] = responses
     return spec
@@ -145,7 +156,7 @@ def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
 
 
 def _contracts_used(api: ApiDescription) -> set[str]:
-    used = {api.error, *api.webhooks.values()}
+    used = {api.error, *api.error_by_status.values(), *api.webhooks.values()}
     for op in api.operations:
         used.update(name for name in (op.request, *op.responses.values()) if name is not None)
     return used

@@ -50,7 +50,7 @@ def response_checker(apis: Mapping[str, ApiDescription]) -> ResponseCheck:
             return None
         raw = response.body if isinstance(response.body, bytes) else b""
         if response.status >= 400:
-            return _body_problem(api, api.error, raw)
+            return _body_problem(api, api.error_for(response.status), raw)
         resource = request.match_info.route.resource
         route = resource.canonical if resource is not None else request.path
         operation = api.operation_for(request.method if request.method != "HEAD" else "GET", route)
