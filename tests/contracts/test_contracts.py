@@ -29,7 +29,9 @@ def test_every_contract_is_a_valid_schema_with_title_and_source(folder, name):
 @pytest.mark.parametrize("provider", [p.name for p in all_providers()])
 def test_every_provider_declares_its_operations_with_existing_contracts(provider):
     [api] = [description_of(p) for p in all_providers() if p.name == provider]
-    assert api is not None and api.operations
+    assert api is not None, f"{provider} declares no ApiDescription: add emulator/providers/{provider}/api.py " \
+                            "(see mojeeb/api.py) and set the provider's 'api' attribute to it"
+    assert api.operations
     for op in api.operations:
         for name in (op.request, *op.responses.values()):
             assert name is None or name in contracts.names(api.folder)
@@ -160,6 +162,7 @@ def test_every_provider_route_is_a_declared_operation(provider):
     from emulator.core.world import World
 
     api = description_of(provider)
+    assert api is not None, f"{provider} declares no ApiDescription (emulator/providers/{provider}/api.py)"
     inside = provider.base_path.removeprefix(provider.prefix)  # Qlara's routes carry /api inside the sub-app
     declared = {(op.method.upper(), inside + op.path) for op in api.operations}
     assert _routes(provider.build_app(World())) == declared
