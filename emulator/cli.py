@@ -161,6 +161,8 @@ def _credential_lines(credentials: dict[str, Any]) -> list[str]:
         lines.append(f"org {org['id']} ({org['name']})")
         for key in org.get("keys", []):
             lines.append(f"  key {key['name']:<18} {key['secret']}")
+        for login in org.get("basic", []):
+            lines.append(f"  basic {login['username']}:{login['password']}")
         for agent in org.get("agents", []):
             lines.append(f"  sender {agent['id']} {', '.join(agent['phones'])}")
     return lines

@@ -44,7 +44,9 @@ def receiving_agent(world: World, provider: str, business: Any) -> Agent:
     """The sender of ``provider`` that owns ``business`` (or the first one, if it is None)."""
     agents = [a for a in world.tenants.agents.values() if world.tenants.orgs[a.org_id].provider == provider]
     if business is not None:
-        agents = [a for a in agents if business in a.phones]
+        # Providers write numbers with or without "+" (Wazapin uses bare digits); compare digits.
+        wanted = e164(str(business))
+        agents = [a for a in agents if wanted in a.phones]
         if not agents:
             raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
     if not agents:
@@ -67,7 +69,7 @@ def receive_inbound(world: World, providers: Sequence[str], provider: Any, custo
         org_id=agent.org_id,
         agent_id=agent.id,
         customer=e164(customer),
-        business=business or agent.phones[0],
+        business=e164(str(business)) if business else agent.phones[0],
         text=text,
     )
 

@@ -3,8 +3,9 @@
 Providers decide *what* to send (the body, its event type, how it is signed and
 which answers count as success); the dispatcher decides *when* and keeps the
 log. Every event ends in exactly one recorded state: ``delivered``,
-``exhausted`` (all attempts failed, each one kept), or ``dropped`` (a scenario
-asked for it to be lost). A slow or dead receiver only ever delays its own
+``exhausted`` (all attempts failed, each one kept), ``dropped`` (a scenario
+asked for it to be lost), or ``cancelled`` (the provider withdrew it, e.g. its
+endpoint was deleted, keeping the attempts already made). A slow or dead receiver only ever delays its own
 deliveries: each attempt is separate background work with its own timeout.
 """
 
@@ -29,6 +30,7 @@ PENDING = "pending"
 DELIVERED = "delivered"
 EXHAUSTED = "exhausted"
 DROPPED = "dropped"
+CANCELLED = "cancelled"
 INVALID = "invalid"  # strict mode: the body broke its contract, so it was never sent
 
 DEFAULT_CAP = 50_000
@@ -203,6 +205,14 @@ class Dispatcher:
         delivery.round_start = len(delivery.attempts)
         self._schedule(delivery, 0.0)
 
+    def cancel(self, delivery: Delivery) -> bool:
+        """Stop a pending delivery: no further attempts. Returns whether it was still pending."""
+        if delivery.state != PENDING:
+            return False
+        delivery.state = CANCELLED
+        delivery.next_attempt_at = None
+        return True
+
     def _schedule(self, delivery: Delivery, delay: float) -> None:
         delivery.next_attempt_at = self.clock.now() + delay
         if delay <= 0:
@@ -244,6 +254,8 @@ class Dispatcher:
             error = f"{type(exc).__name__}: {exc}"
         latency_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms))
+        if delivery.state == CANCELLED:
+            return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
         if status_code is not None and delivery.policy.accept(status_code):
             delivery.state = DELIVERED
         else:

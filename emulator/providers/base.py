@@ -6,10 +6,12 @@ vocabulary and webhook bodies. It reaches the core only through the World.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from aiohttp import web
 
+from ..core.tenants import Agent, ApiKey, Organization
 from ..core.world import World
 
 
@@ -34,3 +36,39 @@ class Provider(Protocol):
 
     def credentials(self, world: World) -> dict[str, Any]:
         """The sandbox tenants, keys and sender identities, as shown to users."""
+
+
+def agent_view(agent: Agent) -> dict[str, Any]:
+    """A sender as the credentials list shows it by default."""
+    return {"id": agent.id, "name": agent.name, "phones": list(agent.phones)}
+
+
+def credentials_view(
+    world: World,
+    provider: str,
+    *,
+    base_path: str,
+    auth: str,
+    key: Callable[[ApiKey], dict[str, Any]],
+    agent: Callable[[Agent], dict[str, Any]] = agent_view,
+    org: Callable[[Organization], dict[str, Any]] = lambda org: {},
+) -> dict[str, Any]:
+    """The shape every provider's ``credentials()`` shares: organizations, each with keys and senders.
+
+    The CLI banner and ``GET /_emulator/credentials`` read it; providers add their own
+    fields through the ``key``, ``agent`` and ``org`` views.
+    """
+    return {
+        "base_path": base_path,
+        "auth": auth,
+        "organizations": [
+            {
+                "id": each.id,
+                "name": each.name,
+                **org(each),
+                "keys": [key(k) for k in world.tenants.keys_of(each.id)],
+                "agents": [agent(a) for a in world.tenants.agents_of(each.id)],
+            }
+            for each in world.tenants.orgs_of(provider)
+        ],
+    }

@@ -112,3 +112,13 @@ async def test_webhook_directive_is_validated_and_applied_to_the_status_event(ht
     status, answer = await call(http, emu, "POST", "/webhooks/directives",
                                 {"message_id": message_id, "status": "sent"})
     assert status == 409 and answer["error"]["code"] == "status_already_reached"
+
+
+async def test_inbound_accepts_the_business_number_with_or_without_plus(http, emu):
+    for business in ["+15550100001", "15550100001"]:
+        status, inbound = await call(http, emu, "POST", "/inbound",
+                                     {"provider": "mojeeb", "from": "15551234567", "to": business, "text": "hi"})
+        assert status == 201 and inbound["to"] == "+15550100001" and inbound["from"] == "+15551234567"
+    status, body = await call(http, emu, "POST", "/inbound",
+                              {"provider": "mojeeb", "from": "+15551234567", "to": "+19999999999", "text": "hi"})
+    assert status == 422 and body["error"]["code"] == "unknown_business_number"

@@ -3,7 +3,7 @@ import socket
 from emulator.core.clock import Clock, ClockMode, ClockSpec
 from emulator.core.ids import IdFactory
 from emulator.core.models import WebhookDirective
-from emulator.core.webhooks import DELIVERED, DROPPED, EXHAUSTED, Dispatcher, RetryPolicy
+from emulator.core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, Dispatcher, RetryPolicy
 from tests.receiver import Receiver
 
 START = 1_700_000_000.0
@@ -85,4 +85,16 @@ async def test_manual_retry_starts_a_fresh_round():
         d.retry_now(delivery)
         await d.clock.settle()
         assert delivery.state == DELIVERED and len(delivery.attempts) == 4
+    await d.close()
+
+
+async def test_a_cancelled_delivery_makes_no_more_attempts_and_keeps_its_log():
+    d = dispatcher()
+    async with Receiver(statuses=[500, 500, 500]) as rx:
+        [delivery] = send(d, rx.url)
+        await d.clock.settle()
+        assert d.cancel(delivery) is True and delivery.state == CANCELLED
+        await d.clock.advance(400)
+        assert len(delivery.attempts) == 1 and len(rx.received) == 1
+        assert d.cancel(delivery) is False, "only a pending delivery can be cancelled"
     await d.close()

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from ...core.world import World
+from ..base import credentials_view
 from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
 from . import routes, sandbox
 from .api import API
@@ -47,31 +48,20 @@ class MojeebProvider:
         return app
 
     def credentials(self, world: World) -> dict[str, Any]:
-        organizations = []
-        for org in world.tenants.orgs_of(self.name):
-            organizations.append(
-                {
-                    "id": org.id,
-                    "name": org.name,
-                    "keys": [
-                        {
-                            "name": key.name,
-                            "secret": key.secret,
-                            "scopes": sorted(key.scopes),
-                            "agent_ids": sorted(key.agent_ids) if key.agent_ids is not None else None,
-                            "revoked": key.revoked,
-                            "rate_limit_per_minute": key.rate_limit or 60,
-                        }
-                        for key in world.tenants.keys_of(org.id)
-                    ],
-                    "agents": [
-                        {"id": agent.id, "name": agent.name, "phones": list(agent.phones)}
-                        for agent in world.tenants.agents_of(org.id)
-                    ],
-                }
-            )
-        return {"base_path": self.base_path, "auth": "Authorization: Bearer <secret>", "organizations": organizations}
-
+        return credentials_view(
+            world,
+            self.name,
+            base_path=self.base_path,
+            auth="Authorization: Bearer <secret>",
+            key=lambda key: {
+                "name": key.name,
+                "secret": key.secret,
+                "scopes": sorted(key.scopes),
+                "agent_ids": sorted(key.agent_ids) if key.agent_ids is not None else None,
+                "revoked": key.revoked,
+                "rate_limit_per_minute": key.rate_limit or 60,
+            },
+        )
 
 def _render_error(request: web.Request, error: ApiError) -> web.Response:
     status, body = error_body(error, request.get(CORRELATION_ID, ""))

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ...core.tenants import Agent
 from ...core.world import World
+from ..base import credentials_view
 from ..http import ApiError, error_middleware, fault_middleware, json_response
 from . import routes, sandbox, webhooks
 from .api import API as DESCRIPTION
@@ -54,29 +55,23 @@ class QlaraProvider:
         return app
 
     def credentials(self, world: World) -> dict[str, Any]:
-        organizations = []
-        for org in world.tenants.orgs_of(self.name):
-            organizations.append(
-                {
-                    "id": org.id,
-                    "name": org.name,
-                    "rate_limit_per_minute": org.settings.get(sandbox.PER_MINUTE, DEFAULT_PER_MINUTE),
-                    "burst_per_second": org.settings.get(sandbox.PER_SECOND, DEFAULT_PER_SECOND),
-                    "ip_allowlist": list(org.ip_allowlist) if org.ip_allowlist is not None else None,
-                    "keys": [
-                        {"name": key.name, "secret": key.secret, "revoked": key.revoked}
-                        for key in world.tenants.keys_of(org.id)
-                    ],
-                    "basic": [
-                        {"username": username, "password": password}
-                        for username, password in org.settings.get(sandbox.BASIC_USERS, {}).items()
-                    ],
-                    "agents": [_sender(agent) for agent in world.tenants.agents_of(org.id)],
-                }
-            )
-        return {"base_path": self.base_path, "auth": "X-Api-Key: <secret>, or HTTP Basic username:password",
-                "organizations": organizations}
-
+        return credentials_view(
+            world,
+            self.name,
+            base_path=self.base_path,
+            auth="X-Api-Key: <secret>, or HTTP Basic username:password",
+            org=lambda org: {
+                "rate_limit_per_minute": org.settings.get(sandbox.PER_MINUTE, DEFAULT_PER_MINUTE),
+                "burst_per_second": org.settings.get(sandbox.PER_SECOND, DEFAULT_PER_SECOND),
+                "ip_allowlist": list(org.ip_allowlist) if org.ip_allowlist is not None else None,
+                "basic": [
+                    {"username": username, "password": password}
+                    for username, password in org.settings.get(sandbox.BASIC_USERS, {}).items()
+                ],
+            },
+            key=lambda key: {"name": key.name, "secret": key.secret, "revoked": key.revoked},
+            agent=_sender,
+        )
 
 def _sender(agent: Agent) -> dict[str, Any]:
     # "id" is what a client sends (the phoneNumberId), so the start-up banner shows that.

@@ -1,0 +1,136 @@
+"""Wazapin authentication, organization context, permissions and the rate limit.
+
+https://docsx.wazapin.com/api/authentication: ``X-Api-Key: <key>`` is the primary
+header, ``Authorization: Bearer <key>`` the alternative; ``GET /v1/health`` needs
+no key; a missing or bad key is 401 ``invalid or missing API key``. Keys start
+``wzp_`` (plugin README). ``X-Organization-Slug`` is sent by Wazapin's plugin
+(src/client.ts); here it must name the key's own organization (designed).
+
+The rate limit is undocumented (https://docsx.wazapin.com/api/errors lists 429
+only). Designed: 100 requests a minute per key, fixed window on the emulated
+clock, ``X-RateLimit-Limit/Remaining/Reset`` on every authenticated answer and
+``Retry-After`` on the 429.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ... import keys as app_keys
+from ...core.ratelimit import FixedWindow
+from ...core.tenants import ApiKey, Organization
+from ...core.world import World
+from ..http import ApiError, Handler
+from .sandbox import NAME
+
+KEY_PREFIX = "wzp_"
+DEFAULT_RATE_LIMIT = 100
+PUBLIC_ROUTES = frozenset({"health"})  # route names that need no key
+SLUG_HEADER = "X-Organization-Slug"
+
+REQUEST_KEY = web.RequestKey("wazapin_api_key", ApiKey)
+REQUEST_ORG = web.RequestKey("wazapin_org", Organization)
+
+
+def unauthorized(detail: str) -> ApiError:
+    return ApiError(401, "unauthorized", detail)
+
+
+def presented_secret(request: web.Request) -> str | None:
+    """The key from ``X-Api-Key`` or, failing that, ``Authorization: Bearer``."""
+    given = request.headers.get("X-Api-Key", "").strip()
+    if given:
+        return given
+    scheme, _, secret = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and secret.strip():
+        return secret.strip()
+    return None
+
+
+def authenticate(request: web.Request, world: World) -> ApiKey:
+    """The Wazapin key a request carries, or a 401 saying what is wrong."""
+    secret = presented_secret(request)
+    if secret is None:
+        raise unauthorized("invalid or missing API key")
+    if not secret.startswith(KEY_PREFIX):
+        raise unauthorized("invalid or missing API key: Wazapin keys start with wzp_")
+    key = world.tenants.key(secret)
+    org = world.tenants.org(key.org_id) if key is not None else None
+    if key is None or org is None or org.provider != NAME:
+        raise unauthorized("invalid or missing API key")
+    if key.revoked:
+        raise unauthorized("API key has been revoked")
+    if key.expires_at is not None and world.clock.now() >= key.expires_at:
+        raise unauthorized("API key has expired")
+    return key
+
+
+def org_for_slug(world: World, slug: str) -> Organization | None:
+    for org in world.tenants.orgs_of(NAME):
+        if org.slug == slug:
+            return org
+    return None
+
+
+def require(request: web.Request, permission: str) -> ApiKey:
+    """The request's key, or 403 if it lacks ``permission`` (e.g. ``messages:send``)."""
+    key = request[REQUEST_KEY]
+    if not key.allows(permission):
+        raise ApiError(403, "forbidden", f"API key lacks the {permission} permission")
+    return key
+
+
+class RateLimits:
+    """Per-key fixed windows of 60 emulated seconds."""
+
+    def __init__(self) -> None:
+        self.window = FixedWindow(60.0)
+
+    def check(self, key: ApiKey, now: float) -> dict[str, str]:
+        """Count one request; return the headers to add, or raise 429."""
+        limit = key.rate_limit or DEFAULT_RATE_LIMIT
+        decision = self.window.hit(key.secret, now=now, limit=limit)
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(decision.remaining),
+            "X-RateLimit-Reset": str(int(decision.reset_at)),
+        }
+        if not decision.allowed:
+            retry_after = decision.retry_after(now)
+            raise ApiError(429, "rate_limited", f"rate limit of {limit} requests per minute exceeded; "
+                           f"retry in {retry_after} seconds", headers={**headers, "Retry-After": str(retry_after)})
+        return headers
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Authenticate every matched route except the public ones, then count it against the key's limit.
+
+    Unmatched routes skip this, so they answer 404 whoever asks.
+    """
+    if request.match_info.http_exception is not None:
+        return await handler(request)
+    world: World = request.config_dict[app_keys.world]
+    slug = request.headers.get(SLUG_HEADER, "").strip()
+    if slug:
+        # Known before authentication, so an unauthenticated error can use the tenant's error format.
+        slug_org = org_for_slug(world, slug)
+        if slug_org is not None:
+            request[REQUEST_ORG] = slug_org
+    if request.match_info.route.name in PUBLIC_ROUTES:
+        return await handler(request)
+    key = authenticate(request, world)
+    org = world.tenants.org(key.org_id)
+    assert org is not None  # authenticate() checked it
+    request[REQUEST_ORG] = org
+    if slug and slug != org.slug:
+        raise ApiError(403, "forbidden", f"API key does not belong to organization {slug!r}")
+    request[REQUEST_KEY] = key
+    headers = world.state("wazapin.ratelimits", RateLimits).check(key, world.clock.now())
+    try:
+        response = await handler(request)
+    except ApiError as error:
+        error.headers = {**headers, **error.headers}
+        raise
+    response.headers.update(headers)
+    return response
