@@ -23,6 +23,20 @@ from . import __version__, contracts
 _PARAMETER = re.compile(r"{([^}]+)}")
 JSON = "application/json"
 
+Contract = str | tuple[str, ...]
+"""A contract name, or several when a body may take any of their shapes (per-tenant options)."""
+
+
+def contract_names(contract: Contract | None) -> tuple[str, ...]:
+    """The names a Contract stands for.
+
+    >>> contract_names("error"), contract_names(("error", "error_legacy")), contract_names(None)
+    (('error',), ('error', 'error_legacy'), ())
+    """
+    if contract is None:
+        return ()
+    return (contract,) if isinstance(contract, str) else tuple(contract)
+
 
 @dataclass(frozen=True, slots=True)
 class Operation:
@@ -32,10 +46,10 @@ class Operation:
     path: str
     operation_id: str
     summary: str
-    request: str | None = None
-    """Contract name of the JSON request body, if it takes one."""
-    responses: Mapping[int, str | None] = field(default_factory=dict)
-    """Status -> contract name of the JSON body (None: the status carries no JSON body we describe)."""
+    request: Contract | None = None
+    """Contract of the JSON request body, if it takes one."""
+    responses: Mapping[int, Contract | None] = field(default_factory=dict)
+    """Status -> contract of the JSON body (None: the status carries no body we describe)."""
     query: tuple[str, ...] = ()
     """Optional string query parameters."""
 
@@ -56,15 +70,15 @@ class ApiDescription:
     source: str
     folder: str
     operations: tuple[Operation, ...]
-    error: str = "error"
+    error: Contract = "error"
     security_schemes: Mapping[str, Any] = field(default_factory=dict)
-    webhooks: Mapping[str, str] = field(default_factory=dict)
+    webhooks: Mapping[str, Contract | None] = field(default_factory=dict)
     sandbox_headers: Mapping[str, str] = field(default_factory=dict)
     """Headers a client holding the sandbox's full-access credentials sends (fuzzing and docs use them)."""
-    error_by_status: Mapping[int, str] = field(default_factory=dict)
+    error_by_status: Mapping[int, Contract] = field(default_factory=dict)
     """Error statuses whose body follows another contract than ``error`` (Qlara's 429, say)."""
 
-    def error_for(self, status: int) -> str:
+    def error_for(self, status: int) -> Contract:
         """The contract of a ``status`` error body.
 
         >>> ApiDescription("t", "x", "t", (), error_by_status={429: "rate"}).error_for(429)
@@ -89,20 +103,35 @@ def description_of(api_owner: Any) -> ApiDescription | None:
     return api if isinstance(api, ApiDescription) else None
 
 
-def _component(schema: Mapping[str, Any]) -> dict[str, Any]:
-    # $id and $schema would change how references resolve inside the document; the
-    # OpenAPI 3.1 dialect is JSON Schema 2020-12 already.
-    return {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
+def _component(name: str, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A contract as ``components/schemas/<name>``: without ``$id``/``$schema``, its own refs re-rooted.
+
+    >>> _component("m", {"$id": "x", "$defs": {"r": {}}, "items": {"$ref": "#/$defs/r"}})["items"]
+    {'$ref': '#/components/schemas/m/$defs/r'}
+    """
+    # Without $id and $schema the component lives in the document's scope (OpenAPI 3.1's dialect is
+    # JSON Schema 2020-12 already), so a schema's "#/…" references must now start from its place in it.
+    def reroot(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: f"#/components/schemas/{name}/{value[2:]}"
+                    if key == "$ref" and isinstance(value, str) and value.startswith("#/") else reroot(value)
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [reroot(item) for item in node]
+        return node
+
+    return reroot({k: v for k, v in schema.items() if k not in ("$id", "$schema")})
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+def _ref(contract: Contract) -> dict[str, Any]:
+    refs = [{"$ref": f"#/components/schemas/{name}"} for name in contract_names(contract)]
+    return refs[0] if len(refs) == 1 else {"anyOf": refs}
 
 
-def _body(name: str | None, description: str) -> dict[str, Any]:
+def _body(contract: Contract | None, description: str) -> dict[str, Any]:
     answer: dict[str, Any] = {"description": description}
-    if name is not None:
-        answer["content"] = {JSON: {"schema": _ref(name)}}
+    if contract is not None:
+        answer["content"] = {JSON: {"schema": _ref(contract)}}
     return answer
 
 
@@ -134,13 +163,13 @@ def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for op in api.operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(api, op)
-    used = _contracts_used(api)
+    used = contracts_used(api)
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": __version__, "x-source": api.source},
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": {name: _component(contracts.load(api.folder, name)) for name in sorted(used)}},
+        "components": {"schemas": {name: _component(name, contracts.load(api.folder, name)) for name in sorted(used)}},
     }
     if api.security_schemes:
         doc["components"]["securitySchemes"] = dict(api.security_schemes)
@@ -148,18 +177,19 @@ def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
     if api.webhooks:
         doc["webhooks"] = {
             event: {"post": {"operationId": f"webhook:{event}", "summary": f"The {event} webhook",
-                             "requestBody": {"required": True, "content": {JSON: {"schema": _ref(name)}}},
+                             "requestBody": {"required": True, **_body(contract, event)},
                              "responses": {"200": {"description": "Any 2xx acknowledges the event"}}}}
-            for event, name in api.webhooks.items()
+            for event, contract in api.webhooks.items()
         }
     return doc
 
 
-def _contracts_used(api: ApiDescription) -> set[str]:
-    used = {api.error, *api.error_by_status.values(), *api.webhooks.values()}
+def contracts_used(api: ApiDescription) -> set[str]:
+    """Every contract name ``api`` refers to."""
+    contracts_ = [api.error, *api.error_by_status.values(), *api.webhooks.values()]
     for op in api.operations:
-        used.update(name for name in (op.request, *op.responses.values()) if name is not None)
-    return used
+        contracts_ += [op.request, *op.responses.values()]
+    return {name for contract in contracts_ for name in contract_names(contract)}
 
 
 def descriptions(owners: Iterable[Any]) -> dict[str, ApiDescription]:

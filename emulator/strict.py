@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from aiohttp import web
 
 from . import contracts
-from .openapi import ApiDescription
+from .openapi import ApiDescription, Contract, contract_names
 
 log = logging.getLogger(__name__)
 
@@ -24,18 +24,24 @@ ResponseCheck = Callable[[str, web.Request, web.StreamResponse], str | None]
 WebhookCheck = Callable[[str, str, bytes], str | None]
 
 
-def _body_problem(api: ApiDescription, name: str | None, raw: bytes) -> str | None:
-    if name is None:
+def _body_problem(api: ApiDescription, contract: Contract | None, raw: bytes) -> str | None:
+    """What breaks ``contract`` (any one of its names will do), or None; None describes no body."""
+    names = contract_names(contract)
+    if not names:
         return None
     try:
         body = json.loads(raw)
     except ValueError:
-        return f"{api.folder}/{name}: the body is not JSON"
-    try:
-        contracts.validate(api.folder, name, body)
-    except contracts.ContractError as exc:
-        return str(exc)
-    return None
+        return f"{api.folder}/{names[0]}: the body is not JSON"
+    problems = []
+    for name in names:
+        try:
+            contracts.validate(api.folder, name, body)
+        except contracts.ContractError as exc:
+            problems.append(str(exc))
+        else:
+            return None
+    return "; ".join(problems)
 
 
 def response_checker(apis: Mapping[str, ApiDescription]) -> ResponseCheck:
@@ -72,9 +78,8 @@ def webhook_checker(apis: Mapping[str, ApiDescription]) -> WebhookCheck:
         api = apis.get(provider)
         if api is None:
             return None
-        name = api.webhooks.get(event_type)
-        if name is None:
-            return f"{api.folder}: webhook event {event_type!r} has no declared contract"
-        return _body_problem(api, name, body)
+        if event_type not in api.webhooks:
+            return f"{api.folder}: webhook event {event_type!r} is not declared"
+        return _body_problem(api, api.webhooks[event_type], body)
 
     return check

@@ -148,7 +148,7 @@ async def get_whatsapp_status(request: web.Request) -> web.Response:
     return json_response(payloads.status_body(message))
 
 
-_URI = re.compile(r"[\x21-\x7e]+")
+_URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")  # the characters RFC 3986 allows in a URI
 
 
 async def _callback_url(request: web.Request) -> str:
@@ -157,7 +157,7 @@ async def _callback_url(request: web.Request) -> str:
     if not isinstance(url, str) or not url:
         raise payloads.bad_request("'callbackUrl' is required.", "callbackUrl")
     invalid = payloads.bad_request("'callbackUrl' must be an absolute http or https URL.", "callbackUrl")
-    # A URI is printable ASCII without spaces (RFC 3986); anything else could never be called back.
+    # Only characters RFC 3986 allows in a URI; anything else could never be called back.
     if not _URI.fullmatch(url):
         raise invalid
     try:
