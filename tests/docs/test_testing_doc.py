@@ -16,7 +16,8 @@ def examples() -> dict[str, str]:
 
 def test_the_doc_has_examples_for_every_step():
     files = examples()
-    assert {"pytest.ini", "mojeeb_client.py", "test_mojeeb_first.py", "test_qlara_first.py"} <= set(files)
+    assert {"pytest.ini", "mojeeb_client.py", "test_mojeeb_first.py", "test_qlara_first.py",
+            "test_wazapin_first.py"} <= set(files)
 
 
 def test_every_example_in_testing_md_passes(pytester):
