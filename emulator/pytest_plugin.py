@@ -7,7 +7,8 @@
 - ``wa_webhook_sink`` / ``wa_webhook_sink_sync``: a real webhook receiver that records
   what it gets and can be told to fail or be slow.
 - ``@pytest.mark.wa_emulator(providers=["mojeeb"], strict=True, seed=None, clock="manual")``
-  chooses how those fixtures start for a test.
+  chooses how those fixtures start for a test. (A ``scenario=`` option and ``load_scenario()``
+  belong here too once ``emulator.scenario`` provides loading; not yet.)
 
 Example::
 
