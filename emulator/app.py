@@ -18,6 +18,7 @@ from .core.world import World, WorldConfig
 from .providers import all_providers
 from .providers.base import Provider
 from .providers.http import CORRELATION_ID, RAW_BODY, Handler, json_response
+from .scenario import install, load_scenario
 from .settings import Settings
 
 
@@ -35,7 +36,7 @@ def world_for(settings: Settings) -> World:
 
 
 def create_app(settings: Settings | None = None, world: World | None = None) -> web.Application:
-    """The emulator as an aiohttp application.
+    """The emulator as an aiohttp application (raises ScenarioError for a bad ``settings.scenario``).
 
     >>> app = create_app(Settings(port=0))
     >>> "mojeeb" in app[keys.world].provider_names
@@ -58,6 +59,9 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         apis = {**openapi.descriptions(providers), "control": CONTROL_API}
         app[keys.response_check] = strict.response_checker(apis)
         world.dispatcher.inspect = strict.webhook_checker(apis)
+    if settings.scenario is not None:
+        # After the providers' sandbox seeders, so a scenario can add to their organizations.
+        install(world, load_scenario(settings.scenario))
     # Host-routed mounts first: a resource that names a domain only matches that Host.
     for provider in providers:
         for host in provider.hosts:

@@ -20,7 +20,8 @@ from . import __version__, contract_check, contracts, keys
 from .app import create_app
 from .core.clock import ClockSpec
 from .core.timefmt import iso
-from .settings import DEFAULT_PORT, Settings
+from .scenario import ScenarioError, bundled, current, install, load_scenario
+from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, Settings
 
 EXIT_USAGE = 2
 
@@ -73,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true",
         help="check every response and webhook body against its contract; a mismatch is logged and answered 500",
     )
+    serve.add_argument(
+        "--scenario", default=DEFAULT_SCENARIO, metavar="NAME|PATH",
+        help=f"a bundled scenario (see `wa-emulator scenarios`) or a YAML file (default {DEFAULT_SCENARIO})",
+    )
+    validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
     contracts_cmd = commands.add_parser("contracts", help="check bodies against the providers' JSON Schemas")
     contract_actions = contracts_cmd.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     check = contract_actions.add_parser("check", help="check a JSON file; the contract is inferred unless given")
@@ -87,8 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "serve":
-            settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed)
-            return asyncio.run(_serve(settings.with_(strict=args.strict)))
+            settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
+                                scenario=args.scenario, strict=args.strict)
+            return asyncio.run(_serve(settings))
+        if args.command == "validate":
+            return validate(args.files)
+        if args.command == "scenarios":
+            return list_scenarios()
         if args.command == "contracts" and args.action == "check":
             return _check_contract(args.file, args.provider, args.name)
         build_parser().print_help()
@@ -111,8 +124,40 @@ def _check_contract(path: Path, provider: str | None, name: str | None) -> int:
     return 0
 
 
+def validate(files: Sequence[str]) -> int:
+    """``wa-emulator validate FILE…``: one line per good file; stop at the first bad one.
+
+    Each file is also installed into a scratch world with the providers' sandbox tenants, so a
+    fixture naming an organization or agent that would not exist is caught here too.
+    """
+    world = create_app(Settings(port=0, clock=ClockSpec.parse("manual")))[keys.world]
+    for name in files:
+        try:
+            scenario = load_scenario(Path(name))
+            install(world, scenario)
+        except ScenarioError as exc:
+            raise CliError(str(exc)) from None
+        print(f"{name}: ok ({scenario.name})")
+    return 0
+
+
+def list_scenarios() -> int:
+    """``wa-emulator scenarios``: the bundled scenarios, one per line, with their descriptions."""
+    try:
+        found = bundled()
+    except ScenarioError as exc:  # only a broken installation gets here
+        raise CliError(str(exc)) from None
+    width = max(len(name) for name, _ in found)
+    for name, description in found:
+        print(f"{name:<{width}}  {description}")
+    return 0
+
+
 async def _serve(settings: Settings) -> int:
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ScenarioError as exc:
+        raise CliError(str(exc)) from None
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -148,11 +193,17 @@ def banner(app: web.Application, host: str, port: int) -> str:
         "",
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
+        f"  scenario {_scenario_line(world)}",
         *(["  strict   every response and webhook body is checked against its contract"] if strict else []),
         "",
         "Ctrl-C stops the server.",
     ]
     return "\n".join(lines)
+
+
+def _scenario_line(world: Any) -> str:
+    scenario = current(world)
+    return "none" if scenario is None else f"{scenario.name} ({scenario.source})"
 
 
 def _credential_lines(credentials: dict[str, Any]) -> list[str]:

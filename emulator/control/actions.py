@@ -42,16 +42,14 @@ def e164(phone: str) -> str:
 
 def receiving_agent(world: World, provider: str, business: Any) -> Agent:
     """The sender of ``provider`` that owns ``business`` (or the first one, if it is None)."""
-    agents = [a for a in world.tenants.agents.values() if world.tenants.orgs[a.org_id].provider == provider]
-    if business is not None:
-        # Providers write numbers with or without "+" (Wazapin uses bare digits); compare digits.
-        wanted = e164(str(business))
-        agents = [a for a in agents if wanted in a.phones]
-        if not agents:
-            raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
-    if not agents:
+    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare digits.
+    wanted = None if business is None else e164(str(business))
+    agent = world.tenants.receiving_agent(provider, wanted)
+    if agent is None and business is not None:
+        raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
+    if agent is None:
         raise ApiError(422, "no_sender", f"{provider} has no sender to receive the message.")
-    return agents[0]
+    return agent
 
 
 def receive_inbound(world: World, providers: Sequence[str], provider: Any, customer: Any, text: Any,

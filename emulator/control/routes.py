@@ -20,6 +20,7 @@ from ..core.world import World
 from ..providers.base import Provider
 from ..providers.http import ApiError, error_middleware, json_response, read_json_object
 from ..settings import Settings
+from . import scenario as scenario_routes
 from .actions import receive_inbound, update_contact
 from .views import contact_view, message_view
 
@@ -57,6 +58,7 @@ def build_control_app(world: World, providers: Sequence[Provider], settings: Set
 
     faults.register(app)
     openapi.register(app)
+    scenario_routes.add_routes(app.router)
     return app
 
 

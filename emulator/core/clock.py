@@ -169,6 +169,16 @@ class Clock:
         self._anchor(self.start_time)
         self._poke()
 
+    def restart_at(self, start: float | None) -> None:
+        """Make ``start`` the time ``reset()`` returns to (None: the wall clock) and go there now.
+
+        A scenario's ``clock.start`` uses this; call it on a reset clock, as timers are not moved.
+        """
+        self._configured_start = start
+        self.start_time = start if start is not None else self._default_start()
+        self._anchor(self.start_time)
+        self._poke()
+
     async def advance(self, seconds: float) -> float:
         """Move emulated time forward, firing due timers in order; return the new time.
 

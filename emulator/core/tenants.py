@@ -92,6 +92,21 @@ class Tenants:
     def agent(self, agent_id: str) -> Agent | None:
         return self.agents.get(agent_id)
 
+    def receiving_agent(self, provider: str, business: str | None = None) -> Agent | None:
+        """The agent of ``provider`` that owns ``business`` (any number: the first agent), or None.
+
+        >>> tenants = Tenants()
+        >>> _ = tenants.add_org(Organization("o", "demo", "Demo", "demo"))
+        >>> tenants.add_agent(Agent("a", "o", "Support", ("+15550100001",))).id
+        'a'
+        >>> tenants.receiving_agent("demo", "+15550100001").id, tenants.receiving_agent("demo", "+1999")
+        ('a', None)
+        """
+        for agent in self.agents.values():
+            if self.orgs[agent.org_id].provider == provider and (business is None or business in agent.phones):
+                return agent
+        return None
+
     def orgs_of(self, provider: str) -> list[Organization]:
         return [org for org in self.orgs.values() if org.provider == provider]
 

@@ -1,0 +1,13 @@
+"""Scenarios: YAML files that script what happens to messages (see scenarios/README.md).
+
+>>> from emulator.scenario import load_scenario, install
+>>> load_scenario("sandbox").name
+'sandbox'
+"""
+
+from .engine import current, install
+from .errors import ScenarioError
+from .loader import bundled, load_scenario, load_text
+from .model import Scenario
+
+__all__ = ["Scenario", "ScenarioError", "bundled", "current", "install", "load_scenario", "load_text"]

@@ -1,0 +1,62 @@
+"""``/_emulator/scenario``: which scenario is in force, and loading another on a running server.
+
+``POST`` takes ``{"name": "happy-path"}`` (bundled), ``{"path": "/abs/file.yaml"}``, or the
+scenario itself as YAML or JSON. A bad scenario is refused with 422 and the same file:line:column
+message the CLI prints; the scenario in force stays.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from .. import keys
+from ..providers.http import ApiError, json_response
+from ..scenario import Scenario, ScenarioError, current, install, load_scenario, load_text
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Register the scenario routes on the control app's router."""
+    router.add_get("/scenario", get_scenario)
+    router.add_post("/scenario", load_another)
+
+
+def scenario_view(scenario: Scenario | None) -> dict[str, Any]:
+    if scenario is None:
+        return {"name": None, "description": None, "source": None}
+    return {"name": scenario.name, "description": scenario.description, "source": scenario.source,
+            "scenario": scenario.raw}
+
+
+async def get_scenario(request: web.Request) -> web.Response:
+    """The scenario in force (``name`` is null when none was installed)."""
+    return json_response(scenario_view(current(request.config_dict[keys.world])))
+
+
+async def load_another(request: web.Request) -> web.Response:
+    """Install another scenario: the world resets and the new one applies from the start."""
+    world = request.config_dict[keys.world]
+    text = await request.text()
+    try:
+        scenario = _parse(text)
+        await world.clock.settle()
+        install(world, scenario)
+    except ScenarioError as exc:
+        raise ApiError(422, "invalid_scenario", str(exc), **{k: v for k, v in exc.to_json().items()
+                                                               if k in ("file", "line", "column", "field")}) from None
+    return json_response(scenario_view(scenario), status=201)
+
+
+def _parse(text: str) -> Scenario:
+    if not text.strip():
+        raise ScenarioError("<request body>", None, None, "(body)",
+                            'expected {"name": …}, {"path": …} or a scenario in YAML or JSON')
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and len(body) == 1 and isinstance(body.get("name", body.get("path")), str):
+        return load_scenario(body.get("name") or body["path"])
+    return load_text(text, "<request body>")

@@ -1,0 +1,207 @@
+"""Putting a scenario into a World, and keeping it there across resets.
+
+``install`` registers one seeder per world (``World.add_seeder``), so ``POST /_emulator/reset``
+re-applies the scenario in force: tenants, contacts, timelines, faults, seed, clock, fixtures and
+the script, all from the start again.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Callable
+
+from faker import Faker
+
+from ..core.lifecycle import default_timeline
+from ..core.models import Contact, Message, StatusChange
+from ..core.rules import Step
+from ..core.status import Status
+from ..core.tenants import Agent, ApiKey, Organization
+from ..core.world import World
+from .errors import ScenarioError
+from .model import Action, ContactAction, Fixture, InboundAction, OrgSpec, Scenario, Timeline
+
+log = logging.getLogger(__name__)
+
+
+class _Slot:
+    """The scenario in force in one world; its ``__call__`` is the world's seeder."""
+
+    def __init__(self) -> None:
+        self.scenario: Scenario | None = None
+
+    def __call__(self, world: World) -> None:
+        if self.scenario is not None:
+            apply(world, self.scenario)
+
+
+_SLOTS: weakref.WeakKeyDictionary[World, _Slot] = weakref.WeakKeyDictionary()
+
+
+def current(world: World) -> Scenario | None:
+    """The scenario installed in ``world``, if any.
+
+    >>> current(World()) is None
+    True
+    """
+    slot = _SLOTS.get(world)
+    return slot.scenario if slot else None
+
+
+def install(world: World, scenario: Scenario) -> None:
+    """Make ``scenario`` the one in force: the world is reset and the scenario applied.
+
+    References a scenario cannot check on its own (a fixture's organization and agent) are
+    checked first, so a refused scenario leaves the world and the old scenario as they were.
+
+    >>> from emulator.scenario import load_scenario
+    >>> world = World()
+    >>> install(world, load_scenario("happy-path"))
+    >>> current(world).name
+    'happy-path'
+    """
+    check_references(world, scenario)
+    slot = _SLOTS.get(world)
+    if slot is None:
+        slot = _SLOTS[world] = _Slot()
+        world.add_seeder(slot)
+    previous, slot.scenario = slot.scenario, scenario
+    if previous is not None and previous.clock_start is not None and scenario.clock_start is None:
+        world.clock.restart_at(world.config.clock_start)
+    try:
+        world.reset()
+    except ScenarioError:
+        # A fixture relied on tenants only the old scenario had: put the old one back from its start.
+        slot.scenario = previous
+        world.reset()
+        raise
+
+
+def check_references(world: World, scenario: Scenario) -> None:
+    """Refuse fixtures whose organization or agent neither the world nor the scenario has.
+
+    ``install`` asks before touching anything; ``apply`` asks again once the world holds exactly
+    the tenants the scenario will run with.
+    """
+    orgs = {org.id for org in scenario.orgs} | set(world.tenants.orgs)
+    agents = {agent.id: org.id for org in scenario.orgs for agent in org.agents}
+    agents |= {agent.id: agent.org_id for agent in world.tenants.agents.values()}
+    for fixture in scenario.fixtures:
+        source, line, column, path = fixture.where
+        if fixture.org not in orgs:
+            raise ScenarioError(source, line, column, f"{path}.org",
+                                f"no organization {fixture.org!r} (add it under tenants)")
+        if agents.get(fixture.agent) != fixture.org:
+            raise ScenarioError(source, line, column, f"{path}.agent",
+                                f"no agent {fixture.agent!r} in organization {fixture.org!r}")
+
+
+def apply(world: World, scenario: Scenario) -> None:
+    """Apply ``scenario`` to a freshly reset world (the seeder's body)."""
+    if scenario.seed is not None:
+        world.ids.reseed(scenario.seed)
+        world.request_ids.reseed(scenario.seed + 1)
+    if scenario.clock_start is not None and world.clock.start_time != scenario.clock_start:
+        world.clock.restart_at(scenario.clock_start)
+    if scenario.clock is not None and world.clock.spec != scenario.clock:
+        world.clock.set_mode(scenario.clock)
+    if scenario.ttl is not None:
+        world.lifecycle.ttl = scenario.ttl
+    start = world.clock.now()
+    fake = faker_for(world)
+    for org in scenario.orgs:
+        _add_org(world, org)
+    for spec in scenario.contacts:
+        last_inbound = None if spec.last_inbound is None else spec.last_inbound.resolve(start)
+        profile = {"name": fake.name(), **spec.profile}
+        world.contacts.set(Contact(spec.phone, last_inbound=last_inbound, **profile))
+    world.lifecycle.timelines = timeline_source(scenario.timelines)
+    for fault in scenario.faults:
+        world.faults.add(**fault.spec)
+    check_references(world, scenario)
+    for fixture in scenario.fixtures:
+        world.store.add(_message(world, fixture, start))
+    for action in scenario.script:
+        world.clock.call_at(start + action.at, _performer(world, action), label=f"scenario:{scenario.name}")
+
+
+def faker_for(world: World) -> Faker:
+    """A Faker drawing from the world's seeded id source, so fake names repeat with the seed.
+
+    >>> a, b = World(), World()
+    >>> a.ids.reseed(7); b.ids.reseed(7)
+    >>> faker_for(a).name() == faker_for(b).name()
+    True
+    """
+    fake = Faker()
+    fake.seed_instance(int.from_bytes(world.ids.randbytes(8), "big"))
+    return fake
+
+
+def timeline_source(timelines: tuple[Timeline, ...]) -> Callable[[Message], list[Step]]:
+    """The first timeline whose match accepts a message gives its steps; else the default timeline.
+
+    >>> from emulator.core.models import Message
+    >>> steps = timeline_source(())(Message("m", "mojeeb", "o", "a", "+1555", "+1556", "text", 0.0))
+    >>> [step.status.value for step in steps]
+    ['sent', 'delivered', 'read']
+    """
+
+    def steps_for(message: Message) -> list[Step]:
+        for timeline in timelines:
+            if timeline.match.accepts(message):
+                return list(timeline.steps)
+        return default_timeline(message)
+
+    return steps_for
+
+
+def _add_org(world: World, spec: OrgSpec) -> None:
+    tenants = world.tenants
+    org = tenants.org(spec.id)
+    if org is None:
+        org = tenants.add_org(Organization(spec.id, spec.provider, spec.name or spec.id, spec.slug or spec.id))
+    if spec.ip_allowlist is not None:
+        org.ip_allowlist = spec.ip_allowlist
+    org.settings.update(spec.settings)
+    for agent in spec.agents:
+        tenants.add_agent(Agent(agent.id, org.id, agent.name, agent.phones))
+    for key in spec.keys:
+        tenants.add_key(ApiKey(key.secret, org.id, key.name, key.scopes, key.agents, key.revoked,
+                               rate_limit=key.rate_limit))
+
+
+def _message(world: World, fixture: Fixture, start: float) -> Message:
+    created = fixture.created_at.resolve(start)
+    history = [StatusChange(Status.QUEUED, created)]
+    history += [StatusChange(Status(entry.status), entry.at.resolve(start)) for entry in fixture.history]
+    wamid = fixture.wamid or world.ids.wamid(fixture.to.lstrip("+"))
+    return Message(
+        id=fixture.id, provider=fixture.provider, org_id=fixture.org, agent_id=fixture.agent, sender=fixture.sender,
+        to=fixture.to, type=fixture.type, created_at=created, status=Status(fixture.status), history=history,
+        template=fixture.template, content=fixture.content, error=fixture.error, wamid=wamid,
+        conversation_id=fixture.conversation_id, custom_id=fixture.custom_id,
+    )
+
+
+def _performer(world: World, action: Action) -> Callable[[], None]:
+    def perform() -> None:
+        what = action.what
+        if isinstance(what, ContactAction):
+            world.contacts.update(what.phone, **what.changes)
+        elif isinstance(what, InboundAction):
+            _inbound(world, what)
+
+    return perform
+
+
+def _inbound(world: World, action: InboundAction) -> None:
+    agent = world.tenants.receiving_agent(action.provider, action.to)
+    if agent is None:
+        # A scenario may script providers this server does not serve; the message has nowhere to go.
+        log.warning("scenario inbound from %s: no %s sender owns %s", action.sender, action.provider,
+                    action.to or "any number")
+        return
+    world.receive_inbound(provider=action.provider, org_id=agent.org_id, agent_id=agent.id, customer=action.sender,
+                          business=action.to or agent.phones[0], text=action.text)

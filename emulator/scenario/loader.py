@@ -1,0 +1,242 @@
+"""Reading scenario text: YAML with positions, then the JSON Schema, then the meaning.
+
+Every problem becomes a ``ScenarioError`` naming file, line, column and field and saying what
+was expected. Positions come from the YAML node tree, walked beside the loaded data, so an
+error found by the schema or by the semantic checks still points at the right place.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ..resources import resource_root
+from .convert import Marks, Position, build
+from .errors import ScenarioError, field_name
+from .model import Scenario
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """A bundled scenario by name, or a scenario file by path.
+
+    >>> load_scenario("sandbox").name
+    'sandbox'
+    """
+    text, source = _read(ref)
+    return load_text(text, source)
+
+
+def load_text(text: str, source: str = "<inline>") -> Scenario:
+    r"""A scenario from YAML (or JSON, which is YAML too) text; ``source`` names it in errors.
+
+    >>> load_text("version: 1\nname: tiny\nseed: 7\n").seed
+    7
+    """
+    data, marks = parse_yaml(text, source)
+    check_schema(data, marks, source)
+    return build(data, marks)
+
+
+def bundled() -> list[tuple[str, str]]:
+    """Every bundled scenario as (name, description), sorted by name.
+
+    >>> [name for name, _ in bundled()][:2]
+    ['dropped-webhook', 'duplicate-webhooks']
+    """
+    root = resource_root("scenarios")
+    found = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            scenario = load_text(entry.read_text(encoding="utf-8"), entry.name)
+            found.append((scenario.name, scenario.description))
+    return found
+
+
+def _read(ref: str | Path) -> tuple[str, str]:
+    text_ref = str(ref)
+    path = Path(text_ref)
+    if isinstance(ref, str) and "/" not in text_ref and not text_ref.endswith(SUFFIXES):
+        entry = resource_root("scenarios").joinpath(f"{text_ref}.yaml")
+        if entry.is_file():
+            return entry.read_text(encoding="utf-8"), f"{text_ref}.yaml"
+        if not path.exists():
+            names = ", ".join(name for name, _ in bundled())
+            raise ScenarioError(text_ref, None, None, "(scenario)",
+                                f"no bundled scenario or file by that name (bundled: {names})")
+    try:
+        return path.read_text(encoding="utf-8"), text_ref
+    except FileNotFoundError:
+        raise ScenarioError(text_ref, None, None, "(file)", "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(text_ref, None, None, "(file)", f"cannot be read: {exc}") from None
+
+
+# -- YAML with positions -----------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that leaves times as text, so they reach the schema as ISO 8601 strings."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
+    r"""The data in ``text`` and the 1-based (line, column) of every key and value by path.
+
+    >>> data, marks = parse_yaml("name: x\nclock:\n  mode: manual\n", "x.yaml")
+    >>> data["clock"], marks.at(("clock", "mode")), marks.key_at(("clock",))
+    ({'mode': 'manual'}, (3, 9), (2, 1))
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(part for part in (exc.context, exc.problem) if part) or "not valid YAML"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ScenarioError(source, line, column, "(syntax)", f"not valid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(source, None, None, "(syntax)", f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    marks = Marks(source)
+    if node is not None:
+        _walk(node, (), marks, source)
+    return data, marks
+
+
+def _walk(node: yaml.Node, path: tuple[str | int, ...], marks: Marks, source: str) -> None:
+    marks.values[path] = _position(node)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = _Loader("").construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                line, column = _position(key_node)
+                raise ScenarioError(source, line, column, field_name([*path, str(key)]),
+                                    "this key appears twice in the same mapping")
+            seen.add(key if isinstance(key, str | int | float | bool) else id(key))
+            child = (*path, key)
+            marks.keys[child] = _position(key_node)
+            _walk(value_node, child, marks, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), marks, source)
+
+
+def _position(node: yaml.Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+# -- the schema ---------------------------------------------------------------------------
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """contracts/scenario.schema.json, the single source of truth for the format."""
+    return json.loads(resource_root("contracts").joinpath("scenario.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+def check_schema(data: Any, marks: Marks, source: str) -> None:
+    r"""Raise the first schema violation in document order, in plain words.
+
+    >>> data, marks = parse_yaml("version: 1\nname: x\nseed: many\n", "x.yaml")
+    >>> check_schema(data, marks, "x.yaml")
+    Traceback (most recent call last):
+    emulator.scenario.errors.ScenarioError: x.yaml:3:7: seed: expected a whole number, got 'many'
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(source, 1, 1, "(top level)",
+                            f"expected a mapping with version, name, … at the top, got {_describe(data)}")
+    found = []
+    for error in _validator().iter_errors(data):
+        path, message, on_key = _explain(error)
+        found.append((marks.key_at(path) if on_key else marks.at(path), path, message))
+    if found:
+        (line, column), path, message = min(found, key=lambda item: item[0])
+        raise ScenarioError(source, line, column, field_name(path), message)
+
+
+def _explain(error: ValidationError) -> tuple[tuple[Any, ...], str, bool]:
+    """The path an error is about, what was expected there, and whether to point at the key."""
+    path = tuple(error.absolute_path)
+    instance, rule, value = error.instance, error.validator, error.validator_value
+    expected = error.schema.get("x-expected") if isinstance(error.schema, dict) else None
+    text_wanted = isinstance(error.schema, dict) and error.schema.get("type") == "string"
+    if rule == "required":
+        missing = next(name for name in value if name not in instance)
+        return (*path, missing), f"missing required field '{missing}'", False
+    if rule == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted((name for name in instance if name not in allowed), key=str)[0]
+        return (*path, extra), f"unknown field '{extra}' (expected one of: {', '.join(allowed)})", True
+    if rule == "propertyNames" or (error.relative_schema_path and "propertyNames" in error.relative_schema_path):
+        key = _bad_key(error)
+        target = _property_names_schema(error)
+        hint = target.get("x-expected") or "one of " + ", ".join(map(str, target.get("enum", [])))
+        return (*path, key), f"expected {hint} as the key, got {_describe(key, True)}", True
+    if expected and rule in ("type", "pattern", "anyOf", "const", "oneOf"):
+        return path, f"expected {expected}, got {_describe(instance, text_wanted)}", False
+    if rule == "enum":
+        return path, f"expected one of {', '.join(map(str, value))}, got {_describe(instance)}", False
+    if rule == "type":
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        return path, f"expected {wanted}, got {_describe(instance, text_wanted)}", False
+    if rule in _BOUNDS:
+        return path, f"expected {_BOUNDS[rule].format(value)}, got {_describe(instance)}", False
+    return path, error.message, False
+
+
+_BOUNDS = {"minimum": "{} or more", "maximum": "{} or less", "exclusiveMinimum": "more than {}",
+           "minItems": "at least {} item(s)", "minLength": "at least {} character(s)"}
+
+
+def _bad_key(error: ValidationError) -> Any:
+    for cause in error.context or ():
+        return cause.instance
+    return error.instance
+
+
+def _property_names_schema(error: ValidationError) -> dict[str, Any]:
+    target = error.schema.get("propertyNames", error.schema) if isinstance(error.schema, dict) else {}
+    if "$ref" in target:
+        target = schema()["$defs"][target["$ref"].rsplit("/", 1)[1]]
+    return target
+
+
+_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "null"}
+
+
+def _describe(value: Any, text_wanted: bool = False) -> str:
+    """How a wrong value reads in an error, with a hint when YAML read text as a number."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, int | float):
+        return f"the number {value}" + (" (put it in quotes to make it text)" if text_wanted else "")
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,180 @@
+"""A loaded scenario as frozen dataclasses: durations in seconds, statuses as core enums.
+
+Times that may be relative are kept as ``Moment`` (an offset from the scenario's start, or an
+absolute epoch time) because the start is only known when the scenario is installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.clock import ClockSpec
+from ..core.models import Message
+from ..core.rules import Step
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A time given either as seconds after the start (``offset``) or absolutely (``at``).
+
+    >>> Moment(offset=-3600.0).resolve(10_000.0), Moment(at=5.0).resolve(10_000.0)
+    (6400.0, 5.0)
+    """
+
+    offset: float | None = None
+    at: float | None = None
+
+    def resolve(self, start: float) -> float:
+        return self.at if self.at is not None else start + (self.offset or 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    secret: str
+    name: str
+    scopes: frozenset[str] = frozenset({"*"})
+    agents: frozenset[str] | None = None
+    revoked: bool = False
+    rate_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSpec:
+    id: str
+    name: str
+    phones: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSpec:
+    """An organization to add, or (when its id exists already) to add keys and agents to."""
+
+    provider: str
+    id: str
+    name: str | None = None
+    slug: str | None = None
+    ip_allowlist: tuple[str, ...] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    keys: tuple[KeySpec, ...] = ()
+    agents: tuple[AgentSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSpec:
+    """A recipient profile: ``last_inbound`` (None: never wrote) and the other ``Contact`` fields it sets."""
+
+    phone: str
+    last_inbound: Moment | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Which messages a timeline applies to; an empty match takes every message."""
+
+    to: tuple[str, ...] | None = None
+    provider: str | None = None
+    type: str | None = None
+    template: str | None = None
+
+    def accepts(self, message: Message) -> bool:
+        """Whether ``message`` is one this timeline is for.
+
+        >>> from emulator.core.models import Message
+        >>> Match(to=("+15550001001",)).accepts(Message("m", "mojeeb", "o", "a", "+1555", "+15550001001", "text", 0))
+        True
+        """
+        return (
+            (self.to is None or message.to in self.to)
+            and (self.provider is None or self.provider == message.provider)
+            and (self.type is None or self.type == message.type)
+            and (self.template is None or self.template == message.template)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    match: Match
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FaultSpec:
+    """Keyword arguments for ``world.faults.add``."""
+
+    spec: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class InboundAction:
+    provider: str
+    sender: str
+    to: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactAction:
+    phone: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something the script does ``at`` seconds after the start."""
+
+    at: float
+    what: InboundAction | ContactAction
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    status: str
+    at: Moment
+
+
+@dataclass(frozen=True, slots=True)
+class Fixture:
+    """A message that exists from the start; ``where`` (file, line, column, path) places errors found at install."""
+
+    id: str
+    provider: str
+    org: str
+    agent: str
+    sender: str
+    to: str
+    type: str
+    status: str
+    created_at: Moment
+    history: tuple[HistoryEntry, ...]
+    where: tuple[str, int, int, str]
+    template: str | None = None
+    content: dict[str, Any] | None = None
+    error: int | None = None
+    wamid: str | None = None
+    conversation_id: str | None = None
+    custom_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One scenario, checked and ready to install.
+
+    ``source`` is where it came from (a bundled name, a path or ``<inline>``).
+    """
+
+    name: str
+    description: str
+    source: str
+    clock: ClockSpec | None = None
+    clock_start: float | None = None
+    seed: int | None = None
+    ttl: float | None = None
+    orgs: tuple[OrgSpec, ...] = ()
+    contacts: tuple[ContactSpec, ...] = ()
+    timelines: tuple[Timeline, ...] = ()
+    faults: tuple[FaultSpec, ...] = ()
+    script: tuple[Action, ...] = ()
+    fixtures: tuple[Fixture, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
