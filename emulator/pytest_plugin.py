@@ -6,9 +6,9 @@
   httpx sync); one server per session (per marker settings), reset before each test.
 - ``wa_webhook_sink`` / ``wa_webhook_sink_sync``: a real webhook receiver that records
   what it gets and can be told to fail or be slow.
-- ``@pytest.mark.wa_emulator(providers=["mojeeb"], strict=True, seed=None, clock="manual")``
-  chooses how those fixtures start for a test. (A ``scenario=`` option and ``load_scenario()``
-  belong here too once ``emulator.scenario`` provides loading; not yet.)
+- ``@pytest.mark.wa_emulator(providers=["mojeeb"], scenario="happy-path", strict=True, seed=None,
+  clock="manual")`` chooses how those fixtures start for a test; ``load_scenario()`` on either
+  emulator changes the scenario during a test.
 
 Example::
 
@@ -28,6 +28,7 @@ import pytest
 
 from .app import chosen_providers
 from .core.clock import ClockSpec
+from .scenario import ScenarioError, load_scenario
 from .settings import Settings
 from .sink import WebhookSink
 from .testing import Emulator
@@ -39,15 +40,15 @@ except ImportError:  # pragma: no cover - another async plugin (or none) runs as
     async_fixture = pytest.fixture
 
 MARKER = "wa_emulator"
-_MARKER_OPTIONS = {"providers", "strict", "seed", "clock"}
+_MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(*providers, providers=None, strict=True, seed=None, clock='manual'): "
-        "how the wa-emulator fixtures start for this test (which providers are mounted, "
-        "contract checking, id seed, clock mode)",
+        f"{MARKER}(*providers, providers=None, scenario=None, strict=True, seed=None, clock='manual'): "
+        "how the wa-emulator fixtures start for this test (which providers are mounted, the scenario "
+        "in force, contract checking, id seed, clock mode)",
     )
 
 
@@ -62,19 +63,22 @@ def settings_for(node: pytest.Item) -> Settings:
                     f"use {', '.join(sorted(_MARKER_OPTIONS))}", pytrace=False)
     names = options.get("providers", args or None)
     providers = (names,) if isinstance(names, str) else tuple(names) if names is not None else None
+    scenario = options.get("scenario")
     try:
         chosen_providers(providers)
         clock = ClockSpec.parse(str(options.get("clock", "manual")))
-    except ValueError as exc:
+        if scenario is not None:
+            load_scenario(scenario)  # refuse a bad one here, in one line, not deep in a fixture
+    except (ValueError, ScenarioError) as exc:
         pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
     return Settings(port=0, clock=clock, strict=bool(options.get("strict", True)), seed=options.get("seed"),
-                    providers=providers)
+                    providers=providers, scenario=None if scenario is None else str(scenario))
 
 
 @async_fixture
 async def wa_emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
-    """A fresh emulator for this test: ``url(provider)``, ``credentials()``, ``advance()``,
-    ``inbound()``, ``set_contact()``, ``messages()``, ``history(id)``, ``journal()``, ``deliveries()``."""
+    """A fresh emulator for this test: ``url(provider)``, ``credentials()``, ``advance()``, ``inbound()``,
+    ``set_contact()``, ``load_scenario()``, ``messages()``, ``history(id)``, ``journal()``, ``deliveries()``."""
     async with Emulator(settings_for(request.node)) as emulator:
         yield emulator
 
@@ -97,10 +101,13 @@ def wa_emulator_sync(
     """
     settings = settings_for(request.node)
     server = _wa_emulator_servers.get(settings)
+    # Reset before, not after, the test: a failed test cannot leak into the next. A server whose
+    # scenario cannot be taken back out (a test loaded one) is replaced by a fresh one.
+    if server is not None and not server.reset():
+        server.stop()
+        server = None
     if server is None:
         server = _wa_emulator_servers[settings] = ThreadedEmulator(settings).start()
-    else:
-        server.reset()  # before, not after, the test: a failed test cannot leak into the next
     return server
 
 

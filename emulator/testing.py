@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -22,6 +23,7 @@ from .control.views import contact_view, message_view
 from .core.clock import ClockMode, ClockSpec
 from .core.timefmt import parse_duration
 from .core.world import World
+from .scenario import Scenario, current, install, load_scenario
 from .settings import Settings
 
 
@@ -38,6 +40,7 @@ class Emulator:
         self.settings = base.with_(**overrides) if overrides else base
         self.world: World = world_for(self.settings)
         self.app: web.Application = create_app(self.settings, self.world)
+        self._scenario_at_start = current(self.world)  # the one settings.scenario installed, if any
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -138,11 +141,35 @@ class Emulator:
         """Webhook deliveries with every attempt (``provider``, ``message_id``, ``state``)."""
         return [delivery.to_json() for delivery in self.world.dispatcher.deliveries(**filters)]
 
-    async def reset_world(self) -> None:
-        """Everything back to the start, after background work settles; the clock mode too."""
+    async def load_scenario(self, scenario: str | Path | Scenario) -> Scenario:
+        """Put a scenario in force (a bundled name, a YAML file or a loaded Scenario); the world restarts.
+
+        A bad scenario raises ScenarioError (naming file, line and field) and the old one stays.
+        """
+        loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         await self.world.clock.settle()
-        self.world.reset()
-        self.world.clock.set_mode(self.settings.clock)
+        install(self.world, loaded)
+        return loaded
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario in force, if any."""
+        return current(self.world)
+
+    async def reset_world(self) -> bool:
+        """Everything back to the start, after background work settles: the scenario the emulator
+        started with and the clock mode too. False when a scenario loaded since cannot be taken
+        out again (it started with none): only a new emulator is that clean."""
+        await self.world.clock.settle()
+        if current(self.world) is self._scenario_at_start:
+            self.world.reset()
+        elif self._scenario_at_start is not None:
+            install(self.world, self._scenario_at_start)
+        else:
+            return False
+        if self._scenario_at_start is None or self._scenario_at_start.clock is None:
+            self.world.clock.set_mode(self.settings.clock)
+        return True
 
     async def advance(self, seconds: float | str) -> float:
         """Move the emulated clock forward (seconds, or text like ``"1h"``, ``"30d"``), running everything

@@ -111,6 +111,7 @@ class ThreadedEmulator:
             return lambda *args, **kwargs: self.run(attribute(*args, **kwargs))
         return lambda *args, **kwargs: self.call(attribute, *args, **kwargs)
 
-    def reset(self) -> None:
-        """Back to the start between tests: messages, journal, deliveries, faults, contacts, clock."""
-        self.run(self.emulator.reset_world())
+    def reset(self) -> bool:
+        """Back to the start between tests: messages, journal, deliveries, faults, contacts, clock and
+        scenario. False when that is impossible (a scenario was loaded into one started without)."""
+        return self.run(self.emulator.reset_world())

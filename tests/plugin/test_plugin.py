@@ -146,3 +146,38 @@ def test_a_mismatch_reads_clearly(wa_webhook_sink_sync):
 ''')
     result.assert_outcomes(passed=2, failed=1)
     assert "webhooks for m3: expected statuses ['sent'], received [] (0 request(s) in all)" in result.stdout.str()
+
+
+def test_the_marker_and_load_scenario_choose_the_scenario(run_user_tests):
+    result = run_user_tests(MOJEEB_SETUP + '''
+PORTS = []
+
+@pytest.mark.wa_emulator(scenario="sandbox")
+def test_the_marker_installs_a_scenario(wa_emulator_sync):
+    assert wa_emulator_sync.scenario.name == "sandbox"
+    body = dict(TEMPLATE, to="+15550001002")            # the sandbox's "read receipts off" number
+    message_id = requests.post(wa_emulator_sync.url("mojeeb") + "/v1/whatsapp/templates", json=body,
+                               headers=HEADERS, timeout=5).json()["id"]
+    wa_emulator_sync.advance("1d")
+    assert wa_emulator_sync.history(message_id) == ["queued", "sent", "delivered"]
+
+def test_a_test_may_load_another(wa_emulator_sync):
+    assert wa_emulator_sync.scenario is None
+    PORTS.append(wa_emulator_sync.port)
+    wa_emulator_sync.load_scenario("happy-path")
+    assert wa_emulator_sync.scenario.name == "happy-path"
+
+def test_and_the_next_test_starts_without_it(wa_emulator_sync):
+    assert wa_emulator_sync.scenario is None
+    assert wa_emulator_sync.port != PORTS[0]              # a fresh server: a scenario cannot be taken out
+
+async def test_async_fixture_loads_scenarios_too(wa_emulator):
+    await wa_emulator.load_scenario("happy-path")
+    assert wa_emulator.scenario.name == "happy-path"
+
+@pytest.mark.wa_emulator(scenario="no-such-scenario")
+def test_a_bad_scenario_is_named(wa_emulator_sync):
+    pass
+''')
+    result.assert_outcomes(passed=4, errors=1)
+    assert "@pytest.mark.wa_emulator: " in result.stdout.str() and "no-such-scenario" in result.stdout.str()
