@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -138,6 +139,7 @@ class Dispatcher:
         self.ids = ids
         self.cap = cap
         self._connections = connections
+        self._slots: dict[str, asyncio.Semaphore] = {}
         self._deliveries: dict[str, Delivery] = {}
         self._session: aiohttp.ClientSession | None = None
         self._listeners: list[Callable[[Delivery], None]] = []
@@ -227,32 +229,16 @@ class Dispatcher:
         if delivery.state != PENDING:
             return
         number = len(delivery.attempts) + 1
-        wall = self.clock.wall()
-        headers = {"Content-Type": "application/json", "User-Agent": "wa-emulator-webhooks"}
-        if delivery.sign is not None:
-            headers.update(delivery.sign(delivery, wall))
-        started = time.perf_counter()
-        status_code: int | None = None
-        error: str | None = None
-        try:
-            timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
-            async with self._client().request(
-                delivery.method,
-                delivery.url,
-                data=delivery.body,
-                headers=headers,
-                timeout=timeout,
-                allow_redirects=False,
-            ) as response:
-                status_code = response.status
-                await response.read()
-        except TimeoutError:
-            error = f"timed out after {delivery.policy.timeout:g}s"
-        except aiohttp.ClientError as exc:
-            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        except (OSError, ValueError) as exc:  # a bad URL or a refusal below aiohttp
-            error = f"{type(exc).__name__}: {exc}"
-        latency_ms = (time.perf_counter() - started) * 1000
+        # Waiting for a free slot is not the receiver's fault: the receiver's time budget,
+        # the signature's timestamp and the recorded latency all start once the slot is ours.
+        async with self._slot(delivery.url):
+            wall = self.clock.wall()
+            headers = {"Content-Type": "application/json", "User-Agent": "wa-emulator-webhooks"}
+            if delivery.sign is not None:
+                headers.update(delivery.sign(delivery, wall))
+            started = time.perf_counter()
+            status_code, error = await self._post(delivery, headers)
+            latency_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms))
         if delivery.state == CANCELLED:
             return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
@@ -269,10 +255,37 @@ class Dispatcher:
         for listener in self._listeners:
             listener(delivery)
 
+    async def _post(self, delivery: Delivery, headers: dict[str, str]) -> tuple[int | None, str | None]:
+        """One HTTP attempt: the status code, or why there is none."""
+        try:
+            async with asyncio.timeout(delivery.policy.timeout), self._client().request(
+                delivery.method,
+                delivery.url,
+                data=delivery.body,
+                headers=headers,
+                allow_redirects=False,
+            ) as response:
+                await response.read()
+                return response.status, None
+        except TimeoutError:
+            return None, f"timed out after {delivery.policy.timeout:g}s"
+        except aiohttp.ClientError as exc:
+            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        except (OSError, ValueError) as exc:  # a bad URL or a refusal below aiohttp
+            return None, f"{type(exc).__name__}: {exc}"
+
+    def _slot(self, url: str) -> asyncio.Semaphore:
+        """At most ``connections`` attempts at once per receiver origin, so a slow one only delays itself."""
+        origin = urlsplit(url).netloc
+        slot = self._slots.get(origin)
+        if slot is None:
+            slot = self._slots[origin] = asyncio.Semaphore(self._connections)
+        return slot
+
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connections),
+                connector=aiohttp.TCPConnector(limit=0),  # bounded per origin by _slot()
             )
         return self._session
 

@@ -98,3 +98,35 @@ async def test_a_cancelled_delivery_makes_no_more_attempts_and_keeps_its_log():
         assert len(delivery.attempts) == 1 and len(rx.received) == 1
         assert d.cancel(delivery) is False, "only a pending delivery can be cancelled"
     await d.close()
+
+
+async def test_waiting_for_a_connection_slot_does_not_count_against_the_receivers_time():
+    clock = Clock(ClockSpec(ClockMode.MANUAL), start=START)
+    d = Dispatcher(clock, IdFactory(3), connections=2)
+    policy = RetryPolicy(schedule=(0,), timeout=0.3)
+    async with Receiver(stall=0.2) as rx:  # each answer takes 0.2 s; only 2 at a time
+        deliveries = [
+            delivery
+            for _ in range(4)
+            for delivery in d.send(provider="demo", org_id="org", endpoint_id="ep", url=rx.url, event_type="e",
+                                   body=b"{}", policy=policy)
+        ]
+        await clock.settle()
+        assert [x.state for x in deliveries] == [DELIVERED] * 4
+        assert all(x.attempts[0].latency_ms < 300 for x in deliveries)
+    await d.close()
+
+
+async def test_a_stalled_receiver_does_not_delay_another_receiver():
+    clock = Clock(ClockSpec(ClockMode.MANUAL), start=START)
+    d = Dispatcher(clock, IdFactory(3), connections=1)
+    async with Receiver(stall=0.5) as slow, Receiver() as fast:
+        for _ in range(3):
+            d.send(provider="demo", org_id="org", endpoint_id="slow", url=slow.url, event_type="e", body=b"{}",
+                   policy=RetryPolicy(schedule=(0,), timeout=2.0))
+        [quick] = d.send(provider="demo", org_id="org", endpoint_id="fast", url=fast.url, event_type="e",
+                         body=b"{}", policy=RetryPolicy(schedule=(0,), timeout=0.2))
+        await clock.settle()
+        assert quick.state == DELIVERED
+        assert len(slow.received) == 3
+    await d.close()
