@@ -72,7 +72,8 @@ class Lifecycle:
         return self.store.transition(message, step.status, self.clock.now(), error=step.error, directive=directive)
 
     def clear(self) -> None:
-        """Stop every message's remaining steps."""
+        """Stop every message's remaining steps: their pending timers fire as no-ops (``World.reset()``
+        also resets the clock, which drops them at once)."""
         self.generation += 1
 
 
@@ -100,8 +101,8 @@ class _Chain:
 
     def __call__(self) -> None:
         lifecycle = self.lifecycle
-        if lifecycle.generation != self.generation:
-            return
+        if lifecycle.generation != self.generation or self.message.status.is_terminal:
+            return  # cleared, or ended by a step applied from elsewhere: the rest is cancelled
         try:
             lifecycle.apply(self.message, self.steps[self.index])
         finally:
