@@ -177,7 +177,8 @@ def world_of(request: web.Request) -> Any:
     """The world behind ``request``: the root app's, read without building aiohttp's ``config_dict``.
 
     ``request.config_dict`` makes a new chain of every app's mapping on each access; the emulator's
-    app is always the outermost one, so its mapping is read directly.
+    app is always the outermost one, so its mapping is read directly. In a handler:
+    ``world = world_of(request)``.
     """
     return request.match_info.apps[0][_keys().world]
 
