@@ -27,6 +27,9 @@ def _declared(api: ApiDescription):
             yield f"{op.operation_id} {status}", contract, status
     for event, contract in api.webhooks.items():
         yield f"webhook {event}", contract, None
+    yield "every error", api.error, None
+    for status, contract in api.error_by_status.items():
+        yield f"{status} error", contract, status
 
 
 @pytest.mark.parametrize("name", APIS)
