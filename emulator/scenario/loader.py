@@ -109,6 +109,10 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
         raise ScenarioError(source, line, column, "(syntax)", f"not valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(source, None, None, "(syntax)", f"not valid YAML: {exc}") from None
+    except ValueError as exc:
+        # PyYAML's constructors raise plain ValueErrors for values that look like a number or a
+        # date but cannot be one (a 5000-digit integer, 2020-13-45): still the file's mistake.
+        raise ScenarioError(source, None, None, "(syntax)", f"a value YAML cannot read: {exc}") from None
     finally:
         loader.dispose()
     marks = Marks(source)
