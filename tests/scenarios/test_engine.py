@@ -72,6 +72,8 @@ async def test_odd_scenario_bodies_get_a_4xx_and_the_old_scenario_stays(
         ({"json": {"name": ""}}, 422),  # an empty name used to raise KeyError: 500
         ({"data": b"\xff\xfe"}, 400),  # not UTF-8
         ({"data": "version: 1\nname: big\nseed: " + "9" * 5000}, 422),
+        ({"json": {"name": "x" * 5000}}, 422),  # longer than a file name may be: OSError
+        ({"data": "[" * 5000}, 422),  # RecursionError in PyYAML
         ({"data": b"version: 1\nname: x\n", "headers": {"Content-Type": "text/yaml; charset=bogus"}}, 201),
     ]:
         status, body = await call(http, "POST", url, **kwargs)
