@@ -55,7 +55,7 @@ def _parse(text: str) -> Scenario:
                             'expected {"name": …}, {"path": …} or a scenario in YAML or JSON')
     try:
         body = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply: YAML will say which
         body = None
     ref = body.get("name", body.get("path")) if isinstance(body, dict) and len(body) == 1 else None
     if isinstance(ref, str):
