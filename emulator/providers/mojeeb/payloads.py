@@ -111,8 +111,8 @@ def _required_string(body: dict[str, Any], field: str, path: str | None = None) 
 
 
 def _common(body: dict[str, Any]) -> tuple[str, str, str]:
-    agent_id = _required_string(body, "agent_id")
-    if not is_uuid(agent_id):
+    agent_id = canonical_uuid(_required_string(body, "agent_id"))
+    if agent_id is None:
         raise invalid("invalid_agent_id", "agent_id must be a valid UUID.", "agent_id")
     sender = _required_string(body, "from")
     if not E164.fullmatch(sender):
@@ -172,12 +172,21 @@ def parse_template_send(body: dict[str, Any]) -> SendRequest:
                        template_parameters=params)
 
 
-def is_uuid(value: str) -> bool:
+def canonical_uuid(value: str) -> str | None:
+    """A hyphenated UUID in lower case, as ids are stored, or None when ``value`` is not one.
+
+    UUIDs are case-insensitive (RFC 9562 §4), and Mojeeb's ASP.NET backend compares them as Guids,
+    so an id a client upper-cased still names the same message or agent.
+
+    >>> canonical_uuid("01C45011-D803-4EB0-A762-3228A4C392F3"), canonical_uuid("01c45011d8034eb0a7623228a4c392f3")
+    ('01c45011-d803-4eb0-a762-3228a4c392f3', None)
+    """
+    if len(value) != 36:
+        return None
     try:
-        uuid.UUID(value)
+        return str(uuid.UUID(value))
     except ValueError:
-        return False
-    return len(value) == 36
+        return None
 
 
 def message_body(message: Message, *, echo_to: bool) -> dict[str, Any]:
