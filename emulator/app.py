@@ -11,7 +11,8 @@ import time
 
 from aiohttp import web
 
-from . import keys
+from . import keys, openapi, strict
+from .control.openapi import CONTROL_API
 from .control.routes import build_control_app
 from .core.world import World, WorldConfig
 from .providers import all_providers
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     """
     settings = settings or Settings()
     world = world or world_for(settings)
-    providers = all_providers()
+    providers = chosen_providers(settings.providers)
     world.provider_names = tuple(p.name for p in providers)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
@@ -54,6 +55,10 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app[keys.providers] = providers
     for provider in providers:
         provider.attach(world)
+    if settings.strict:
+        apis = {**openapi.descriptions(providers), "control": CONTROL_API}
+        app[keys.response_check] = strict.response_checker(apis)
+        world.dispatcher.inspect = strict.webhook_checker(apis)
     if settings.scenario is not None:
         # After the providers' sandbox seeders, so a scenario can add to their organizations.
         install(world, load_scenario(settings.scenario))
@@ -67,6 +72,22 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app.on_startup.append(_start_clock)
     app.on_cleanup.append(_stop_background)
     return app
+
+
+def chosen_providers(names: tuple[str, ...] | None) -> tuple[Provider, ...]:
+    """Every provider, or only those ``names`` (a ValueError names any unknown one).
+
+    >>> [p.name for p in chosen_providers(("mojeeb",))]
+    ['mojeeb']
+    """
+    providers = all_providers()
+    if names is None:
+        return providers
+    known = {p.name for p in providers}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise ValueError(f"unknown provider(s) {', '.join(unknown)}; there are: {', '.join(sorted(known))}")
+    return tuple(p for p in providers if p.name in names)
 
 
 def _mount(provider: Provider, world: World) -> web.Application:

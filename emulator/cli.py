@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import __version__, keys
+from . import __version__, contract_check, contracts, keys
 from .app import create_app
 from .core.clock import ClockSpec
 from .core.timefmt import iso
@@ -71,12 +71,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--seed", type=int, default=None, help="make generated ids repeat from run to run")
     serve.add_argument(
+        "--strict", action="store_true",
+        help="check every response and webhook body against its contract; a mismatch is logged and answered 500",
+    )
+    serve.add_argument(
         "--scenario", default=DEFAULT_SCENARIO, metavar="NAME|PATH",
         help=f"a bundled scenario (see `wa-emulator scenarios`) or a YAML file (default {DEFAULT_SCENARIO})",
     )
     validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
     validate.add_argument("files", nargs="+", metavar="FILE")
     commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
+    contracts_cmd = commands.add_parser("contracts", help="check bodies against the providers' JSON Schemas")
+    contract_actions = contracts_cmd.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    check = contract_actions.add_parser("check", help="check a JSON file; the contract is inferred unless given")
+    check.add_argument("file", type=Path, help="a JSON file: a recorded body or a fixture")
+    check.add_argument("--provider", help="the provider (or 'control') whose contracts to use")
+    check.add_argument("--name", help="the contract's name, e.g. message or error")
     return parser
 
 
@@ -86,12 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "serve":
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
-                                scenario=args.scenario)
+                                scenario=args.scenario, strict=args.strict)
             return asyncio.run(_serve(settings))
         if args.command == "validate":
             return validate(args.files)
         if args.command == "scenarios":
             return list_scenarios()
+        if args.command == "contracts" and args.action == "check":
+            return _check_contract(args.file, args.provider, args.name)
         build_parser().print_help()
         return EXIT_USAGE
     except CliError as exc:
@@ -99,6 +111,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 0
+
+
+def _check_contract(path: Path, provider: str | None, name: str | None) -> int:
+    try:
+        matched = contract_check.check(path, provider, name)
+    except contract_check.CheckError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    except contracts.ContractError as exc:
+        raise CliError(f"{path}: {exc}") from None
+    print(f"ok: {path} matches {matched}")
+    return 0
 
 
 def validate(files: Sequence[str]) -> int:
@@ -160,6 +183,7 @@ async def _serve(settings: Settings) -> int:
 def banner(app: web.Application, host: str, port: int) -> str:
     """What ``serve`` prints at start-up: where each provider is, the credentials and the clock."""
     world = app[keys.world]
+    strict = app[keys.settings].strict
     base = f"http://{host}:{port}"
     lines = [f"wa-emulator {__version__} listening on {base}", ""]
     for provider in app[keys.providers]:
@@ -170,6 +194,7 @@ def banner(app: web.Application, host: str, port: int) -> str:
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
         f"  scenario {_scenario_line(world)}",
+        *(["  strict   every response and webhook body is checked against its contract"] if strict else []),
         "",
         "Ctrl-C stops the server.",
     ]

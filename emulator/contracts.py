@@ -24,6 +24,16 @@ class ContractError(ValueError):
     """A body that breaks its schema; the message names the JSON path and the rule."""
 
 
+def folders() -> list[str]:
+    """Every provider (and ``control``) that has contracts, sorted.
+
+    >>> "mojeeb" in folders()
+    True
+    """
+    root = resource_root("contracts")
+    return sorted(entry.name for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith(("_", ".")))
+
+
 def names(provider: str) -> list[str]:
     """Every contract name of ``provider``, sorted.
 

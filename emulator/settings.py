@@ -27,6 +27,7 @@ class Settings:
     scenario: str | None = None
     seed: int | None = None
     strict: bool = False
+    providers: tuple[str, ...] | None = None  # None: every provider; else only these are mounted
     max_body_bytes: int = 1024 * 1024
     journal_cap: int = JOURNAL_CAP
     delivery_cap: int = DELIVERY_CAP

@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -17,8 +18,12 @@ from aiohttp import web
 
 from . import keys
 from .app import create_app, world_for
+from .control.actions import receive_inbound, update_contact
+from .control.views import contact_view, message_view
 from .core.clock import ClockMode, ClockSpec
+from .core.timefmt import parse_duration
 from .core.world import World
+from .scenario import Scenario, current, install, load_scenario
 from .settings import Settings
 
 
@@ -35,6 +40,7 @@ class Emulator:
         self.settings = base.with_(**overrides) if overrides else base
         self.world: World = world_for(self.settings)
         self.app: web.Application = create_app(self.settings, self.world)
+        self._scenario_at_start = current(self.world)  # the one settings.scenario installed, if any
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -77,11 +83,98 @@ class Emulator:
                 return self.base_url + candidate.base_path
         raise KeyError(f"unknown provider {provider!r}")
 
+    @property
+    def urls(self) -> dict[str, str]:
+        """Base URL of every provider mounted, by name: ``{"mojeeb": "http://127.0.0.1:PORT/mojeeb", …}``."""
+        return {provider.name: self.url(provider.name) for provider in self.app[keys.providers]}
+
+    def credentials(self, provider: str | None = None) -> dict[str, Any]:
+        """The sandbox tenants, keys and senders (as ``GET /_emulator/credentials``), or one provider's."""
+        every = {p.name: p.credentials(self.world) for p in self.app[keys.providers]}
+        if provider is None:
+            return every
+        if provider not in every:
+            raise KeyError(f"unknown provider {provider!r}")
+        return every[provider]
+
     # -- control --------------------------------------------------------------------------
 
-    async def advance(self, seconds: float) -> float:
-        """Move the emulated clock forward, running everything that falls due. Returns the new time."""
-        return await self.world.clock.advance(seconds)
+    async def inbound(self, provider: str, sender: str, text: str, to: str | None = None) -> dict[str, Any]:
+        """A customer (``sender``) writes to a business number of ``provider``; opens the 24-hour window.
+
+        Returns the inbound message as ``GET /_emulator/messages/{id}`` shows it.
+        """
+        names = [p.name for p in self.app[keys.providers]]
+        message = receive_inbound(self.world, names, provider, sender, text, to)
+        await self.world.clock.settle()
+        return message_view(message)
+
+    def set_contact(self, phone: str, **profile: Any) -> dict[str, Any]:
+        """Set a recipient's profile, e.g. ``set_contact("+15551234567", read_receipts=False)``.
+
+        Fields: ``last_inbound`` (ISO time, a duration like ``"-1h"``, or None),
+        ``read_receipts``, ``on_whatsapp``, ``online`` (booleans) and ``name``.
+        """
+        return contact_view(update_contact(self.world, phone, profile))
+
+    def messages(self, **filters: str) -> list[dict[str, Any]]:
+        """Every message with its history, oldest first; filter by ``provider``, ``status``, ``to``, ``direction``."""
+        views = [message_view(m) for m in self.world.store]
+        return [v for v in views if all(v.get(name) == value for name, value in filters.items())]
+
+    def message(self, message_id: str) -> dict[str, Any]:
+        """One message with its whole status history (KeyError if there is none)."""
+        found = self.world.store.get(message_id)
+        if found is None:
+            raise KeyError(f"no message {message_id!r}")
+        return message_view(found)
+
+    def history(self, message_id: str) -> list[str]:
+        """The statuses a message went through, in order: ``["queued", "sent", "delivered", "read"]``."""
+        return [change["status"] for change in self.message(message_id)["history"]]
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        """Recorded API calls, oldest first (``provider``, ``method``, ``path_contains``, ``status``, ``limit``)."""
+        return [entry.to_json() for entry in self.world.journal.query(**filters)]
+
+    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Webhook deliveries with every attempt (``provider``, ``message_id``, ``state``)."""
+        return [delivery.to_json() for delivery in self.world.dispatcher.deliveries(**filters)]
+
+    async def load_scenario(self, scenario: str | Path | Scenario) -> Scenario:
+        """Put a scenario in force (a bundled name, a YAML file or a loaded Scenario); the world restarts.
+
+        A bad scenario raises ScenarioError (naming file, line and field) and the old one stays.
+        """
+        loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        await self.world.clock.settle()
+        install(self.world, loaded)
+        return loaded
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario in force, if any."""
+        return current(self.world)
+
+    async def reset_world(self) -> bool:
+        """Everything back to the start, after background work settles: the scenario the emulator
+        started with and the clock mode too. False when a scenario loaded since cannot be taken
+        out again (it started with none): only a new emulator is that clean."""
+        await self.world.clock.settle()
+        if current(self.world) is self._scenario_at_start:
+            self.world.reset()
+        elif self._scenario_at_start is not None:
+            install(self.world, self._scenario_at_start)
+        else:
+            return False
+        if self._scenario_at_start is None or self._scenario_at_start.clock is None:
+            self.world.clock.set_mode(self.settings.clock)
+        return True
+
+    async def advance(self, seconds: float | str) -> float:
+        """Move the emulated clock forward (seconds, or text like ``"1h"``, ``"30d"``), running everything
+        that falls due. Returns the new time."""
+        return await self.world.clock.advance(parse_duration(seconds))
 
     async def settle(self) -> None:
         """Wait for background work (webhook attempts) already under way."""

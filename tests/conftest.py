@@ -9,11 +9,19 @@ import pytest
 
 from emulator.testing import Emulator
 
+# pytester runs the plugin's own tests; the plugin is listed so the suite also works
+# where the project is not installed (its entry point then is not there to load it).
+pytest_plugins = ["pytester", "emulator.pytest_plugin"]
+
 
 @pytest.fixture
 async def emu() -> AsyncIterator[Emulator]:
-    """A running emulator with a manual clock, stopped after the test."""
-    async with Emulator() as emulator:
+    """A running emulator with a manual clock, stopped after the test.
+
+    Strict: every response body is checked against its contract, so a test that gets
+    a 500 ``contract_violation`` has found a body that breaks its schema.
+    """
+    async with Emulator(strict=True) as emulator:
         yield emulator
 
 

@@ -21,6 +21,7 @@ from ..providers.base import Provider
 from ..providers.http import ApiError, error_middleware, json_response, read_json_object
 from ..settings import Settings
 from . import scenario as scenario_routes
+from .actions import receive_inbound, update_contact
 from .views import contact_view, message_view
 
 WORLD = web.AppKey("control_world", World)
@@ -53,6 +54,10 @@ def build_control_app(world: World, providers: Sequence[Provider], settings: Set
     app.router.add_get("/journal", journal)
     app.router.add_get("/webhooks/deliveries", deliveries)
     app.router.add_post("/webhooks/directives", webhook_directive)
+    from . import faults, openapi  # late: both read this module's app keys
+
+    faults.register(app)
+    openapi.register(app)
     scenario_routes.add_routes(app.router)
     return app
 
@@ -171,85 +176,21 @@ async def list_contacts(request: web.Request) -> web.Response:
     return json_response({"data": [contact_view(c) for c in request.app[WORLD].contacts.all()]})
 
 
-_CONTACT_FLAGS = ("read_receipts", "on_whatsapp", "online")
-
-
 async def set_contact(request: web.Request) -> web.Response:
     """Set a recipient's profile: ``last_inbound`` (ISO, duration ago like ``"-1h"``, or null) and flags."""
-    world = request.app[WORLD]
-    phone = request.match_info["phone"]
     body = await read_json_object(request)
-    changes: dict[str, Any] = {}
-    for flag in _CONTACT_FLAGS:
-        if flag in body:
-            if not isinstance(body[flag], bool):
-                raise ApiError(422, "invalid_field", f"'{flag}' must be true or false.", field=flag)
-            changes[flag] = body[flag]
-    if "name" in body:
-        changes["name"] = None if body["name"] is None else str(body["name"])
-    if "last_inbound" in body:
-        changes["last_inbound"] = _moment(world, body["last_inbound"], "last_inbound")
-    unknown = set(body) - {*_CONTACT_FLAGS, "name", "last_inbound"}
-    if unknown:
-        raise ApiError(422, "unknown_field", f"Unknown contact field(s): {', '.join(sorted(unknown))}.")
-    return json_response(contact_view(world.contacts.update(phone, **changes)))
-
-
-def _moment(world: World, value: Any, field: str) -> float | None:
-    """An absolute time from an ISO string or a duration relative to now (``"-1h"``)."""
-    if value is None:
-        return None
-    try:
-        return world.clock.now() + parse_duration(value)
-    except (TypeError, ValueError):
-        pass
-    try:
-        return parse_iso(str(value))
-    except ValueError:
-        raise ApiError(422, "invalid_time", f"'{field}' must be an ISO time or a duration like \"-1h\".",
-                       field=field) from None
+    return json_response(contact_view(update_contact(request.app[WORLD], request.match_info["phone"], body)))
 
 
 async def inbound(request: web.Request) -> web.Response:
     """A customer writes in: ``{"provider", "from", "text", "to"?}``. Opens the 24-hour window."""
     world = request.app[WORLD]
     body = await read_json_object(request)
-    providers = {p.name: p for p in request.app[PROVIDERS]}
-    name = body.get("provider")
-    if name not in providers:
-        raise ApiError(422, "invalid_provider", f"'provider' must be one of {', '.join(providers)}.")
-    customer, text = body.get("from"), body.get("text", "")
-    if not isinstance(customer, str) or not customer:
-        raise ApiError(422, "missing_field", "'from' (the customer's number) is required.")
-    if not isinstance(text, str):
-        raise ApiError(422, "invalid_field", "'text' must be a string.")
-    agent = _receiving_agent(world, name, body.get("to"))
-    message = world.receive_inbound(
-        provider=name,
-        org_id=agent.org_id,
-        agent_id=agent.id,
-        customer=_e164(customer),
-        business=_e164(str(body["to"])) if body.get("to") else agent.phones[0],
-        text=text,
-    )
+    names = [p.name for p in request.app[PROVIDERS]]
+    message = receive_inbound(world, names, body.get("provider"), body.get("from"), body.get("text", ""),
+                              body.get("to"))
     await world.clock.settle()
     return json_response(message_view(message), status=201)
-
-
-def _e164(phone: str) -> str:
-    digits = phone.strip().lstrip("+")
-    return "+" + digits
-
-
-def _receiving_agent(world: World, provider: str, business: Any) -> Any:
-    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare digits.
-    wanted = None if business is None else _e164(str(business))
-    agent = world.tenants.receiving_agent(provider, wanted)
-    if agent is None and business is not None:
-        raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
-    if agent is None:
-        raise ApiError(422, "no_sender", f"{provider} has no sender to receive the message.")
-    return agent
 
 
 async def journal(request: web.Request) -> web.Response:

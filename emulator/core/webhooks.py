@@ -31,6 +31,7 @@ DELIVERED = "delivered"
 EXHAUSTED = "exhausted"
 DROPPED = "dropped"
 CANCELLED = "cancelled"
+INVALID = "invalid"  # strict mode: the body broke its contract, so it was never sent
 
 DEFAULT_CAP = 50_000
 
@@ -103,6 +104,7 @@ class Delivery:
     state: str = PENDING
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: float | None = None
+    problem: str | None = None  # why strict mode refused to send it
 
     def to_json(self, *, with_body: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -121,6 +123,8 @@ class Delivery:
             "next_attempt_at": self.next_attempt_at,
             "attempts": [attempt.to_json() for attempt in self.attempts],
         }
+        if self.problem is not None:
+            data["problem"] = self.problem
         if with_body:
             data["body"] = self.body.decode("utf-8", "replace")
         return data
@@ -137,6 +141,8 @@ class Dispatcher:
         self._deliveries: dict[str, Delivery] = {}
         self._session: aiohttp.ClientSession | None = None
         self._listeners: list[Callable[[Delivery], None]] = []
+        # Strict mode sets this: (provider, event_type, body) -> what breaks the body's contract, or None.
+        self.inspect: Callable[[str, str, bytes], str | None] | None = None
 
     # -- sending ----------------------------------------------------------------------
 
@@ -159,6 +165,9 @@ class Dispatcher:
     ) -> list[Delivery]:
         """Queue one event (plus any duplicates the directive asks for); return its deliveries."""
         event_id = event_id or self.ids.uuid()
+        problem = self.inspect(provider, event_type, body) if self.inspect is not None else None
+        if problem is not None:
+            log.error("%s: webhook %s not sent, contract violation: %s", provider, event_type, problem)
         created = []
         for copy in range(1 + max(directive.duplicate, 0)):
             delivery = Delivery(
@@ -180,6 +189,9 @@ class Dispatcher:
             )
             self._remember(delivery)
             created.append(delivery)
+            if problem is not None:
+                delivery.state, delivery.problem = INVALID, problem
+                continue
             if directive.drop:
                 delivery.state = DROPPED
                 continue

@@ -52,6 +52,7 @@ BODY_TOO_LARGE = "body_too_large"
 ROUTE_NOT_FOUND = "route_not_found"
 METHOD_NOT_ALLOWED = "method_not_allowed"
 INTERNAL = "internal_error"
+CONTRACT_VIOLATION = "contract_violation"
 
 
 def dumps(data: Any) -> bytes:
@@ -111,6 +112,16 @@ def error_middleware(render: ErrorRenderer, provider: str) -> Any:
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await answer(request, handler)
+        check = request.config_dict.get(_keys().response_check)
+        problem = check(provider, request, response) if check is not None else None
+        if problem is None:
+            return response
+        # Strict mode: a body that breaks its contract is the emulator's bug; say so loudly.
+        log.error("%s: contract violation on %s %s: %s", provider, request.method, request.path, problem)
+        return render(request, ApiError(500, CONTRACT_VIOLATION, f"Contract violation: {problem}"))
+
+    async def answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             return await handler(request)
         except ApiError as error:
@@ -141,6 +152,12 @@ def error_middleware(render: ErrorRenderer, provider: str) -> Any:
 
 
 
+def _keys() -> Any:
+    from .. import keys  # late import: keys pulls in the world and settings
+
+    return keys
+
+
 DROPPED = 499  # journal status for a connection a fault dropped (nothing reached the client)
 
 
@@ -152,7 +169,7 @@ def fault_middleware(provider: str, base_paths: tuple[str, ...]) -> Any:
     the provider's error middleware so a fault's status comes back in the
     provider's own envelope.
     """
-    from .. import keys  # late import: keys pulls in the world and settings
+    keys = _keys()
 
     def relative(path: str) -> str:
         for base in base_paths:

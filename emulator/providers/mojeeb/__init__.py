@@ -11,6 +11,7 @@ from ...core.world import World
 from ..base import credentials_view
 from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
 from . import routes, sandbox
+from .api import API
 from .auth import auth_middleware
 from .idempotency import idempotency_middleware
 from .payloads import error_body
@@ -26,6 +27,7 @@ class MojeebProvider:
     prefix = "/mojeeb"
     base_path = "/mojeeb"
     hosts = ("api.mojeeb.app",)
+    api = API
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)

@@ -12,6 +12,7 @@ from ...core.world import World
 from ..base import credentials_view
 from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
 from . import routes, sandbox, webhooks
+from .api import API as DESCRIPTION
 from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, auth_middleware, rate_headers_middleware
 from .payloads import error_body
 
@@ -26,6 +27,7 @@ class QlaraProvider:
     prefix = "/qlara"
     base_path = "/qlara" + API
     hosts = ("lora-api.agiletelecom.com", "pre-lora-api.agiletelecom.com")
+    api = DESCRIPTION
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)

@@ -5,6 +5,7 @@ Paths are as documented under the real base URL ``https://lora-api.agiletelecom.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -147,14 +148,24 @@ async def get_whatsapp_status(request: web.Request) -> web.Response:
     return json_response(payloads.status_body(message))
 
 
+_URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")  # the characters RFC 3986 allows in a URI
+
+
 async def _callback_url(request: web.Request) -> str:
     body = await read_json_object(request)
     url = body.get("callbackUrl")
     if not isinstance(url, str) or not url:
         raise payloads.bad_request("'callbackUrl' is required.", "callbackUrl")
-    parts = urlsplit(url)
+    invalid = payloads.bad_request("'callbackUrl' must be an absolute http or https URL.", "callbackUrl")
+    # Only characters RFC 3986 allows in a URI; anything else could never be called back.
+    if not _URI.fullmatch(url):
+        raise invalid
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 host
+        raise invalid from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise payloads.bad_request("'callbackUrl' must be an absolute http or https URL.", "callbackUrl")
+        raise invalid
     return url
 
 

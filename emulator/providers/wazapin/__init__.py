@@ -10,6 +10,7 @@ from ...core.world import World
 from ..base import agent_view, credentials_view
 from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
 from . import events, routes, sandbox, webhook_routes
+from .api import API as DESCRIPTION
 from .auth import DEFAULT_RATE_LIMIT, REQUEST_ORG, auth_middleware
 from .payloads import legacy_error_body, problem_body
 
@@ -24,6 +25,7 @@ class WazapinProvider:
     prefix = "/wazapin"
     base_path = "/wazapin"
     hosts = ("api.wazapin.com", "api.wazapin.id")
+    api = DESCRIPTION
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)

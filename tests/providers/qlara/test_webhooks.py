@@ -32,7 +32,8 @@ async def test_one_webhook_per_account_replace_update_and_delete(qlara):
 
 async def test_a_callback_url_must_be_an_absolute_http_url(qlara):
     for body in ({}, {"callbackUrl": ""}, {"callbackUrl": "ftp://example.test/x"}, {"callbackUrl": "/relative"},
-                 {"callbackUrl": 42}):
+                 {"callbackUrl": 42}, {"callbackUrl": "http://[::1/x"}, {"callbackUrl": "https://exämple.test/x"},
+                 {"callbackUrl": "http://hooks.test/{id}"}):
         answer = await qlara.call("POST", WEBHOOKS, json=body)
         assert answer.status == 400 and answer.body["field"] == "callbackUrl", body
 

@@ -1,0 +1,93 @@
+"""Control actions shared by the /_emulator/ routes and the in-process test facade.
+
+They take plain values, change the world, and raise ApiError (rendered by the
+control API, readable as an exception in tests) when the input is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..core.models import Contact, Message
+from ..core.tenants import Agent
+from ..core.timefmt import parse_duration, parse_iso
+from ..core.world import World
+from ..providers.http import ApiError
+
+
+def moment(world: World, value: Any, field: str) -> float | None:
+    """An absolute time from an ISO string or a duration relative to now (``"-1h"``)."""
+    if value is None:
+        return None
+    try:
+        return world.clock.now() + parse_duration(value)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return parse_iso(str(value))
+    except ValueError:
+        raise ApiError(422, "invalid_time", f"'{field}' must be an ISO time or a duration like \"-1h\".",
+                       field=field) from None
+
+
+def e164(phone: str) -> str:
+    """``"+15551234567"`` from ``"15551234567"`` or ``" +15551234567"``.
+
+    >>> e164("15551234567")
+    '+15551234567'
+    """
+    return "+" + phone.strip().lstrip("+")
+
+
+def receiving_agent(world: World, provider: str, business: Any) -> Agent:
+    """The sender of ``provider`` that owns ``business`` (or the first one, if it is None)."""
+    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare digits.
+    wanted = None if business is None else e164(str(business))
+    agent = world.tenants.receiving_agent(provider, wanted)
+    if agent is None and business is not None:
+        raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
+    if agent is None:
+        raise ApiError(422, "no_sender", f"{provider} has no sender to receive the message.")
+    return agent
+
+
+def receive_inbound(world: World, providers: Sequence[str], provider: Any, customer: Any, text: Any,
+                    business: Any = None) -> Message:
+    """A customer writes to a business number of ``provider``; opens the 24-hour window."""
+    if provider not in providers:
+        raise ApiError(422, "invalid_provider", f"'provider' must be one of {', '.join(providers)}.")
+    if not isinstance(customer, str) or not customer:
+        raise ApiError(422, "missing_field", "'from' (the customer's number) is required.")
+    if not isinstance(text, str):
+        raise ApiError(422, "invalid_field", "'text' must be a string.")
+    agent = receiving_agent(world, provider, business)
+    return world.receive_inbound(
+        provider=provider,
+        org_id=agent.org_id,
+        agent_id=agent.id,
+        customer=e164(customer),
+        business=e164(str(business)) if business else agent.phones[0],
+        text=text,
+    )
+
+
+CONTACT_FLAGS = ("read_receipts", "on_whatsapp", "online")
+
+
+def update_contact(world: World, phone: str, fields: dict[str, Any]) -> Contact:
+    """Set a recipient's profile: ``last_inbound`` (ISO, a duration like ``"-1h"``, or None), flags, name."""
+    changes: dict[str, Any] = {}
+    unknown = set(fields) - {*CONTACT_FLAGS, "name", "last_inbound"}
+    if unknown:
+        raise ApiError(422, "unknown_field", f"Unknown contact field(s): {', '.join(sorted(unknown))}.")
+    for flag in CONTACT_FLAGS:
+        if flag in fields:
+            if not isinstance(fields[flag], bool):
+                raise ApiError(422, "invalid_field", f"'{flag}' must be true or false.", field=flag)
+            changes[flag] = fields[flag]
+    if "name" in fields:
+        changes["name"] = None if fields["name"] is None else str(fields["name"])
+    if "last_inbound" in fields:
+        changes["last_inbound"] = moment(world, fields["last_inbound"], "last_inbound")
+    return world.contacts.update(phone, **changes)

@@ -1,0 +1,202 @@
+"""OpenAPI 3.1 documents assembled from the contracts.
+
+A provider (and the control API) declares its operations as data: an
+``ApiDescription`` whose operations name, for each path and method, the
+contract of the request body and of each response status. The document is
+built from that and from ``contracts/<folder>/*.json``, so a schema is written
+once and serves validation, strict mode and the OpenAPI document alike.
+
+>>> op = Operation("get", "/v1/things/{id}", "getThing", "Read a thing", responses={200: "thing"})
+>>> op.path_parameters()
+['id']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__, contracts
+
+_PARAMETER = re.compile(r"{([^}]+)}")
+JSON = "application/json"
+
+Contract = str | tuple[str, ...]
+"""A contract name, or several when a body may take any of their shapes (per-tenant options)."""
+
+
+def contract_names(contract: Contract | None) -> tuple[str, ...]:
+    """The names a Contract stands for.
+
+    >>> contract_names("error"), contract_names(("error", "error_legacy")), contract_names(None)
+    (('error',), ('error', 'error_legacy'), ())
+    """
+    if contract is None:
+        return ()
+    return (contract,) if isinstance(contract, str) else tuple(contract)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One API operation: method, path (relative to the base URL) and the contracts of its bodies."""
+
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    request: Contract | None = None
+    """Contract of the JSON request body, if it takes one."""
+    responses: Mapping[int, Contract | None] = field(default_factory=dict)
+    """Status -> contract of the JSON body (None: the status carries no body we describe)."""
+    query: tuple[str, ...] = ()
+    """Optional string query parameters."""
+
+    def path_parameters(self) -> list[str]:
+        return _PARAMETER.findall(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDescription:
+    """Everything the OpenAPI document and strict mode need to know about one API.
+
+    ``folder`` is the contracts folder (usually the provider's name); every 4xx/5xx
+    body follows the ``error`` contract; ``webhooks`` maps an event type to the
+    contract of its body.
+    """
+
+    title: str
+    source: str
+    folder: str
+    operations: tuple[Operation, ...]
+    error: Contract = "error"
+    security_schemes: Mapping[str, Any] = field(default_factory=dict)
+    webhooks: Mapping[str, Contract | None] = field(default_factory=dict)
+    sandbox_headers: Mapping[str, str] = field(default_factory=dict)
+    """Headers a client holding the sandbox's full-access credentials sends (fuzzing and docs use them)."""
+    error_by_status: Mapping[int, Contract] = field(default_factory=dict)
+    """Error statuses whose body follows another contract than ``error`` (Qlara's 429, say)."""
+
+    def error_for(self, status: int) -> Contract:
+        """The contract of a ``status`` error body.
+
+        >>> ApiDescription("t", "x", "t", (), error_by_status={429: "rate"}).error_for(429)
+        'rate'
+        """
+        return self.error_by_status.get(status, self.error)
+
+    def operation_for(self, method: str, route: str) -> Operation | None:
+        """The operation whose path ends ``route`` (a matched aiohttp route's canonical path).
+
+        >>> api = ApiDescription("t", "x", "t", (Operation("get", "/a/{id}", "getA", "A"),))
+        >>> api.operation_for("GET", "/prefix/a/{id}").operation_id
+        'getA'
+        """
+        found = [op for op in self.operations if op.method.upper() == method.upper() and route.endswith(op.path)]
+        return max(found, key=lambda op: len(op.path), default=None)
+
+
+def description_of(api_owner: Any) -> ApiDescription | None:
+    """The ``api`` a provider declares, or None for one that declares none yet."""
+    api = getattr(api_owner, "api", None)
+    return api if isinstance(api, ApiDescription) else None
+
+
+def _component(name: str, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A contract as ``components/schemas/<name>``: without ``$id``/``$schema``, its own refs re-rooted.
+
+    >>> _component("m", {"$id": "x", "$defs": {"r": {}}, "items": {"$ref": "#/$defs/r"}})["items"]
+    {'$ref': '#/components/schemas/m/$defs/r'}
+    """
+    # Without $id and $schema the component lives in the document's scope (OpenAPI 3.1's dialect is
+    # JSON Schema 2020-12 already), so a schema's "#/…" references must now start from its place in it.
+    def reroot(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: f"#/components/schemas/{name}/{value[2:]}"
+                    if key == "$ref" and isinstance(value, str) and value.startswith("#/") else reroot(value)
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [reroot(item) for item in node]
+        return node
+
+    return reroot({k: v for k, v in schema.items() if k not in ("$id", "$schema")})
+
+
+def _ref(contract: Contract) -> dict[str, Any]:
+    refs = [{"$ref": f"#/components/schemas/{name}"} for name in contract_names(contract)]
+    return refs[0] if len(refs) == 1 else {"anyOf": refs}
+
+
+def _body(contract: Contract | None, description: str) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": description}
+    if contract is not None:
+        answer["content"] = {JSON: {"schema": _ref(contract)}}
+    return answer
+
+
+def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in op.path_parameters()
+    ]
+    parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in op.query]
+    spec: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
+    if parameters:
+        spec["parameters"] = parameters
+    if op.request is not None:
+        spec["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(op.request)}}}
+    answers = {**{status: api.error_for(status) for status in api.error_by_status}, **op.responses}
+    responses = {str(status): _body(name, f"{status} answer") for status, name in sorted(answers.items())}
+    responses["default"] = _body(api.error, "Any error, in this API's own envelope")
+    spec["responses"] = responses
+    return spec
+
+
+def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``api``, its schemas taken from ``contracts/<folder>/``.
+
+    >>> from emulator.providers.mojeeb import MojeebProvider
+    >>> doc = document(MojeebProvider.api, "/mojeeb")
+    >>> doc["openapi"], "/v1/whatsapp/messages/{id}" in doc["paths"]
+    ('3.1.0', True)
+    """
+    paths: dict[str, dict[str, Any]] = {}
+    for op in api.operations:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(api, op)
+    used = contracts_used(api)
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": __version__, "x-source": api.source},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": {name: _component(name, contracts.load(api.folder, name)) for name in sorted(used)}},
+    }
+    if api.security_schemes:
+        doc["components"]["securitySchemes"] = dict(api.security_schemes)
+        doc["security"] = [{name: []} for name in api.security_schemes]
+    if api.webhooks:
+        doc["webhooks"] = {
+            event: {"post": {"operationId": f"webhook:{event}", "summary": f"The {event} webhook",
+                             "requestBody": {"required": True, **_body(contract, event)},
+                             "responses": {"200": {"description": "Any 2xx acknowledges the event"}}}}
+            for event, contract in api.webhooks.items()
+        }
+    return doc
+
+
+def contracts_used(api: ApiDescription) -> set[str]:
+    """Every contract name ``api`` refers to."""
+    contracts_ = [api.error, *api.error_by_status.values(), *api.webhooks.values()]
+    for op in api.operations:
+        contracts_ += [op.request, *op.responses.values()]
+    return {name for contract in contracts_ for name in contract_names(contract)}
+
+
+def descriptions(owners: Iterable[Any]) -> dict[str, ApiDescription]:
+    """Name -> ApiDescription of every owner (provider) that declares one."""
+    found = {}
+    for owner in owners:
+        api = description_of(owner)
+        if api is not None:
+            found[owner.name] = api
+    return found

@@ -1,0 +1,85 @@
+"""Strict mode: check every response and webhook body against its contract at run time.
+
+``serve --strict`` (and the test suite) turn a body that breaks its contract into
+a loud error: it is logged, and the client gets a 500 in the API's own envelope
+whose message names the contract and the rule broken, instead of a quietly wrong
+answer. A webhook that breaks its contract is logged and recorded as ``invalid``
+instead of being sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+
+from aiohttp import web
+
+from . import contracts
+from .openapi import ApiDescription, Contract, contract_names
+
+log = logging.getLogger(__name__)
+
+ResponseCheck = Callable[[str, web.Request, web.StreamResponse], str | None]
+WebhookCheck = Callable[[str, str, bytes], str | None]
+
+
+def _body_problem(api: ApiDescription, contract: Contract | None, raw: bytes) -> str | None:
+    """What breaks ``contract`` (any one of its names will do), or None; None describes no body."""
+    names = contract_names(contract)
+    if not names:
+        return None
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return f"{api.folder}/{names[0]}: the body is not JSON"
+    problems = []
+    for name in names:
+        try:
+            contracts.validate(api.folder, name, body)
+        except contracts.ContractError as exc:
+            problems.append(str(exc))
+        else:
+            return None
+    return "; ".join(problems)
+
+
+def response_checker(apis: Mapping[str, ApiDescription]) -> ResponseCheck:
+    """A check for responses of the APIs in ``apis``; it returns the problem or None.
+
+    APIs that declare no description are not checked (they cannot be).
+    """
+
+    def check(api_name: str, request: web.Request, response: web.StreamResponse) -> str | None:
+        api = apis.get(api_name)
+        if api is None or not isinstance(response, web.Response) or response.status == 499:
+            return None
+        raw = response.body if isinstance(response.body, bytes) else b""
+        if response.status >= 400:
+            return _body_problem(api, api.error_for(response.status), raw)
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else request.path
+        operation = api.operation_for(request.method if request.method != "HEAD" else "GET", route)
+        if operation is None:
+            return f"{api.folder}: {request.method} {route} answered {response.status} but is no declared operation"
+        if response.status not in operation.responses:
+            return f"{api.folder}: {operation.operation_id} answered {response.status}, which it does not declare"
+        if request.method == "HEAD":
+            return None
+        return _body_problem(api, operation.responses[response.status], raw)
+
+    return check
+
+
+def webhook_checker(apis: Mapping[str, ApiDescription]) -> WebhookCheck:
+    """A check for webhook bodies: ``(provider, event_type, body) -> problem or None``."""
+
+    def check(provider: str, event_type: str, body: bytes) -> str | None:
+        api = apis.get(provider)
+        if api is None:
+            return None
+        if event_type not in api.webhooks:
+            return f"{api.folder}: webhook event {event_type!r} is not declared"
+        return _body_problem(api, api.webhooks[event_type], body)
+
+    return check
