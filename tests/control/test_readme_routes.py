@@ -4,18 +4,21 @@ import re
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-CALL = re.compile(r"`(GET|POST|PUT|DELETE|PATCH) (/_emulator/[^`\s]*)`")
-SAMPLES = {"{id}": "01c45011-d803-4eb0-a762-3228a4c392f3", "{phone}": "+15550001001"}
+METHOD = r"(?:GET|POST|PUT|DELETE|PATCH)"
+# "`GET /_emulator/x`", and the shorthand "`GET`, `POST`, `DELETE /_emulator/x`" for three methods on one path.
+CALL = re.compile(rf"((?:`{METHOD}`, )*)`({METHOD}) (/_emulator/[^`\s]*)`")
+SAMPLES = {"{id}": "01c45011-d803-4eb0-a762-3228a4c392f3", "{phone}": "+15550001001", "{provider}": "mojeeb"}
 
 
 def documented_calls() -> list[tuple[str, str]]:
     """Each (method, path) in the README, with ``[/{id}]`` giving both forms and placeholders filled in."""
     calls = []
-    for method, path in CALL.findall(README.read_text()):
-        for variant in {re.sub(r"\[(.*?)\]", "", path), re.sub(r"\[(.*?)\]", r"\1", path)}:
-            for placeholder, sample in SAMPLES.items():
-                variant = variant.replace(placeholder, sample)
-            calls.append((method, variant))
+    for shared, last, path in CALL.findall(README.read_text()):
+        for method in [*re.findall(METHOD, shared), last]:
+            for variant in {re.sub(r"\[(.*?)\]", "", path), re.sub(r"\[(.*?)\]", r"\1", path)}:
+                for placeholder, sample in SAMPLES.items():
+                    variant = variant.replace(placeholder, sample)
+                calls.append((method, variant))
     return sorted(set(calls))
 
 
