@@ -10,10 +10,10 @@ https://docs.mojeeb.app/docs/developers/errors (envelope and codes).
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.status import Status
 from ...core.timefmt import iso
@@ -170,23 +170,6 @@ def parse_template_send(body: dict[str, Any]) -> SendRequest:
     params = {str(k): str(v) for k, v in parameters.items()} if parameters is not None else None
     return SendRequest(agent_id, sender, to, "template", template_name=name, template_language=language,
                        template_parameters=params)
-
-
-def canonical_uuid(value: str) -> str | None:
-    """A hyphenated UUID in lower case, as ids are stored, or None when ``value`` is not one.
-
-    UUIDs are case-insensitive (RFC 9562 §4), and Mojeeb's ASP.NET backend compares them as Guids,
-    so an id a client upper-cased still names the same message or agent.
-
-    >>> canonical_uuid("01C45011-D803-4EB0-A762-3228A4C392F3"), canonical_uuid("01c45011d8034eb0a7623228a4c392f3")
-    ('01c45011-d803-4eb0-a762-3228a4c392f3', None)
-    """
-    if len(value) != 36:
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
 
 
 def message_body(message: Message, *, echo_to: bool) -> dict[str, Any]:

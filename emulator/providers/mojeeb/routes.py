@@ -5,12 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from ... import keys as app_keys
+from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.tenants import ApiKey
 from ...core.world import World
 from ..http import ApiError, json_response, read_json_object
 from .auth import REQUEST_KEY
-from .payloads import SendRequest, canonical_uuid, invalid, message_body, parse_template_send, parse_text_send
+from .payloads import SendRequest, invalid, message_body, parse_template_send, parse_text_send
 
 NAME = "mojeeb"
 
