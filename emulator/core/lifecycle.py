@@ -58,7 +58,7 @@ class Lifecycle:
         timers = []
         for step in steps:
             when += step.after
-            timers.append(self.clock.call_at(when, self._applier(message, step), label=f"{message.id}:{step.status}"))
+            timers.append(self.clock.call_at(when, _Apply(self, message, step)))
         if timers:
             self._timers[message.id] = timers
         return steps
@@ -81,8 +81,24 @@ class Lifecycle:
         for message_id in list(self._timers):
             self.cancel(message_id)
 
-    def _applier(self, message: Message, step: Step) -> Callable[[], None]:
-        def fire() -> None:
-            self.apply(message, step)
 
-        return fire
+
+class _Apply:
+    """A timer callback that applies one step, named ``<message id>:<status>`` in logs.
+
+    A slotted object instead of a closure plus a formatted label: a million queued messages
+    hold three of these each, and this is about a third of the size.
+    """
+
+    __slots__ = ("lifecycle", "message", "step")
+
+    def __init__(self, lifecycle: Lifecycle, message: Message, step: Step) -> None:
+        self.lifecycle = lifecycle
+        self.message = message
+        self.step = step
+
+    def __call__(self) -> None:
+        self.lifecycle.apply(self.message, self.step)
+
+    def __repr__(self) -> str:
+        return f"{self.message.id}:{self.step.status}"

@@ -72,7 +72,10 @@ def apply_world_rules(
     if timeline and timeline[0].status is not Status.SENT:
         return timeline  # the scenario stops the message before Meta ever sees it
     handover = timeline[0].after if timeline else 1.0
-    sent = Step(handover, Status.SENT, webhook=timeline[0].webhook if timeline else PLAIN_DELIVERY)
+    if timeline and timeline[0].error is None:
+        sent = timeline[0]  # already the plain hand-over step: share it rather than copy it per message
+    else:
+        sent = Step(handover, Status.SENT, webhook=timeline[0].webhook if timeline else PLAIN_DELIVERY)
     if not contact.on_whatsapp:
         return [sent, Step(1.0, Status.FAILED, errors.UNDELIVERABLE)]
     if not message.is_template and not window_open(contact, now):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"^(-)?((?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+)$")
@@ -21,7 +22,14 @@ def iso(ts: float | None) -> str | None:
     """
     if ts is None:
         return None
-    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _iso_second(int(ts))
+
+
+@lru_cache(maxsize=4096)
+def _iso_second(second: int) -> str:
+    # Every status body prints two or three times, and most fall on a few recent seconds:
+    # formatting each once saves a datetime and a strftime per field.
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def iso_ms(ts: float | None) -> str | None:

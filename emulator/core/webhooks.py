@@ -131,7 +131,7 @@ class Delivery:
 
 
 class Dispatcher:
-    """Sends webhook deliveries and keeps the delivery log (the newest ``cap``)."""
+    """Sends webhook deliveries and keeps the delivery log (the newest ``cap`` finished, plus all pending)."""
 
     def __init__(self, clock: Clock, ids: IdFactory, *, cap: int = DEFAULT_CAP, connections: int = 100) -> None:
         self.clock = clock
@@ -265,6 +265,7 @@ class Dispatcher:
                 return
             delivery.state = EXHAUSTED
         delivery.next_attempt_at = None
+        self._trim()
         for listener in self._listeners:
             listener(delivery)
 
@@ -304,11 +305,25 @@ class Dispatcher:
 
     def _remember(self, delivery: Delivery) -> None:
         self._deliveries[delivery.id] = delivery
-        if len(self._deliveries) > self.cap:
-            for old_id, old in self._deliveries.items():
-                if old.state != PENDING:
-                    del self._deliveries[old_id]
+        self._trim()
+
+    def _trim(self) -> None:
+        """Forget the oldest finished deliveries beyond ``cap``; pending ones are live and stay.
+
+        Runs on every insert and every finish, so a burst of pending deliveries overshoots
+        the cap only until they end.
+        """
+        excess = len(self._deliveries) - self.cap
+        if excess <= 0:
+            return
+        doomed = []
+        for old_id, old in self._deliveries.items():
+            if old.state != PENDING:
+                doomed.append(old_id)
+                if len(doomed) == excess:
                     break
+        for old_id in doomed:
+            del self._deliveries[old_id]
 
     def clear(self) -> None:
         self._deliveries.clear()

@@ -55,8 +55,17 @@ INTERNAL = "internal_error"
 CONTRACT_VIOLATION = "contract_violation"
 
 
+# One encoder for every body: json.dumps() with non-default options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    """The emulator's compact JSON encoding.
+
+    >>> dumps({"a": [1, "é"]})
+    b'{"a":[1,"\\xc3\\xa9"]}'
+    """
+    return _ENCODER.encode(data).encode()
 
 
 def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable
-
-from faker import Faker
+from typing import TYPE_CHECKING
 
 from ..core.lifecycle import default_timeline
 from ..core.models import Contact, Message, StatusChange
@@ -21,6 +20,9 @@ from ..core.tenants import Agent, ApiKey, Organization
 from ..core.world import World
 from .errors import ScenarioError
 from .model import Action, ContactAction, Fixture, InboundAction, OrgSpec, Scenario, Timeline
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +111,15 @@ def apply(world: World, scenario: Scenario) -> None:
     if scenario.ttl is not None:
         world.lifecycle.ttl = scenario.ttl
     start = world.clock.now()
-    fake = faker_for(world)
+    # The seed is drawn whether or not a contact needs a name, so the id stream stays the same;
+    # Faker itself (slow to import and to build) is made only when one does.
+    name_seed = _faker_seed(world)
+    fake: Faker | None = None
     for org in scenario.orgs:
         _add_org(world, org)
     for spec in scenario.contacts:
         last_inbound = None if spec.last_inbound is None else spec.last_inbound.resolve(start)
+        fake = fake or seeded_faker(name_seed)
         profile = {"name": fake.name(), **spec.profile}
         world.contacts.set(Contact(spec.phone, last_inbound=last_inbound, **profile))
     world.lifecycle.timelines = timeline_source(scenario.timelines)
@@ -134,8 +140,19 @@ def faker_for(world: World) -> Faker:
     >>> faker_for(a).name() == faker_for(b).name()
     True
     """
+    return seeded_faker(_faker_seed(world))
+
+
+def _faker_seed(world: World) -> int:
+    return int.from_bytes(world.ids.randbytes(8), "big")
+
+
+def seeded_faker(seed: int) -> Faker:
+    """A Faker seeded with ``seed`` (imported on first use: it takes a tenth of a second)."""
+    from faker import Faker
+
     fake = Faker()
-    fake.seed_instance(int.from_bytes(world.ids.randbytes(8), "big"))
+    fake.seed_instance(seed)
     return fake
 
 

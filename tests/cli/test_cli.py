@@ -53,3 +53,14 @@ def test_port_in_use_is_one_line_and_exit_1(capsys):
         assert main(["serve", "--port", str(port)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: cannot listen on 127.0.0.1:") and err.count("\n") == 1
+
+
+def test_caps_and_loop_are_serve_options_with_clear_errors(capsys):
+    from emulator.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--journal-cap", "500", "--delivery-cap", "70", "--loop", "asyncio"])
+    assert (args.journal_cap, args.delivery_cap, args.loop) == (500, 70, "asyncio")
+    assert main(["serve", "--journal-cap", "0"]) == 2
+    assert "must be at least 1" in capsys.readouterr().err
+    assert main(["serve", "--delivery-cap", "lots"]) == 2
+    assert "must be a whole number" in capsys.readouterr().err

@@ -28,9 +28,14 @@ def unauthorized(message: str) -> ApiError:
 
 def authenticate(request: web.Request) -> ApiKey:
     """The API key a request carries, or a 401 saying what is wrong with it."""
-    header = request.headers.get("Authorization")
-    if header is None:
+    headers = request.headers.getall("Authorization", [])
+    if not headers:
         raise unauthorized("Missing Authorization header. Send 'Authorization: Bearer mk_live_…'.")
+    if len(headers) > 1:
+        # RFC 9110 §11.6.2 makes Authorization a single-valued field; picking one of two would
+        # let a proxy and the emulator disagree on who is calling.
+        raise unauthorized("Send exactly one Authorization header.")
+    header = headers[0]
     scheme, _, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise unauthorized("Authorization header must use the Bearer scheme: 'Bearer mk_live_…'.")

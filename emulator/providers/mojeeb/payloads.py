@@ -28,7 +28,8 @@ from ..http import (
     ApiError,
 )
 
-E164 = re.compile(r"\+[1-9]\d{6,14}")
+# ASCII only: str patterns' \d also matches Arabic-Indic and full-width digits, which E.164 does not allow.
+E164 = re.compile(r"\+[1-9]\d{6,14}", re.ASCII)
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
 LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 MAX_TEXT = 4096

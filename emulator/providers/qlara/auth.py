@@ -69,6 +69,9 @@ def _by_basic(world: World, encoded: str) -> Caller:
 def authenticate(request: web.Request) -> Caller:
     """The caller a request names, by ``X-Api-Key`` first, then HTTP Basic; 401 otherwise."""
     world: World = request.config_dict[app_keys.world]
+    if any(len(request.headers.getall(name, ())) > 1 for name in ("X-Api-Key", "Authorization")):
+        # Credentials are single-valued (RFC 9110 §11.6.2): never guess which of two keys is meant.
+        raise unauthorized("Send exactly one X-Api-Key or Authorization header.")
     secret = request.headers.get("X-Api-Key")
     if secret is not None:
         return _by_key(world, secret.strip())

@@ -26,8 +26,9 @@ CHANNELS = ("SMS", "RCS", CHANNEL)
 # "+" and digits is what the send accepts (designed: the guide only says "international format");
 # a number that is not a plausible E.164 number is accepted and then ends in ERROR, as an
 # invalid destination does on the real platform (qlara/api/whats-app lists it among ERROR causes).
-DESTINATION_SHAPE = re.compile(r"\+\d{1,20}")
-PLAUSIBLE_E164 = re.compile(r"\+[1-9]\d{7,14}")
+# ASCII only: a str pattern's \d also matches Arabic-Indic and full-width digits.
+DESTINATION_SHAPE = re.compile(r"\+\d{1,20}", re.ASCII)
+PLAUSIBLE_E164 = re.compile(r"\+[1-9]\d{7,14}", re.ASCII)
 MAX_CAMPAIGN_ID = 255
 MAX_MESSAGE_ID = 255
 MAX_TEXT = 4096

@@ -19,7 +19,8 @@ from typing import Any
 
 from ..http import ApiError
 
-PHONE = re.compile(r"\+?[1-9]\d{6,14}")
+# ASCII only: a str pattern's \d also matches Arabic-Indic and full-width digits.
+PHONE = re.compile(r"\+?[1-9]\d{6,14}", re.ASCII)
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
 LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 URL = re.compile(r"https?://[^\s/]+\S*")

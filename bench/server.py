@@ -1,0 +1,145 @@
+"""A small launcher for the servers the benchmarks load: the emulator and its ceilings.
+
+``python -m bench.server emulator --loop uvloop`` serves the emulator on 127.0.0.1 with a
+real clock and the sandbox keys' rate limits raised (Mojeeb's 60/min would throttle the
+load), sends one message per provider, and prints a line of JSON: the port plus, per
+provider, a message id and the JSON its status route and send route answer.
+
+``python -m bench.server ceiling --bodies FILE`` serves a bare aiohttp handler that answers
+every GET with the recorded status JSON and every POST (after parsing its JSON body) with
+the recorded send JSON: the most a Python aiohttp server can do for the same exchange.
+
+``python -m bench.server receiver`` is a bare webhook receiver answering 204.
+Each stops on SIGTERM or SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from emulator import keys
+from emulator.app import create_app
+from emulator.cli import tune_gc
+from emulator.core.clock import REAL_CLOCK
+from emulator.settings import Settings
+from tests.drivers import DRIVERS
+
+from . import loops
+
+RATE_LIMIT = 1_000_000_000  # per minute: the benchmark must measure the server, not the limiter
+
+
+async def _record(app: web.Application, port: int) -> dict[str, Any]:
+    """One message per provider, and the bodies its status and (first) send route answer."""
+    recorded: dict[str, Any] = {}
+    base_url = f"http://127.0.0.1:{port}"
+    providers = {p.name: p for p in app[keys.providers]}
+    async with aiohttp.ClientSession() as http:
+        for name, driver in DRIVERS.items():
+            base = base_url + providers[name].base_path
+            status_route = next(r for r in driver.routes if r.kind == "status")
+            send_route = next(r for r in driver.routes if r.kind == "send")
+            message_id = await driver.send(http, base, "+15557654321")
+            async with http.get(status_route.url(base, message_id), headers=driver.auth()) as response:
+                status_body = await response.read()
+            async with http.post(send_route.url(base), json=dict(send_route.body or {}),
+                                 headers=driver.auth()) as response:
+                send_body = await response.read()
+                send_status = response.status
+            recorded[name] = {
+                "base": providers[name].base_path, "message_id": message_id, "auth": driver.auth(),
+                "status_path": status_route.url(providers[name].base_path, message_id),
+                "status_body": status_body.decode(), "send_path": send_route.url(providers[name].base_path),
+                "send_request": json.dumps(send_route.body), "send_body": send_body.decode(),
+                "send_status": send_status,
+            }
+    return recorded
+
+
+def _ceiling_app(bodies: dict[str, Any]) -> web.Application:
+    def path(url_path: str) -> str:
+        return url_path.split("?")[0]  # a route's own query (Qlara's channel=WHATSAPP) is not part of it
+
+    by_get = {path(entry["status_path"]): entry["status_body"].encode() for entry in bodies.values()}
+    by_post = {path(entry["send_path"]): (entry["send_status"], entry["send_body"].encode())
+               for entry in bodies.values()}
+
+    async def get(request: web.Request) -> web.Response:
+        return web.Response(body=by_get[request.path], content_type="application/json")
+
+    async def post(request: web.Request) -> web.Response:
+        json.loads(await request.read())
+        status, body = by_post[request.path]
+        return web.Response(status=status, body=body, content_type="application/json")
+
+    app = web.Application()
+    for path in by_get:
+        app.router.add_get(path, get)
+    for path in by_post:
+        app.router.add_post(path, post)
+    return app
+
+
+def _receiver_app() -> web.Application:
+    async def receive(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", receive)
+    return app
+
+
+async def serve(kind: str, port: int, bodies_file: str | None) -> None:
+    if kind == "emulator":
+        app = create_app(Settings(port=port, clock=REAL_CLOCK))
+        for driver in DRIVERS.values():
+            driver.unlimit(app[keys.world], RATE_LIMIT)
+    elif kind == "ceiling":
+        assert bodies_file is not None
+        with open(bodies_file, encoding="utf-8") as handle:
+            app = _ceiling_app(json.load(handle))
+    else:
+        app = _receiver_app()
+    if kind == "emulator":
+        tune_gc()  # what `wa-emulator serve` does
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    bound = runner.addresses[0][1]
+    ready: dict[str, Any] = {"port": bound, "pid": os.getpid()}
+    if kind == "emulator":
+        ready["providers"] = await _record(app, bound)
+    print(json.dumps(ready), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.server")
+    parser.add_argument("kind", choices=("emulator", "ceiling", "receiver"))
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--bodies", help="the emulator's recorded answers (for the ceiling)")
+    args = parser.parse_args(argv)
+    with asyncio.Runner(loop_factory=loops.factory(args.loop)) as runner:
+        runner.run(serve(args.kind, args.port, args.bodies))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""The soak: concurrent sends, polls and inbound messages against every registered provider,
+with a webhook receiver that fails or stalls 30% of the time, then a check of every invariant.
+
+``tests/soak/test_soak.py`` runs it for a few seconds; ``python -m bench.soak`` for longer.
+Every loop is bounded by both a deadline and a count; everything binds to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from emulator.core.clock import ClockMode, ClockSpec
+from emulator.core.models import StatusEvent
+from emulator.core.webhooks import DELIVERED, EXHAUSTED, Delivery, RetryPolicy
+from emulator.core.world import World
+from emulator.testing import Emulator
+
+from ..drivers import DRIVERS, Driver
+from ..receiver import Receiver
+
+# Emulated seconds between attempts; real seconds before a stalled receiver counts as timed out.
+SOAK_POLICY = RetryPolicy(schedule=(0.0, 2.0, 4.0), timeout=0.2)
+STALL = 0.5
+RECIPIENTS = [f"+1555400{n:04d}" for n in range(50)]
+
+
+@dataclass
+class FlakyReceiver(Receiver):
+    """Answers 500 to 15% of requests and stalls past the sender's timeout on another 15%."""
+
+    seed: int = 7
+    answers: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        await request.read()
+        roll = self._rng.random()
+        if roll < 0.15:
+            self.answers["500"] += 1
+            return web.Response(status=500)
+        if roll < 0.30:
+            self.answers["stall"] += 1
+            await asyncio.sleep(STALL)
+            return web.Response(status=200)
+        self.answers["200"] += 1
+        return web.Response(status=204)
+
+
+@dataclass
+class Tally:
+    """What the soak saw; the checks read it after the run."""
+
+    sends: int = 0
+    polls: int = 0
+    inbound: int = 0
+    events: int = 0
+    deliveries_created: int = 0
+    deliveries_finished: Counter[str] = field(default_factory=Counter)
+    bad_deliveries: list[str] = field(default_factory=list)
+    backwards: list[str] = field(default_factory=list)
+    journal_total: int = 0
+
+
+class CoreWebhooks:
+    """A test-only webhook endpoint wired through the core, for providers that have no webhooks.
+
+    Every status event of the world becomes one delivery to ``url``; finished deliveries are
+    checked as they end, so the soak need not keep them (the delivery log is capped).
+    """
+
+    def __init__(self, world: World, url: str, tally: Tally) -> None:
+        self.world, self.url, self.tally = world, url, tally
+        world.on_status(self._on_status)
+        world.dispatcher.on_finished(self._on_finished)
+
+    def _on_status(self, event: StatusEvent) -> None:
+        self.tally.events += 1
+        created = self.world.dispatcher.send(
+            provider=event.message.provider, org_id=event.message.org_id, endpoint_id="soak", url=self.url,
+            event_type=f"soak.{event.status.value}", body=b'{"soak":true}', policy=SOAK_POLICY,
+            message_id=event.message.id, status=event.status.value,
+        )
+        self.tally.deliveries_created += len(created)
+
+    def _on_finished(self, delivery: Delivery) -> None:
+        self.tally.deliveries_finished[delivery.state] += 1
+        attempts = delivery.attempts
+        if delivery.state == DELIVERED:
+            ok = bool(attempts) and attempts[-1].status_code is not None and 200 <= attempts[-1].status_code < 300
+        else:
+            ok = (delivery.state == EXHAUSTED and len(attempts) == len(SOAK_POLICY.schedule)
+                  and all(a.status_code is None or a.status_code >= 300 for a in attempts))
+        if not ok:
+            self.tally.bad_deliveries.append(f"{delivery.id} {delivery.state} {len(attempts)} attempts")
+
+
+@dataclass
+class SoakReport:
+    tally: Tally
+    seconds: float
+    answers: Counter[str]
+    journal_len: int
+    journal_cap: int
+    log_len: int
+    delivery_cap: int
+    pending_after: int
+    tasks_leaked: list[str]
+    fds_before: int
+    fds_after: int
+    messages: int
+
+    def broken(self) -> list[str]:
+        """Every invariant the soak promises that did not hold (empty when all did)."""
+        t = self.tally
+        checks = {
+            "every event delivered or exhausted": sum(t.deliveries_finished.values()) == t.deliveries_created
+            == t.events,
+            "exhausted deliveries kept all attempts": not t.bad_deliveries,
+            "polled statuses only moved forward": not t.backwards,
+            "no timer left": self.pending_after == 0,
+            "no task leaked": not self.tasks_leaked,
+            "no socket leaked": self.fds_after <= self.fds_before,
+            "journal within its cap": self.journal_len <= self.journal_cap,
+            "delivery log within its cap": self.log_len <= self.delivery_cap,
+        }
+        return [name for name, held in checks.items() if not held]
+
+    def rows(self) -> list[tuple[str, Any]]:
+        t = self.tally
+        return [
+            ("seconds", round(self.seconds, 2)), ("sends", t.sends), ("polls", t.polls), ("inbound", t.inbound),
+            ("status events", t.events), ("deliveries", t.deliveries_created),
+            ("delivered / exhausted", f"{t.deliveries_finished[DELIVERED]} / {t.deliveries_finished[EXHAUSTED]}"),
+            ("receiver 2xx / 500 / stalled", " / ".join(str(self.answers[k]) for k in ("200", "500", "stall"))),
+            ("journal kept / cap / recorded", f"{self.journal_len} / {self.journal_cap} / {t.journal_total}"),
+            ("delivery log kept / cap", f"{self.log_len} / {self.delivery_cap}"),
+            ("open fds before / after", f"{self.fds_before} / {self.fds_after}"),
+        ]
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+async def _sender(driver: Driver, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
+                  rng: random.Random, until: float, limit: int) -> None:
+    loop = asyncio.get_running_loop()
+    for _ in range(limit):
+        if loop.time() >= until:
+            return
+        ids.append(await driver.send(http, base, rng.choice(RECIPIENTS)))
+        tally.sends += 1
+
+
+async def _poller(driver: Driver, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
+                  rng: random.Random, until: float, limit: int) -> None:
+    # Each poller is sequential, so its own view of a message must never go back.
+    seen: dict[str, int] = {}
+    loop = asyncio.get_running_loop()
+    for _ in range(limit):
+        if loop.time() >= until:
+            return
+        if not ids:
+            await asyncio.sleep(0.01)
+            continue
+        message_id = rng.choice(ids)
+        word = await driver.poll(http, base, message_id)
+        rank = driver.status_rank[word]
+        if rank < seen.get(message_id, -1):
+            tally.backwards.append(f"{driver.name} {message_id}: {word} after rank {seen[message_id]}")
+        seen[message_id] = max(rank, seen.get(message_id, -1))
+        tally.polls += 1
+
+
+async def _customer(provider: str, http: aiohttp.ClientSession, control: str, tally: Tally,
+                    rng: random.Random, until: float, limit: int) -> None:
+    loop = asyncio.get_running_loop()
+    for _ in range(limit):
+        if loop.time() >= until:
+            return
+        body = {"provider": provider, "from": rng.choice(RECIPIENTS), "text": "hi"}
+        async with http.post(control + "/inbound", json=body) as response:
+            assert response.status == 201, await response.text()
+        tally.inbound += 1
+        await asyncio.sleep(0.005)
+
+
+async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, delivery_cap: int = 200,
+                   max_ops: int = 100_000, seed: int = 1) -> SoakReport:
+    """Drive every registered provider for ``seconds`` of wall time, flush, stop, and report."""
+    baseline_tasks = set(asyncio.all_tasks())
+    fds_before = open_fds()
+    tally = Tally()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    emu = Emulator(clock=ClockSpec(ClockMode.SCALED, 20.0), journal_cap=journal_cap, delivery_cap=delivery_cap,
+                   seed=seed)
+    async with FlakyReceiver(seed=seed) as receiver:
+        CoreWebhooks(emu.world, receiver.url, tally)
+        async with emu, aiohttp.ClientSession() as http:
+            until = loop.time() + seconds
+            rng = random.Random(seed)
+            jobs = []
+            for name, driver in DRIVERS.items():
+                driver.unlimit(emu.world, 10 * max_ops)
+                base, ids = emu.url(name), []
+                for n in range(workers):  # senders, pollers and two writing customers
+                    worker_rng = random.Random(rng.random())
+                    jobs.append(_sender(driver, http, base, ids, tally, worker_rng, until, max_ops))
+                    jobs.append(_poller(driver, http, base, ids, tally, worker_rng, until, max_ops))
+                    if n < 2:
+                        jobs.append(_customer(name, http, emu.base_url + "/_emulator", tally, worker_rng, until,
+                                              max_ops))
+            await asyncio.gather(*jobs)
+            # Flush: freeze the clock and run out every timeline and retry schedule.
+            emu.world.clock.set_mode(ClockSpec(ClockMode.MANUAL))
+            await emu.advance(24 * 3600)
+            await emu.settle()
+            world = emu.world
+            tally.journal_total = world.journal._seq
+            report = dict(
+                journal_len=len(world.journal), journal_cap=world.journal.cap,
+                log_len=len(world.dispatcher.deliveries()), delivery_cap=world.dispatcher.cap,
+                pending_after=world.clock.pending(), messages=len(world.store),
+            )
+    leaked = await _leftover_tasks(baseline_tasks)
+    fds_after = await _fds_back_to(fds_before)
+    return SoakReport(tally, loop.time() - started, receiver.answers, tasks_leaked=leaked, fds_before=fds_before,
+                      fds_after=fds_after, **report)
+
+
+async def _leftover_tasks(baseline: set[asyncio.Task[Any]]) -> list[str]:
+    current = asyncio.current_task()
+    for _ in range(50):  # closing transports take a few loop turns
+        left = [t for t in asyncio.all_tasks() if t not in baseline and t is not current and not t.done()]
+        if not left:
+            return []
+        await asyncio.sleep(0.01)
+    return [t.get_name() for t in left]
+
+
+async def _fds_back_to(before: int) -> int:
+    for _ in range(100):
+        now = open_fds()
+        if now <= before:
+            return now
+        await asyncio.sleep(0.01)
+    return open_fds()

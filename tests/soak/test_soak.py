@@ -1,0 +1,18 @@
+"""A bounded soak (about 4 s): concurrency, a flaky webhook receiver, and every invariant after."""
+
+from __future__ import annotations
+
+from emulator.core.webhooks import DELIVERED, EXHAUSTED
+
+from .engine import run_soak
+
+
+async def test_soak_keeps_every_invariant_under_concurrent_load() -> None:
+    report = await run_soak(seconds=3.0)
+    t = report.tally
+    assert t.sends > 50 and t.polls > 50 and t.inbound > 0, report.rows()
+    assert report.broken() == [], report.rows()
+    # Each invariant was really exercised: both outcomes, both failure kinds, both caps reached.
+    assert t.deliveries_finished[DELIVERED] > 0 and t.deliveries_finished[EXHAUSTED] > 0, report.rows()
+    assert report.answers["500"] > 0 and report.answers["stall"] > 0
+    assert t.journal_total > report.journal_cap and t.deliveries_created > report.delivery_cap
