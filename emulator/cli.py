@@ -22,6 +22,7 @@ from .app import create_app
 from .core.clock import ClockSpec
 from .core.timefmt import iso
 from .scenario import ScenarioError, bundled, current, install, load_scenario
+from .serverlog import quiet_protocol_errors
 from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, Settings
 
 EXIT_USAGE = 2
@@ -218,6 +219,7 @@ async def _serve(settings: Settings) -> int:
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
     port = runner.addresses[0][1]
     print(banner(app, settings.host, port), flush=True)
+    quiet_protocol_errors()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from . import contracts
 
 
@@ -62,7 +60,7 @@ def candidates(path: Path, provider: str | None, name: str | None) -> list[tuple
     inferred = _from_file_name(path)
     if inferred is not None and provider in (None, inferred[0]):
         return [inferred]
-    # The control API's loose list shapes would match almost anything: only on request.
+    # Control bodies are the emulator's own, never a recorded provider payload: only on request.
     owners = [provider] if provider else [p for p in contracts.folders() if p != "control"]
     return [(p, n) for p in owners for n in contracts.names(p)]
 
@@ -76,7 +74,7 @@ def check(path: Path, provider: str | None = None, name: str | None = None) -> s
         try:
             contracts.validate(owner, contract, body)
         except contracts.ContractError as exc:
-            errors = sum(1 for _ in Draft202012Validator(contracts.load(owner, contract)).iter_errors(body))
+            errors = len(contracts.problems(owner, contract, body))
             problems.append((errors, str(exc)))
             continue
         return f"{owner}/{contract}"

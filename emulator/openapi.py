@@ -21,6 +21,8 @@ from typing import Any
 from . import __version__, contracts
 
 _PARAMETER = re.compile(r"{([^}]+)}")
+# {"$ref": "other.json#/$defs/x"} in a contract: a sibling, or with "../" a shared schema (contracts.SHARED)
+_SIBLING = re.compile(r"(\.\./)?([A-Za-z0-9_.-]+)\.json(?:#/(.*))?")
 JSON = "application/json"
 
 Contract = str | tuple[str, ...]
@@ -52,6 +54,8 @@ class Operation:
     """Status -> contract of the JSON body (None: the status carries no body we describe)."""
     query: tuple[str, ...] = ()
     """Optional string query parameters."""
+    public: bool = False
+    """Answered without credentials (a health check): the document gives it ``security: []``."""
 
     def path_parameters(self) -> list[str]:
         return _PARAMETER.findall(self.path)
@@ -104,23 +108,50 @@ def description_of(api_owner: Any) -> ApiDescription | None:
 
 
 def _component(name: str, schema: Mapping[str, Any]) -> dict[str, Any]:
-    """A contract as ``components/schemas/<name>``: without ``$id``/``$schema``, its own refs re-rooted.
+    """A contract as ``components/schemas/<name>``: without ``$id``/``$schema``, its refs re-rooted.
 
     >>> _component("m", {"$id": "x", "$defs": {"r": {}}, "items": {"$ref": "#/$defs/r"}})["items"]
     {'$ref': '#/components/schemas/m/$defs/r'}
+    >>> _component("m", {"items": {"$ref": "other.json#/$defs/r"}, "x": {"$ref": "../s.schema.json"}})
+    {'items': {'$ref': '#/components/schemas/other/$defs/r'}, 'x': {'$ref': '#/components/schemas/s.schema'}}
     """
     # Without $id and $schema the component lives in the document's scope (OpenAPI 3.1's dialect is
-    # JSON Schema 2020-12 already), so a schema's "#/…" references must now start from its place in it.
+    # JSON Schema 2020-12 already), so a schema's "#/…" references must now start from its place in it,
+    # and a reference to another contract ("other.json…", "../shared.json") becomes one to its component.
+    def target(ref: str) -> str:
+        if ref.startswith("#/"):
+            return f"#/components/schemas/{name}/{ref[2:]}"
+        sibling = _SIBLING.fullmatch(ref)
+        if sibling is None:
+            return ref
+        return f"#/components/schemas/{sibling[2]}" + (f"/{sibling[3]}" if sibling[3] else "")
+
     def reroot(node: Any) -> Any:
         if isinstance(node, dict):
-            return {key: f"#/components/schemas/{name}/{value[2:]}"
-                    if key == "$ref" and isinstance(value, str) and value.startswith("#/") else reroot(value)
+            return {key: target(value) if key == "$ref" and isinstance(value, str) else reroot(value)
                     for key, value in node.items()}
         if isinstance(node, list):
             return [reroot(item) for item in node]
         return node
 
     return reroot({k: v for k, v in schema.items() if k not in ("$id", "$schema")})
+
+
+def siblings(folder: str, schema: Any) -> set[tuple[str, str]]:
+    """(folder, name) of every other contract ``schema``, a contract of ``folder``, refers to.
+
+    >>> sorted(siblings("w", {"items": {"$ref": "delivery.json"}, "x": [{"$ref": "#/$defs/y"}]}))
+    [('w', 'delivery')]
+    >>> siblings("control", {"$ref": "../scenario.schema.json"})
+    {('', 'scenario.schema')}
+    """
+    if isinstance(schema, dict):
+        found = {(contracts.SHARED if match[1] else folder, match[2]) for key, value in schema.items()
+                 if key == "$ref" and isinstance(value, str) and (match := _SIBLING.fullmatch(value))}
+        return found.union(*(siblings(folder, value) for value in schema.values()))
+    if isinstance(schema, list):
+        return set().union(*(siblings(folder, item) for item in schema))
+    return set()
 
 
 def _ref(contract: Contract) -> dict[str, Any]:
@@ -141,6 +172,8 @@ def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
     ]
     parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in op.query]
     spec: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
+    if op.public:
+        spec["security"] = []  # overrides the document-wide requirement: no credentials needed
     if parameters:
         spec["parameters"] = parameters
     if op.request is not None:
@@ -169,7 +202,8 @@ def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
         "info": {"title": api.title, "version": __version__, "x-source": api.source},
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": {name: _component(name, contracts.load(api.folder, name)) for name in sorted(used)}},
+        "components": {"schemas": {name: _component(name, contracts.load(folder, name))
+                                   for folder, name in sorted(used, key=lambda pair: pair[1])}},
     }
     if api.security_schemes:
         doc["components"]["securitySchemes"] = dict(api.security_schemes)
@@ -184,12 +218,18 @@ def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
     return doc
 
 
-def contracts_used(api: ApiDescription) -> set[str]:
-    """Every contract name ``api`` refers to."""
+def contracts_used(api: ApiDescription) -> set[tuple[str, str]]:
+    """(folder, name) of every contract ``api`` refers to, and of every one those refer to in turn."""
     contracts_ = [api.error, *api.error_by_status.values(), *api.webhooks.values()]
     for op in api.operations:
         contracts_ += [op.request, *op.responses.values()]
-    return {name for contract in contracts_ for name in contract_names(contract)}
+    used: set[tuple[str, str]] = set()
+    waiting = {(api.folder, name) for contract in contracts_ for name in contract_names(contract)}
+    while waiting:
+        folder, name = waiting.pop()
+        used.add((folder, name))
+        waiting |= siblings(folder, contracts.load(folder, name)) - used
+    return used
 
 
 def descriptions(owners: Iterable[Any]) -> dict[str, ApiDescription]:

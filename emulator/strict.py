@@ -24,11 +24,15 @@ ResponseCheck = Callable[[str, web.Request, web.StreamResponse], str | None]
 WebhookCheck = Callable[[str, str, bytes], str | None]
 
 
-def _body_problem(api: ApiDescription, contract: Contract | None, raw: bytes) -> str | None:
-    """What breaks ``contract`` (any one of its names will do), or None; None describes no body."""
+def _body_problem(api: ApiDescription, contract: Contract | None, raw: bytes, what: str) -> str | None:
+    """What breaks ``contract`` (any one of its names will do), or None.
+
+    A ``None`` contract promises no body: an empty one passes, any other is a problem, so a
+    route cannot answer JSON that nothing checks.
+    """
     names = contract_names(contract)
     if not names:
-        return None
+        return f"{api.folder}: {what} sent a body but declares no contract for it" if raw else None
     try:
         body = json.loads(raw)
     except ValueError:
@@ -56,7 +60,7 @@ def response_checker(apis: Mapping[str, ApiDescription]) -> ResponseCheck:
             return None
         raw = response.body if isinstance(response.body, bytes) else b""
         if response.status >= 400:
-            return _body_problem(api, api.error_for(response.status), raw)
+            return _body_problem(api, api.error_for(response.status), raw, f"a {response.status} error")
         resource = request.match_info.route.resource
         route = resource.canonical if resource is not None else request.path
         operation = api.operation_for(request.method if request.method != "HEAD" else "GET", route)
@@ -66,7 +70,8 @@ def response_checker(apis: Mapping[str, ApiDescription]) -> ResponseCheck:
             return f"{api.folder}: {operation.operation_id} answered {response.status}, which it does not declare"
         if request.method == "HEAD":
             return None
-        return _body_problem(api, operation.responses[response.status], raw)
+        return _body_problem(api, operation.responses[response.status], raw,
+                             f"{operation.operation_id} ({response.status})")
 
     return check
 
@@ -80,6 +85,6 @@ def webhook_checker(apis: Mapping[str, ApiDescription]) -> WebhookCheck:
             return None
         if event_type not in api.webhooks:
             return f"{api.folder}: webhook event {event_type!r} is not declared"
-        return _body_problem(api, api.webhooks[event_type], body)
+        return _body_problem(api, api.webhooks[event_type], body, f"webhook event {event_type!r}")
 
     return check

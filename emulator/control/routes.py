@@ -118,7 +118,10 @@ async def advance_clock(request: web.Request) -> web.Response:
             raise ApiError(422, "clock_backwards", "'seconds' must not be negative; the clock only moves forward.")
     else:
         raise ApiError(422, "missing_field", "Give 'seconds' (a number or text like \"1h\") or 'to' (an ISO time).")
-    await world.clock.advance(seconds)
+    try:
+        await world.clock.advance(seconds)
+    except ValueError as exc:
+        raise ApiError(422, "invalid_duration", str(exc)) from None
     return json_response(clock_view(world))
 
 

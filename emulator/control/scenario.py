@@ -38,7 +38,7 @@ async def get_scenario(request: web.Request) -> web.Response:
 async def load_another(request: web.Request) -> web.Response:
     """Install another scenario: the world resets and the new one applies from the start."""
     world = request.config_dict[keys.world]
-    text = await request.text()
+    text = await _body_text(request)
     try:
         scenario = _parse(text)
         await world.clock.settle()
@@ -55,8 +55,18 @@ def _parse(text: str) -> Scenario:
                             'expected {"name": …}, {"path": …} or a scenario in YAML or JSON')
     try:
         body = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply: YAML will say which
         body = None
-    if isinstance(body, dict) and len(body) == 1 and isinstance(body.get("name", body.get("path")), str):
-        return load_scenario(body.get("name") or body["path"])
+    ref = body.get("name", body.get("path")) if isinstance(body, dict) and len(body) == 1 else None
+    if isinstance(ref, str):
+        return load_scenario(ref)
     return load_text(text, "<request body>")
+
+
+async def _body_text(request: web.Request) -> str:
+    # Read as UTF-8 whatever charset the Content-Type claims: YAML and JSON are UTF-8, and a
+    # made-up charset or undecodable bytes are the client's mistake, not a 500.
+    try:
+        return (await request.read()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_body", "The scenario must be UTF-8 text (YAML or JSON).") from None

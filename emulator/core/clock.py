@@ -23,6 +23,7 @@ import heapq
 import inspect
 import itertools
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -33,6 +34,8 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 TimerCallback = Callable[[], Awaitable[None] | None]
+
+LATEST = 221845392000.0  # 9000-01-01T00:00:00Z: room for TTLs and retries before datetime's year 9999
 
 
 class ClockMode(StrEnum):
@@ -195,6 +198,9 @@ class Clock:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         target = self.now() + seconds
+        if not math.isfinite(target) or target > LATEST:
+            # Past year 9999 no time can be printed, and every later request would fail.
+            raise ValueError("the emulated clock cannot go past the year 9000")
         await self.settle()
         await self._fire_due(target, settle_between=True)
         self._anchor(max(target, self.now()))

@@ -17,6 +17,23 @@ _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 _PAIRS = tuple(high + low for high in _CROCKFORD for low in _CROCKFORD)
 
 
+def canonical_uuid(value: str) -> str | None:
+    """A hyphenated UUID in lower case, as ids are stored, or None when ``value`` is not one.
+
+    UUIDs are case-insensitive (RFC 9562 §4), and the providers' databases compare them as UUIDs,
+    so an id a client upper-cased still names the same message.
+
+    >>> canonical_uuid("01C45011-D803-4EB0-A762-3228A4C392F3"), canonical_uuid("01c45011d8034eb0a7623228a4c392f3")
+    ('01c45011-d803-4eb0-a762-3228a4c392f3', None)
+    """
+    if len(value) != 36:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
 class IdFactory:
     """Deterministic-when-seeded ids.
 

@@ -10,6 +10,8 @@ from functools import lru_cache
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"^(-)?((?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+)$")
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
+# Longer than any test needs, short enough that now + duration stays a printable date.
+MAX_DURATION = 1000 * 365 * 86400.0
 
 
 def iso(ts: float | None) -> str | None:
@@ -70,10 +72,19 @@ def parse_duration(value: str | int | float) -> float:
     >>> parse_duration("1h30m"), parse_duration("-2d"), parse_duration(5)
     (5400.0, -172800.0, 5.0)
     """
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError("a duration must be a number of seconds or text like 5s, 2m, 1h, 30d")
-    if isinstance(value, int | float):
-        return float(value)
+    try:
+        seconds = float(value) if isinstance(value, int | float) else _parse_text(value)
+    except OverflowError:  # an integer too big for a float
+        seconds = math.inf
+    # NaN or infinity would poison the clock for every later request; so would a duration no date can hold.
+    if not math.isfinite(seconds) or abs(seconds) > MAX_DURATION:
+        raise ValueError(f"{value!r} is not a usable duration: at most 1000 years either way")
+    return seconds
+
+
+def _parse_text(value: str) -> float:
     text = value.strip()
     match = _DURATION.match(text)
     if not match:

@@ -158,9 +158,12 @@ def error_middleware(render: ErrorRenderer, provider: str) -> Any:
                 raise
             return render(request, ApiError(exc.status, ROUTE_NOT_FOUND if exc.status == 404 else INTERNAL, exc.reason))
         except Exception:
+            correlation_id = request.get(CORRELATION_ID)
             log.exception("%s: unhandled error on %s %s (correlation id %s)", provider, request.method,
-                          request.path, request.get(CORRELATION_ID))
-            return render(request, ApiError(500, INTERNAL, "An internal error occurred in the emulator."))
+                          request.path, correlation_id)
+            # The id in the answer is what finds this one traceback in the server log.
+            found = f" (correlation id {correlation_id}; the server log has the details)" if correlation_id else ""
+            return render(request, ApiError(500, INTERNAL, f"An internal error occurred in the emulator{found}."))
 
     return middleware
 

@@ -8,6 +8,7 @@ error found by the schema or by the semantic checks still points at the right pl
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -65,9 +66,9 @@ def _read(ref: str | Path) -> tuple[str, str]:
     path = Path(text_ref)
     if isinstance(ref, str) and "/" not in text_ref and not text_ref.endswith(SUFFIXES):
         entry = resource_root("scenarios").joinpath(f"{text_ref}.yaml")
-        if entry.is_file():
+        if _safely(entry.is_file):
             return entry.read_text(encoding="utf-8"), f"{text_ref}.yaml"
-        if not path.exists():
+        if not _safely(path.exists):
             names = ", ".join(name for name, _ in bundled())
             raise ScenarioError(text_ref, None, None, "(scenario)",
                                 f"no bundled scenario or file by that name (bundled: {names})")
@@ -77,6 +78,14 @@ def _read(ref: str | Path) -> tuple[str, str]:
         raise ScenarioError(text_ref, None, None, "(file)", "no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(text_ref, None, None, "(file)", f"cannot be read: {exc}") from None
+
+
+def _safely(test: Callable[[], bool]) -> bool:
+    # A name longer than the file system allows names no file: the client's mistake, not ours.
+    try:
+        return test()
+    except (OSError, ValueError):
+        return False
 
 
 # -- YAML with positions -----------------------------------------------------------------
@@ -109,6 +118,12 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
         raise ScenarioError(source, line, column, "(syntax)", f"not valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(source, None, None, "(syntax)", f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(source, None, None, "(syntax)", "nested too deeply to read") from None
+    except ValueError as exc:
+        # PyYAML's constructors raise plain ValueErrors for values that look like a number or a
+        # date but cannot be one (a 5000-digit integer, 2020-13-45): still the file's mistake.
+        raise ScenarioError(source, None, None, "(syntax)", f"a value YAML cannot read: {exc}") from None
     finally:
         loader.dispose()
     marks = Marks(source)

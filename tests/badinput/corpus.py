@@ -58,7 +58,7 @@ class Target:
 
     def probe(self, label: str, data: bytes | None, expect: tuple[int, ...] | None, **kw: Any) -> Probe:
         """A probe of this route with ``data`` as body; reads ignore bodies, so any answer but a 5xx will do."""
-        if self.route.kind != "send":
+        if self.route.kind == "status":
             expect = None
         return Probe(label, kw.pop("method", self.route.method), kw.pop("path", self.path),
                      kw.pop("headers", self.headers()), data, expect)
@@ -132,6 +132,8 @@ def wrong_types(t: Target) -> Iterator[Probe]:
         for value in (7, 1.5, True, None, [], {}, ["x"]):
             if type(value) is type(field_value(body, path)):
                 continue  # the right type (an id number, say): not a type error
+            if value is None and path in t.route.nullable:
+                continue  # an optional field left at its default
             yield t.probe(f"{path}={json.dumps(value)}", json.dumps(with_field(body, path, value)).encode(), expect)
 
 
@@ -210,7 +212,9 @@ def _auth_variants(t: Target) -> Iterator[tuple[str, CIMultiDict[str]]]:
 
 
 def bad_auth(t: Target) -> Iterator[Probe]:
-    data = json.dumps(valid(t)).encode() if t.route.kind == "send" else None
+    if t.route.public:
+        return
+    data = json.dumps(valid(t)).encode() if t.route.body is not None else None
     for label, headers in _auth_variants(t):
         yield Probe(label, t.route.method, t.path, headers, data, (400, 401, 403))
 
@@ -229,9 +233,10 @@ def wrong_methods(t: Target) -> Iterator[Probe]:
 
 def unknown_routes(t: Target) -> Iterator[Probe]:
     for suffix in ("/extra", "x", "/../../_emulator/reset", "/%2F..%2F", ";jsessionid=1"):
-        # A longer path may match another route's pattern with another method: 405 is right then.
+        # A longer path may match another route's pattern: that route's 405 (another method) or
+        # 400 (its own required input missing) is right then.
         yield Probe(f"path+{suffix!r}", t.route.method, t.bare_path + suffix + t.query_tail("?"), t.headers(), b"{}",
-                    (404, 405))
+                    (400, 404, 405))
     for path in ("/", "/v9/whatsapp/messages", "//v1", "/%00", "/%ff", "/v1/" + "a" * 4000):
         yield Probe(f"path {path[:30]!r}", t.route.method, path, t.headers(), b"{}", (404,))
 
@@ -241,7 +246,7 @@ ODD_QUERIES = ["?%zz=%ff", "?&&&", "?=", "?a=%00", "?%E2%82%AC=%C3%28", "?a=1&a=
 
 
 def odd_queries(t: Target) -> Iterator[Probe]:
-    data = json.dumps(valid(t)).encode() if t.route.kind == "send" else None
+    data = json.dumps(valid(t)).encode() if t.route.body is not None else None
     for query in ODD_QUERIES:
         # Query strings are not part of these APIs: the request must be answered as without one.
         yield Probe(f"query {query[:30]!r}", t.route.method, t.bare_path + query + t.query_tail("&"),

@@ -18,29 +18,30 @@ def test_bad_arguments_give_one_readable_line_and_a_non_zero_exit(capsys):
 
 
 def test_serve_prints_urls_credentials_and_clock_then_stops_cleanly_on_ctrl_c():
-    process = subprocess.Popen(
+    # The with block closes both pipes (and waits) however the test ends, so no file is left open.
+    with subprocess.Popen(
         [sys.executable, "-m", "emulator", "serve", "--port", "0", "--clock", "manual"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("Ctrl-C"):
-                break
-        banner = "".join(lines)
-        base = banner.split("listening on ")[1].split()[0]
-        assert base.startswith("http://127.0.0.1:")
-        assert f"{base}/mojeeb" in banner and "mk_live_" in banner and "clock    manual" in banner
-        with urllib.request.urlopen(f"{base}/_emulator/health", timeout=5) as response:
-            assert json.load(response)["status"] == "ok"
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
-        assert "Traceback" not in process.stderr.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    ) as process:
+        try:
+            lines = []
+            for line in process.stdout:
+                lines.append(line)
+                if line.startswith("Ctrl-C"):
+                    break
+            banner = "".join(lines)
+            base = banner.split("listening on ")[1].split()[0]
+            assert base.startswith("http://127.0.0.1:")
+            assert f"{base}/mojeeb" in banner and "mk_live_" in banner and "clock    manual" in banner
+            with urllib.request.urlopen(f"{base}/_emulator/health", timeout=5) as response:
+                assert json.load(response)["status"] == "ok"
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=10) == 0
+            assert "Traceback" not in process.stderr.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def test_port_in_use_is_one_line_and_exit_1(capsys):

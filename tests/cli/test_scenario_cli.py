@@ -63,3 +63,12 @@ def test_validate_also_checks_what_fixtures_refer_to(tmp_path: Path, capsys: pyt
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
     assert err == f"error: {path}:4:5: fixtures[0].org: no organization 'nobody' (add it under tenants)\n"
+
+
+def test_validate_reports_an_unreadable_number_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text("version: 1\nname: huge\nseed: " + "1" * 5000 + "\n")
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: (syntax): a value YAML cannot read:")
+    assert err.count("\n") == 1

@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 from emulator import contracts
 from emulator.cli import main
 from emulator.core.webhooks import INVALID, RetryPolicy
-from emulator.openapi import ApiDescription, Operation, contracts_used, description_of
+from emulator.openapi import ApiDescription, Operation, contracts_used, description_of, siblings
 from emulator.providers import all_providers
 from emulator.providers.mojeeb import routes as mojeeb_routes
 from emulator.providers.mojeeb import sandbox
@@ -24,6 +24,9 @@ def test_every_contract_is_a_valid_schema_with_title_and_source(folder, name):
     Draft202012Validator.check_schema(schema)
     assert schema["title"]
     assert schema["x-source"].startswith(("https://", "designed: "))
+    assert schema["$id"] == contracts.schema_id(folder, name)  # references between contracts resolve against it
+    for target_folder, target in siblings(folder, schema):
+        assert target in contracts.names(target_folder), f"{folder}/{name} refers to a missing {target}"
 
 
 @pytest.mark.parametrize("provider", [p.name for p in all_providers()])
@@ -32,7 +35,7 @@ def test_every_provider_declares_its_operations_with_existing_contracts(provider
     assert api is not None, f"{provider} declares no ApiDescription: add emulator/providers/{provider}/api.py " \
                             "(see mojeeb/api.py) and set the provider's 'api' attribute to it"
     assert api.operations
-    assert contracts_used(api) <= set(contracts.names(api.folder))
+    assert all(name in contracts.names(folder) for folder, name in contracts_used(api))
 
 
 async def test_openapi_documents_are_served_for_every_provider_and_control(emu, http):

@@ -10,7 +10,7 @@ import aiohttp
 
 from emulator.core.world import World
 
-RouteKind = Literal["send", "status"]
+RouteKind = Literal["send", "status", "config"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,9 @@ class Route:
     """One API operation, as a client calls it.
 
     ``path`` is relative to the provider's base URL; ``{id}`` stands for a message id.
+    ``kind`` is "send" (creates a message), "status" (a read or a body-less action, where a
+    broken body is simply ignored) or "config" (a write with a JSON body that creates no
+    message, such as a webhook endpoint). ``public`` routes need no credentials.
     ``body`` is a valid JSON body for sends (None for reads); ``phone_field`` names the body
     field the bad-input corpus bends into a malformed number; ``loose_fields`` are fields the
     provider documents as taking more than one JSON type; ``query`` is a query string the route
@@ -36,6 +39,8 @@ class Route:
     loose_fields: tuple[str, ...] = ()
     query: str = ""  # a query string the route needs, e.g. "channel=WHATSAPP"
     other_methods: tuple[str, ...] = ()  # methods another operation answers on the same path
+    public: bool = False
+    nullable: tuple[str, ...] = ()  # optional fields where null means "not given" (the default applies)
 
     def url(self, base: str, message_id: str = "") -> str:
         return base + self.path.replace("{id}", message_id) + (f"?{self.query}" if self.query else "")

@@ -29,13 +29,24 @@ GET_STATUS = Route("get_status", "GET", "/partner-gateway/v1/messages/status/{id
                    query="channel=WHATSAPP")
 GET_WHATSAPP_STATUS = Route("get_whatsapp_status", "GET", "/partner-gateway/v1/whatsapp/messages/{id}/status",
                             "status")
+GET_STATUSES = Route("get_statuses", "GET", "/partner-gateway/v1/messages/status", "status",
+                     query="ids=your_reference_id,unknown")
+WEBHOOK = "/partner-gateway/v1/webhooks/delivery-status"
+# The discard port on loopback: deliveries fail and are recorded, nothing leaves the machine.
+CALLBACK = {"callbackUrl": "http://127.0.0.1:9/hook"}
+MANAGEMENT = (
+    Route("create_webhook", "POST", WEBHOOK, "config", body=CALLBACK, other_methods=("GET", "PUT", "DELETE")),
+    Route("update_webhook", "PUT", WEBHOOK, "config", body=CALLBACK, other_methods=("GET", "POST", "DELETE")),
+    Route("get_webhook", "GET", WEBHOOK, "status", other_methods=("POST", "PUT", "DELETE")),
+    Route("delete_webhook", "DELETE", WEBHOOK, "status", other_methods=("GET", "POST", "PUT")),
+)
 
 
 class QlaraDriver:
     """Drives Agile Telecom's Qlara partner gateway as the emulator plays it."""
 
     name = "qlara"
-    routes = (SEND_TEMPLATE, SEND_TEXT, GET_STATUS, GET_WHATSAPP_STATUS)
+    routes = (SEND_TEMPLATE, SEND_TEXT, GET_STATUS, GET_WHATSAPP_STATUS, GET_STATUSES, *MANAGEMENT)
     status_rank: Mapping[str, int] = {"UNKNOWN": 0, "SENT": 1, "RECEIVED": 2, "DELIVERED": 3, "READ": 4,
                                       "ERROR": 4, "EXPIRED": 4}
     # "+" and digits is accepted, then ends in ERROR when not a plausible E.164 number (designed,

@@ -27,13 +27,30 @@ SEND_TEXT = Route(
 )
 GET_MESSAGE = Route("get_message", "GET", "/v1/messages/{id}", "status")
 GET_STATUS = Route("get_message_status", "GET", "/v1/messages/{id}/status", "status")
+LIST_MESSAGES = Route("list_messages", "GET", "/v1/messages", "status", other_methods=("POST",))
+HEALTH = Route("health", "GET", "/v1/health", "status", public=True)
+WEBHOOKS = "/v1/settings/developer/webhooks"
+# The receiver is the discard port on loopback: deliveries fail and are recorded, nothing leaves the machine.
+ENDPOINT = {"url": "http://127.0.0.1:9/hook", "events": ["message.status_update"]}
+MANAGEMENT = (
+    Route("list_webhooks", "GET", WEBHOOKS, "status"),
+    Route("create_endpoint", "POST", f"{WEBHOOKS}/endpoints", "config", body=ENDPOINT, nullable=("events",)),
+    # {id} is a message id here, so these address an endpoint that does not exist: any 4xx will do.
+    Route("update_endpoint", "PATCH", f"{WEBHOOKS}/endpoints/{{id}}", "status", body=ENDPOINT,
+          other_methods=("PUT", "DELETE")),
+    Route("delete_endpoint", "DELETE", f"{WEBHOOKS}/endpoints/{{id}}", "status", other_methods=("PUT", "PATCH")),
+    Route("rotate_secret", "POST", f"{WEBHOOKS}/endpoints/{{id}}/rotate-secret", "status"),
+    Route("send_test_event", "POST", f"{WEBHOOKS}/endpoints/{{id}}/test", "status"),
+    Route("list_deliveries", "GET", f"{WEBHOOKS}/deliveries", "status"),
+    Route("retry_deliveries", "POST", f"{WEBHOOKS}/deliveries/{{id}}/retry", "status"),
+)
 
 
 class WazapinDriver:
     """Drives https://docsx.wazapin.com's messages API as the emulator plays it."""
 
     name = "wazapin"
-    routes = (SEND_TEMPLATE, SEND_TEXT, GET_MESSAGE, GET_STATUS)
+    routes = (SEND_TEMPLATE, SEND_TEXT, GET_MESSAGE, GET_STATUS, LIST_MESSAGES, HEALTH, *MANAGEMENT)
     status_rank: Mapping[str, int] = {"queued": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 3}
     # Wazapin's numbers are digits without "+" (a leading "+" is tolerated): https://docsx.wazapin.com
     phones_accepted: frozenset[str] = frozenset({"15551234567"})

@@ -63,6 +63,26 @@ async def test_a_bad_scenario_is_refused_clearly_and_the_old_one_stays(
     assert [(c["phone"], c["read_receipts"]) for c in contacts] == [(CUSTOMER, False)]
 
 
+async def test_odd_scenario_bodies_get_a_4xx_and_the_old_scenario_stays(
+    emu: Emulator, http: aiohttp.ClientSession
+) -> None:
+    url = f"{emu.base_url}/_emulator/scenario"
+    await call(http, "POST", url, json={"name": "read-receipts-off"})
+    for kwargs, expected in [
+        ({"json": {"name": ""}}, 422),  # an empty name used to raise KeyError: 500
+        ({"data": b"\xff\xfe"}, 400),  # not UTF-8
+        ({"data": "version: 1\nname: big\nseed: " + "9" * 5000}, 422),
+        ({"json": {"name": "x" * 5000}}, 422),  # longer than a file name may be: OSError
+        ({"data": "[" * 5000}, 422),  # RecursionError in PyYAML
+        ({"data": b"version: 1\nname: x\n", "headers": {"Content-Type": "text/yaml; charset=bogus"}}, 201),
+    ]:
+        status, body = await call(http, "POST", url, **kwargs)
+        assert status == expected, (kwargs, body)
+        if status != 201:
+            assert body["error"]["message"]
+            assert (await call(http, "GET", url))[1]["name"] == "read-receipts-off"
+
+
 async def test_a_fixture_of_an_unknown_organization_is_refused_before_anything_changes(
     emu: Emulator, http: aiohttp.ClientSession
 ) -> None:

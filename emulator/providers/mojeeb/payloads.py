@@ -10,10 +10,10 @@ https://docs.mojeeb.app/docs/developers/errors (envelope and codes).
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.status import Status
 from ...core.timefmt import iso
@@ -112,8 +112,8 @@ def _required_string(body: dict[str, Any], field: str, path: str | None = None) 
 
 
 def _common(body: dict[str, Any]) -> tuple[str, str, str]:
-    agent_id = _required_string(body, "agent_id")
-    if not is_uuid(agent_id):
+    agent_id = canonical_uuid(_required_string(body, "agent_id"))
+    if agent_id is None:
         raise invalid("invalid_agent_id", "agent_id must be a valid UUID.", "agent_id")
     sender = _required_string(body, "from")
     if not E164.fullmatch(sender):
@@ -171,14 +171,6 @@ def parse_template_send(body: dict[str, Any]) -> SendRequest:
     params = {str(k): str(v) for k, v in parameters.items()} if parameters is not None else None
     return SendRequest(agent_id, sender, to, "template", template_name=name, template_language=language,
                        template_parameters=params)
-
-
-def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return len(value) == 36
 
 
 def message_body(message: Message, *, echo_to: bool) -> dict[str, Any]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.tenants import ApiKey
 from ...core.world import World
 from ..http import ApiError, json_response, read_json_object, world_of
 from .auth import REQUEST_KEY
-from .payloads import SendRequest, invalid, is_uuid, message_body, parse_template_send, parse_text_send
+from .payloads import SendRequest, invalid, message_body, parse_template_send, parse_text_send
 
 NAME = "mojeeb"
 
@@ -32,8 +33,8 @@ async def get_message(request: web.Request) -> web.Response:
     """``GET /v1/whatsapp/messages/{id}``: 404 for unknown, malformed and other orgs' or agents' ids."""
     world: World = world_of(request)
     key: ApiKey = request[REQUEST_KEY]
-    message_id = request.match_info["id"]
-    message = world.store.get(message_id) if is_uuid(message_id) else None
+    message_id = canonical_uuid(request.match_info["id"])
+    message = world.store.get(message_id) if message_id else None
     if (
         message is None
         or message.provider != NAME

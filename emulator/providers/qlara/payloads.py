@@ -145,7 +145,8 @@ def parse_send(body: dict[str, Any]) -> SendRequest:
     if phone_number_id is None:
         raise bad_request("'phoneNumberId' is required.", "phoneNumberId")
     if not isinstance(phone_number_id, int) or isinstance(phone_number_id, bool):
-        raise bad_request("'phoneNumberId' must be an integer (see GET /message-server/whatsapp/phone-numbers).",
+        # No pointer to GET /message-server/whatsapp/phone-numbers: the emulator does not serve it.
+        raise bad_request("'phoneNumberId' must be an integer: the id of one of your account's WhatsApp numbers.",
                           "phoneNumberId")
     has_template, has_body = body.get("template") is not None, body.get("body") is not None
     if has_template == has_body:

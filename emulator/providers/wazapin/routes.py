@@ -8,12 +8,13 @@ from typing import Any
 
 from aiohttp import web
 
+from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.world import World
 from ..http import ApiError, json_response, read_json_object, world_of
 from .auth import REQUEST_KEY, require
 from .content import parse_send
-from .events import conversation_id
+from .events import conversation_id, registry
 from .payloads import record, status_view, status_word
 from .sandbox import NAME, READ, SEND, is_connected
 
@@ -33,7 +34,8 @@ def not_found(what: str) -> ApiError:
 def find_message(request: web.Request) -> Message:
     """The message named in the path, if it belongs to the caller's organization."""
     world: World = world_of(request)
-    message = world.store.get(request.match_info["id"])
+    message_id = canonical_uuid(request.match_info["id"])
+    message = world.store.get(message_id) if message_id else None
     if message is None or message.provider != NAME or message.org_id != request[REQUEST_KEY].org_id:
         raise not_found("message")
     return message
@@ -54,6 +56,10 @@ async def send_message(request: web.Request) -> web.Response:
         raise not_found(f"channel {send.channel_id}")
     if not is_connected(world, channel.id):
         raise ApiError(409, "conflict", f"channel {channel.id} is not connected")
+    if send.conversation_id is None:
+        conversation = conversation_id(world, key.org_id, channel.id, send.to)
+    elif (conversation := _own_conversation(world, key.org_id, send.conversation_id)) is None:
+        raise not_found(f"conversation {send.conversation_id}")
     message = Message(
         id=world.ids.uuid(),
         provider=NAME,
@@ -65,9 +71,21 @@ async def send_message(request: web.Request) -> web.Response:
         created_at=world.clock.now(),
         template=send.template_name,
         content=send.content,
-        conversation_id=send.conversation_id or conversation_id(world, key.org_id, channel.id, send.to),
+        conversation_id=conversation,
     )
     return data(record(world.send(message)), status=201)
+
+
+def _own_conversation(world: World, org_id: str, given: str) -> str | None:
+    """``given`` as stored, if it names a conversation of ``org_id`` (a send's, an inbound's or a fixture's).
+
+    Designed: a made-up id, or another organization's, would otherwise be accepted silently.
+    """
+    wanted = canonical_uuid(given) or given
+    if any(org == org_id and known == wanted for (org, _, _), known in registry(world).conversations.items()):
+        return wanted
+    found = any(m.provider == NAME and m.org_id == org_id and m.conversation_id == wanted for m in world.store)
+    return wanted if found else None
 
 
 async def get_message(request: web.Request) -> web.Response:

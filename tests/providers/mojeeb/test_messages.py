@@ -116,3 +116,12 @@ async def test_template_validation(mojeeb):
         answer = await mojeeb.send_template(body)
         assert answer.status == 422
         assert (answer.body["error"]["code"], answer.body["error"]["param"]) == (code, param)
+
+
+async def test_ids_are_uuids_whatever_their_case(mojeeb):
+    # An upper-cased agent_id or message id names the same agent and message: UUIDs are case-insensitive.
+    sent = await mojeeb.send_template({**TEMPLATE, "agent_id": sandbox.AGENT_SUPPORT.upper()})
+    assert sent.status == 202 and sent.body["agent_id"] == sandbox.AGENT_SUPPORT
+    polled = await mojeeb.get(sent.body["id"].upper())
+    assert polled.status == 200 and polled.body["id"] == sent.body["id"]
+    assert (await mojeeb.get(sent.body["id"].replace("-", ""))).status == 404  # only the hyphenated form

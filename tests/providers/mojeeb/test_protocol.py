@@ -3,6 +3,7 @@
 import asyncio
 
 from emulator.providers.mojeeb import sandbox
+from tests.rawbody import stream
 
 from .conftest import TEXT
 
@@ -26,7 +27,7 @@ async def test_bodies_that_are_not_json_objects_get_an_envelope_never_a_500(moje
         ("agent_id=1", {"Content-Type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"),
         ("x" * (1024 * 1024 + 10), {"Content-Type": "application/json"}, 413, "request_too_large"),
     ]:
-        answer = await mojeeb.call("POST", "/v1/whatsapp/messages", data=data, headers=headers)
+        answer = await mojeeb.call("POST", "/v1/whatsapp/messages", data=stream(data), headers=headers)
         assert answer.status == status, (data[:20], answer.body)
         assert answer.body["error"]["code"] == code
         assert answer.body["error"]["correlation_id"]

@@ -2,6 +2,7 @@
 
 from emulator import contracts
 from emulator.providers.qlara import sandbox
+from tests.rawbody import stream
 
 from .conftest import TEMPLATE, basic
 
@@ -113,7 +114,7 @@ async def test_unknown_routes_wrong_methods_and_bad_bodies_get_the_designed_shap
         ("destination=+39", "application/x-www-form-urlencoded", 415),
         ("x" * (1024 * 1024 + 10), "application/json", 413),
     ]:
-        answer = await qlara.call("POST", "/message-server/whatsapp/send", data=data,
+        answer = await qlara.call("POST", "/message-server/whatsapp/send", data=stream(data),
                                   headers={"Content-Type": content_type})
         assert answer.status == answer.body["status"] == status, (data[:20], answer.body)
 

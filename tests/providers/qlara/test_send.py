@@ -90,6 +90,12 @@ async def test_invalid_fields_get_400_naming_the_field(qlara, emu, change, field
     assert [m for m in emu.world.store if m.provider == "qlara"] == []
 
 
+async def test_a_refusal_never_points_at_an_endpoint_the_emulator_lacks(qlara):
+    answer = await qlara.send({**TEMPLATE, "phoneNumberId": "5"})
+    assert answer.status == 400 and "phone-numbers" not in answer.body["message"]
+    assert "integer" in answer.body["message"]
+
+
 async def test_free_form_text_must_have_text(qlara):
     for body in ({"text": ""}, {"text": 7}, {}, "", "x" * 4097):
         answer = await qlara.send({**TEXT, "body": body})

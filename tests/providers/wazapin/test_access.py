@@ -3,6 +3,7 @@
 import pytest
 
 from emulator.providers.wazapin import sandbox
+from tests.rawbody import stream
 
 from .conftest import TEXT, WEBHOOKS
 
@@ -63,7 +64,7 @@ async def test_unknown_routes_and_wrong_methods_get_problem_bodies(wazapin):
     ],
 )
 async def test_bodies_that_are_not_json_objects_are_answered_in_envelope(wazapin, data, content_type, status):
-    answer = await wazapin.call("POST", "/v1/messages", data=data, headers={"Content-Type": content_type})
+    answer = await wazapin.call("POST", "/v1/messages", data=stream(data), headers={"Content-Type": content_type})
     assert answer.status == status
 
 

@@ -199,3 +199,20 @@ async def test_inbound_messages_can_be_read_with_their_text(wazapin, http, emu):
     assert reply["conversation_id"] == record["conversation_id"]
     await emu.advance(10)
     assert (await wazapin.get(reply["id"])).body["data"]["status"] == "read"
+
+
+async def test_an_upper_cased_message_id_names_the_same_message(wazapin):
+    message_id = (await wazapin.send()).body["data"]["id"]
+    assert (await wazapin.get(message_id.upper())).body["data"]["id"] == message_id
+    assert (await wazapin.status(message_id.upper())).status == 200
+
+
+async def test_a_conversation_id_must_be_one_of_your_conversations(wazapin):
+    first = (await wazapin.send()).body["data"]
+    again = await wazapin.send({**TEXT, "conversation_id": first["conversation_id"].upper()})
+    assert again.status == 201 and again.body["data"]["conversation_id"] == first["conversation_id"]
+    made_up = await wazapin.send({**TEXT, "conversation_id": "not-a-conversation"})
+    assert made_up.status == 404 and made_up.body["detail"] == "conversation not-a-conversation not found"
+    # Another organization's conversation is as unknown as a made-up one.
+    globex = {**TEXT, "channel_id": sandbox.CHANNEL_GLOBEX, "conversation_id": first["conversation_id"]}
+    assert (await wazapin.send(globex, key=sandbox.KEY_GLOBEX)).status == 404
