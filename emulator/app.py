@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     world.provider_names = tuple(p.name for p in providers)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[_journal_middleware, _root_not_found],
+        middlewares=[_root_middleware],
     )
     app[keys.world] = world
     app[keys.settings] = settings
@@ -104,10 +104,19 @@ def _provider_of(request: web.Request) -> Provider | None:
 
 
 @web.middleware
-async def _journal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Record every provider API call in the journal, whatever its outcome."""
+async def _root_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Record every provider API call in the journal, whatever its outcome; answer paths outside every
+    provider prefix by saying where the providers are instead of a bare 404.
+
+    One middleware rather than two: each layer costs every request a coroutine and a wrapper.
+    """
     started = time.perf_counter()
-    response = await handler(request)
+    try:
+        response = await handler(request)
+    except web.HTTPNotFound:
+        if _provider_of(request) is not None:
+            raise
+        return _not_found(request)
     provider = _provider_of(request)
     if provider is not None:
         world = request.app[keys.world]
@@ -125,25 +134,18 @@ async def _journal_middleware(request: web.Request, handler: Handler) -> web.Str
     return response
 
 
-@web.middleware
-async def _root_not_found(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Paths outside every provider prefix: say where the providers are instead of a bare 404."""
-    try:
-        return await handler(request)
-    except web.HTTPNotFound:
-        if _provider_of(request) is not None:
-            raise
-        world = request.app[keys.world]
-        prefixes = {name: f"/{name}" for name in world.provider_names}
-        return json_response(
-            {
-                "error": "not_found",
-                "message": f"Nothing at {request.path}. Providers are mounted under their prefixes; "
-                "the control API is under /_emulator/.",
-                "providers": prefixes,
-            },
-            status=404,
-        )
+def _not_found(request: web.Request) -> web.Response:
+    world = request.app[keys.world]
+    prefixes = {name: f"/{name}" for name in world.provider_names}
+    return json_response(
+        {
+            "error": "not_found",
+            "message": f"Nothing at {request.path}. Providers are mounted under their prefixes; "
+            "the control API is under /_emulator/.",
+            "providers": prefixes,
+        },
+        status=404,
+    )
 
 
 async def _start_clock(app: web.Application) -> None:

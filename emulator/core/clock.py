@@ -209,9 +209,13 @@ class Clock:
 
     # -- timers -------------------------------------------------------------------
 
-    def call_at(self, when: float, callback: TimerCallback, *, label: str = "") -> Timer:
-        """Run ``callback`` when emulated time reaches ``when``."""
-        timer = Timer(when, next(self._seq), callback, label)
+    def call_at(self, when: float, callback: TimerCallback, *, label: str = "", seq: int | None = None) -> Timer:
+        """Run ``callback`` when emulated time reaches ``when``.
+
+        ``seq`` (from ``reserve()``) orders it among timers due at the same moment as if it had
+        been scheduled when the number was reserved.
+        """
+        timer = Timer(when, next(self._seq) if seq is None else seq, callback, label)
         heapq.heappush(self._timers, timer)
         if self._timers[0] is timer:
             self._poke()
@@ -220,6 +224,22 @@ class Clock:
     def call_later(self, delay: float, callback: TimerCallback, *, label: str = "") -> Timer:
         """Run ``callback`` after ``delay`` emulated seconds."""
         return self.call_at(self.now() + max(delay, 0.0), callback, label=label)
+
+    def reserve(self, count: int) -> int:
+        """Reserve ``count`` consecutive timer sequence numbers now; returns the first.
+
+        A caller that schedules a chain of timers one at a time passes them to ``call_at(seq=)``
+        so ties fire in the same order as if the whole chain had been scheduled up front.
+
+        >>> clock = Clock()
+        >>> first = clock.reserve(3)
+        >>> clock.call_at(clock.now(), print).seq == first + 3
+        True
+        """
+        first = next(self._seq)
+        if count > 1:
+            self._seq = itertools.count(first + count)
+        return first
 
     def pending(self) -> int:
         """How many timers are still waiting to fire."""

@@ -80,6 +80,9 @@ class Faults:
         self._faults = [f for f in self._faults if f.id != fault_id]
         return len(self._faults) != before
 
+    def __len__(self) -> int:
+        return len(self._faults)
+
     def clear(self) -> None:
         self._faults.clear()
 

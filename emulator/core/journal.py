@@ -51,11 +51,25 @@ class Journal:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def record(self, *, request_body: str | None, **fields: Any) -> JournalEntry:
+    def record(
+        self,
+        *,
+        at: float,
+        provider: str | None,
+        method: str,
+        path: str,
+        query: str,
+        status: int,
+        correlation_id: str | None,
+        duration_ms: float,
+        request_body: str | None,
+    ) -> JournalEntry:
+        """Append one call (every API request makes one, so the fields are passed by position below)."""
         self._seq += 1
         if request_body is not None and len(request_body) > self.BODY_LIMIT:
             request_body = request_body[: self.BODY_LIMIT] + "…"
-        entry = JournalEntry(seq=self._seq, request_body=request_body, **fields)
+        entry = JournalEntry(self._seq, at, provider, method, path, query, status, correlation_id, duration_ms,
+                             request_body)
         self._entries.append(entry)
         return entry
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .clock import Clock, Timer
+from .clock import Clock
 from .ids import IdFactory
 from .models import Message, WebhookDirective
 from .rules import DEFAULT_TTL_SECONDS, Contacts, Step, apply_world_rules
@@ -32,7 +32,11 @@ def default_timeline(message: Message) -> list[Step]:
 
 
 class Lifecycle:
-    """Schedules and applies each message's steps."""
+    """Schedules and applies each message's steps.
+
+    Only a message's next step is on the clock at any time: when it fires, it schedules the one
+    after it. A million queued messages then hold one timer each rather than one per step.
+    """
 
     def __init__(self, clock: Clock, store: Store, contacts: Contacts, ids: IdFactory) -> None:
         self.clock = clock
@@ -41,7 +45,7 @@ class Lifecycle:
         self.ids = ids
         self.timelines: TimelineSource = default_timeline
         self.ttl: float = DEFAULT_TTL_SECONDS
-        self._timers: dict[str, list[Timer]] = {}
+        self.generation = 0  # clear() bumps it, which stops every chain started before
         # Set through the control API: how the webhook of one (message, status) is delivered,
         # overriding whatever the timeline said.
         self.webhook_overrides: dict[tuple[str, Status], WebhookDirective] = {}
@@ -54,13 +58,10 @@ class Lifecycle:
     def start(self, message: Message) -> list[Step]:
         """Schedule ``message``'s plan on the clock and return it."""
         steps = self.plan(message)
-        when = self.clock.now()
-        timers = []
-        for step in steps:
-            when += step.after
-            timers.append(self.clock.call_at(when, _Apply(self, message, step)))
-        if timers:
-            self._timers[message.id] = timers
+        if steps:
+            # Every step's sequence number is taken now, so steps due at the same moment as another
+            # message's fire in the order they would have had if all were scheduled up front.
+            _Chain(self, message, steps, self.clock.now(), self.clock.reserve(len(steps))).schedule()
         return steps
 
     def apply(self, message: Message, step: Step) -> bool:
@@ -68,37 +69,49 @@ class Lifecycle:
         if step.status is Status.SENT and message.wamid is None:
             message.wamid = self.ids.wamid(message.to.lstrip("+"))
         directive = self.webhook_overrides.pop((message.id, step.status), step.webhook)
-        moved = self.store.transition(message, step.status, self.clock.now(), error=step.error, directive=directive)
-        if message.status.is_terminal:
-            self.cancel(message.id)
-        return moved
-
-    def cancel(self, message_id: str) -> None:
-        for timer in self._timers.pop(message_id, ()):
-            timer.cancel()
+        return self.store.transition(message, step.status, self.clock.now(), error=step.error, directive=directive)
 
     def clear(self) -> None:
-        for message_id in list(self._timers):
-            self.cancel(message_id)
+        """Stop every message's remaining steps: their pending timers fire as no-ops (``World.reset()``
+        also resets the clock, which drops them at once)."""
+        self.generation += 1
 
 
+class _Chain:
+    """One message's remaining steps; its timer callback applies a step and schedules the next.
 
-class _Apply:
-    """A timer callback that applies one step, named ``<message id>:<status>`` in logs.
-
-    A slotted object instead of a closure plus a formatted label: a million queued messages
-    hold three of these each, and this is about a third of the size.
+    Slotted, and one per message in flight: ``when`` is the due time of the step at ``index``
+    (accumulated exactly as the whole plan would have been), ``seq`` its reserved clock order.
+    A terminal status ends the chain, as cancelling the remaining steps did.
     """
 
-    __slots__ = ("lifecycle", "message", "step")
+    __slots__ = ("generation", "index", "lifecycle", "message", "seq", "steps", "when")
 
-    def __init__(self, lifecycle: Lifecycle, message: Message, step: Step) -> None:
+    def __init__(self, lifecycle: Lifecycle, message: Message, steps: list[Step], now: float, seq: int) -> None:
         self.lifecycle = lifecycle
         self.message = message
-        self.step = step
+        self.steps = steps
+        self.index = 0
+        self.when = now + steps[0].after
+        self.seq = seq
+        self.generation = lifecycle.generation
+
+    def schedule(self) -> None:
+        self.lifecycle.clock.call_at(self.when, self, seq=self.seq)
 
     def __call__(self) -> None:
-        self.lifecycle.apply(self.message, self.step)
+        lifecycle = self.lifecycle
+        if lifecycle.generation != self.generation or self.message.status.is_terminal:
+            return  # cleared, or ended by a step applied from elsewhere: the rest is cancelled
+        try:
+            lifecycle.apply(self.message, self.steps[self.index])
+        finally:
+            # Even if a listener raised, the remaining steps still run, as separate timers did.
+            self.index += 1
+            if self.index < len(self.steps) and not self.message.status.is_terminal:
+                self.when += self.steps[self.index].after
+                self.seq += 1
+                self.schedule()
 
     def __repr__(self) -> str:
-        return f"{self.message.id}:{self.step.status}"
+        return f"{self.message.id}:{self.steps[self.index].status}"

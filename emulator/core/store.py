@@ -42,7 +42,9 @@ class Store:
     def add(self, message: Message) -> Message:
         """Store a new message; its history starts with its current status."""
         if not message.history:
-            message.history.append(StatusChange(message.status, message.created_at))
+            # A one-item literal holds exactly one slot; append() would reserve room for several, and
+            # most stored messages sit at one entry while they wait for their first step.
+            message.history = [StatusChange(message.status, message.created_at)]
         self._messages[message.id] = message
         if message.custom_id is not None:
             self._aliases[(message.provider, message.org_id, message.custom_id)] = message.id

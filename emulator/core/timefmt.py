@@ -40,7 +40,18 @@ def iso_ms(ts: float | None) -> str | None:
     """
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    # What datetime.fromtimestamp() does (microseconds rounded half to even, carried into the
+    # second), but the whole second comes from iso()'s cache: a Wazapin record prints eight times.
+    fraction, whole = math.modf(ts)
+    micros = round(fraction * 1e6)
+    second = int(whole)
+    if micros >= 1_000_000:
+        micros -= 1_000_000
+        second += 1
+    elif micros < 0:
+        micros += 1_000_000
+        second -= 1
+    return f"{_iso_second(second)[:-1]}.{micros // 1000:03d}Z"
 
 
 def parse_iso(text: str) -> float:

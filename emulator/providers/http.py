@@ -7,6 +7,7 @@ says what went wrong.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -119,11 +120,18 @@ def error_middleware(render: ErrorRenderer, provider: str) -> Any:
     logged with its correlation id and answered as an internal error.
     """
 
+    # The strict checker is fixed once the app is built; look it up on the first request only.
+    checker: list[Any] = []
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await answer(request, handler)
-        check = request.config_dict.get(_keys().response_check)
-        problem = check(provider, request, response) if check is not None else None
+        if not checker:
+            checker.append(request.match_info.apps[0].get(_keys().response_check))
+        check = checker[0]
+        if check is None:
+            return response
+        problem = check(provider, request, response)
         if problem is None:
             return response
         # Strict mode: a body that breaks its contract is the emulator's bug; say so loudly.
@@ -161,10 +169,21 @@ def error_middleware(render: ErrorRenderer, provider: str) -> Any:
 
 
 
+@functools.cache
 def _keys() -> Any:
     from .. import keys  # late import: keys pulls in the world and settings
 
     return keys
+
+
+def world_of(request: web.Request) -> Any:
+    """The world behind ``request``: the root app's, read without building aiohttp's ``config_dict``.
+
+    ``request.config_dict`` makes a new chain of every app's mapping on each access; the emulator's
+    app is always the outermost one, so its mapping is read directly. In a handler:
+    ``world = world_of(request)``.
+    """
+    return request.match_info.apps[0][_keys().world]
 
 
 DROPPED = 499  # journal status for a connection a fault dropped (nothing reached the client)
@@ -178,8 +197,6 @@ def fault_middleware(provider: str, base_paths: tuple[str, ...]) -> Any:
     the provider's error middleware so a fault's status comes back in the
     provider's own envelope.
     """
-    keys = _keys()
-
     def relative(path: str) -> str:
         for base in base_paths:
             if path.startswith(base + "/"):
@@ -188,8 +205,10 @@ def fault_middleware(provider: str, base_paths: tuple[str, ...]) -> Any:
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        world = request.config_dict[keys.world]
-        fault = world.faults.check(provider, request.method, relative(request.path))
+        faults = world_of(request).faults
+        if not faults:  # nothing injected: the common case costs one length check
+            return await handler(request)
+        fault = faults.check(provider, request.method, relative(request.path))
         if fault is None:
             return await handler(request)
         if fault.latency:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ... import keys as app_keys
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey
-from ..http import ApiError, Handler
+from ..http import ApiError, Handler, world_of
 from .keys import is_well_formed
 
 SEND_SCOPE = "whatsapp:send"
@@ -42,7 +41,7 @@ def authenticate(request: web.Request) -> ApiKey:
     secret = secret.strip()
     if not is_well_formed(secret):
         raise unauthorized("Malformed API key. Keys look like mk_live_<22 characters>_<10-character checksum>.")
-    world = request.config_dict[app_keys.world]
+    world = world_of(request)
     key = world.tenants.key(secret)
     if key is None or world.tenants.org(key.org_id).provider != "mojeeb":
         raise unauthorized("Unknown API key.")
@@ -86,7 +85,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.match_info.http_exception is not None:
         return await handler(request)
     key = authenticate(request)
-    world = request.config_dict[app_keys.world]
+    world = world_of(request)
     world.state("mojeeb.ratelimits", RateLimits).check(key, world.clock.now())
     if not key.allows(SEND_SCOPE):
         raise ApiError(

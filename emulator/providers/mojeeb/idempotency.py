@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from ... import keys as app_keys
-from ..http import ApiError, Handler
+from ..http import ApiError, Handler, world_of
 from .auth import REQUEST_KEY
 
 HEADER = "Idempotency-Key"
@@ -59,7 +58,7 @@ async def idempotency_middleware(request: web.Request, handler: Handler) -> web.
     if not 1 <= len(idempotency_key) <= MAX_LENGTH:
         raise _problem(422, "invalid_idempotency_key", f"{HEADER} must be 1 to {MAX_LENGTH} characters long.",
                        param=HEADER)
-    world = request.config_dict[app_keys.world]
+    world = world_of(request)
     cache: IdempotencyCache = world.state("mojeeb.idempotency", IdempotencyCache)
     raw = await request.read()
     fingerprint = hashlib.sha256(request.method.encode() + request.path.encode() + b"\n" + raw).hexdigest()

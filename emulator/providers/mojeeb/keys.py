@@ -8,6 +8,7 @@ SHA-256 over ``mk_live_<body>``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -31,6 +32,7 @@ def make_key(body: str) -> str:
     return f"{PREFIX}{body}_{checksum(body)}"
 
 
+@functools.lru_cache(maxsize=1024)  # every call carries the same few keys; SHA-256 per request is wasted
 def is_well_formed(secret: str) -> bool:
     """Shape and checksum both right (checked before any lookup).
 

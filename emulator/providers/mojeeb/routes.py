@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ... import keys as app_keys
 from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.tenants import ApiKey
 from ...core.world import World
-from ..http import ApiError, json_response, read_json_object
+from ..http import ApiError, json_response, read_json_object, world_of
 from .auth import REQUEST_KEY
 from .payloads import SendRequest, invalid, message_body, parse_template_send, parse_text_send
 
@@ -32,7 +31,7 @@ async def send_template(request: web.Request) -> web.Response:
 
 async def get_message(request: web.Request) -> web.Response:
     """``GET /v1/whatsapp/messages/{id}``: 404 for unknown, malformed and other orgs' or agents' ids."""
-    world: World = request.config_dict[app_keys.world]
+    world: World = world_of(request)
     key: ApiKey = request[REQUEST_KEY]
     message_id = canonical_uuid(request.match_info["id"])
     message = world.store.get(message_id) if message_id else None
@@ -48,7 +47,7 @@ async def get_message(request: web.Request) -> web.Response:
 
 
 def _send(request: web.Request, send: SendRequest) -> Message:
-    world: World = request.config_dict[app_keys.world]
+    world: World = world_of(request)
     key: ApiKey = request[REQUEST_KEY]
     agent = world.tenants.agent(send.agent_id)
     if agent is None or agent.org_id != key.org_id:

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from ... import keys as app_keys
 from ...core.ratelimit import Decision, FixedWindow
 from ...core.tenants import Organization
 from ...core.world import World
-from ..http import ApiError, Handler
+from ..http import ApiError, Handler, world_of
 from . import sandbox
 
 DEFAULT_PER_MINUTE = 1000
@@ -68,7 +67,7 @@ def _by_basic(world: World, encoded: str) -> Caller:
 
 def authenticate(request: web.Request) -> Caller:
     """The caller a request names, by ``X-Api-Key`` first, then HTTP Basic; 401 otherwise."""
-    world: World = request.config_dict[app_keys.world]
+    world: World = world_of(request)
     if any(len(request.headers.getall(name, ())) > 1 for name in ("X-Api-Key", "Authorization")):
         # Credentials are single-valued (RFC 9110 §11.6.2): never guess which of two keys is meant.
         raise unauthorized("Send exactly one X-Api-Key or Authorization header.")
@@ -125,7 +124,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     """Authenticate every request (unknown routes too, as a gateway's security filter does), then count it."""
     caller = authenticate(request)
     check_allowlist(request, caller.org)
-    world: World = request.config_dict[app_keys.world]
+    world: World = world_of(request)
     try:
         request[RATE_HEADERS] = world.state("qlara.ratelimits", RateLimits).check(caller, world.clock.now())
     except ApiError as error:

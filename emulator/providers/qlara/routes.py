@@ -11,13 +11,12 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from ... import keys as app_keys
 from ...core import errors
 from ...core.models import OUTBOUND, Message
 from ...core.rules import Step
 from ...core.status import Status
 from ...core.world import World
-from ..http import ApiError, json_response, read_json_object
+from ..http import ApiError, json_response, read_json_object, world_of
 from . import payloads, sandbox
 from .auth import CALLER
 from .webhooks import Endpoint, endpoints
@@ -32,7 +31,7 @@ META_INVALID_PARAMETER = 131009
 
 
 def _world(request: web.Request) -> World:
-    return request.config_dict[app_keys.world]
+    return world_of(request)
 
 
 def _org_id(request: web.Request) -> str:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ... import keys as app_keys
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey, Organization
 from ...core.world import World
-from ..http import ApiError, Handler
+from ..http import ApiError, Handler, world_of
 from .sandbox import NAME
 
 KEY_PREFIX = "wzp_"
@@ -113,7 +112,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     """
     if request.match_info.http_exception is not None:
         return await handler(request)
-    world: World = request.config_dict[app_keys.world]
+    world: World = world_of(request)
     slug = request.headers.get(SLUG_HEADER, "").strip()
     if slug:
         # Known before authentication, so an unauthenticated error can use the tenant's error format.
