@@ -1,8 +1,9 @@
 """Drives each new message through its planned statuses on the clock.
 
 A plan is the scenario's timeline for the message, bent by the world rules.
-Each step is a timer; a step the transition table refuses (because the message
-already ended) is skipped, and a terminal status cancels what is left.
+Its steps run one after another on the clock (only the next one is scheduled);
+a step the transition table refuses (because the message already ended) is
+skipped, and a terminal status ends the plan.
 """
 
 from __future__ import annotations
