@@ -59,7 +59,7 @@ class Message:
     type: str
     created_at: float
     status: Status = Status.QUEUED
-    history: list[StatusChange] = field(default_factory=list)
+    history: InitVar[list[StatusChange] | None] = None
     template: str | None = None
     content: InitVar[dict[str, Any] | None] = None
     error: int | None = None
@@ -71,24 +71,63 @@ class Message:
     # The client's payload as compact JSON: about a quarter of the nested dicts' size (issue 7).
     # ``content`` (a property set up below the class) encodes on write and decodes on each read.
     _content: bytes | dict[str, Any] | None = field(default=None, init=False, repr=False)
+    # The history packed (issue 7): a lone Status is one step at ``created_at`` (where most messages
+    # sit, waiting for their first step), else a flat (status, at, status, at, ...) tuple. ``history``
+    # (a property set up below the class) builds the list of StatusChange on each read.
+    _history: Status | tuple[Status | float, ...] = field(default=(), init=False, repr=False)
 
-    def __post_init__(self, content: dict[str, Any] | None) -> None:
+    def __post_init__(self, history: list[StatusChange] | None, content: dict[str, Any] | None) -> None:
+        if history:
+            _set_history(self, history)
         _set_content(self, content)
 
     @property
     def is_template(self) -> bool:
         return self.type == "template"
 
+    def record(self, status: Status, at: float) -> None:
+        """Add a step to the history (the store calls this; assigning ``history`` replaces it whole).
+
+        >>> message = Message("m1", "demo", "org", "agent", "+1", "+2", "text", 5.0)
+        >>> message.record(Status.QUEUED, 5.0); message.record(Status.SENT, 6.0)
+        >>> [(change.status.value, change.at) for change in message.history]
+        [('queued', 5.0), ('sent', 6.0)]
+        """
+        packed = self._history
+        if isinstance(packed, Status):
+            self._history = (packed, self.created_at, status, at)
+        elif not packed and at == self.created_at:
+            self._history = status
+        else:
+            self._history = (*packed, status, at)
+
     def reached(self, status: Status) -> float | None:
         """When the message reached ``status``, or None if it never did."""
-        for change in self.history:
-            if change.status is status:
-                return change.at
+        packed = self._history
+        if isinstance(packed, Status):
+            return self.created_at if packed is status else None
+        for index in range(0, len(packed), 2):
+            if packed[index] is status:
+                return packed[index + 1]  # type: ignore[return-value]
         return None
 
     @property
     def updated_at(self) -> float:
-        return self.history[-1].at if self.history else self.created_at
+        packed = self._history
+        return packed[-1] if isinstance(packed, tuple) and packed else self.created_at  # type: ignore[return-value]
+
+
+def _get_history(message: Message) -> list[StatusChange]:
+    packed = message._history
+    if isinstance(packed, Status):
+        return [StatusChange(packed, message.created_at)]
+    return [StatusChange(packed[index], packed[index + 1]) for index in range(0, len(packed), 2)]  # type: ignore[arg-type]
+
+
+def _set_history(message: Message, history: list[StatusChange]) -> None:
+    message._history = ()
+    for change in history:
+        message.record(change.status, change.at)
 
 
 def _get_content(message: Message) -> dict[str, Any] | None:
@@ -109,6 +148,8 @@ def _set_content(message: Message, content: dict[str, Any] | None) -> None:
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # Set after the class is built: a property in the class body would become the InitVar's default.
+Message.history = property(_get_history, _set_history,  # type: ignore[assignment]
+                           doc="The steps so far, oldest first; a fresh list on each read (use ``record()`` to add).")
 Message.content = property(_get_content, _set_content,  # type: ignore[assignment]
                            doc="The message's payload; a fresh dict on each read (mutate and assign back).")
 
