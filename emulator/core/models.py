@@ -7,6 +7,7 @@ floats of emulated seconds since the epoch; providers format them.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
@@ -77,6 +78,13 @@ class Message:
     _history: Status | tuple[Status | float, ...] = field(default=(), init=False, repr=False)
 
     def __post_init__(self, history: list[StatusChange] | None, content: dict[str, Any] | None) -> None:
+        # Parsed from each request, these repeat across messages (a handful of senders, types and template
+        # names): one shared copy each instead of one per message. Not ``to``: with mostly distinct
+        # recipients the interning table's entry costs more than it saves (measured for issue 7).
+        self.sender = sys.intern(self.sender)
+        self.type = sys.intern(self.type)
+        if self.template is not None:
+            self.template = sys.intern(self.template)
         if history:
             _set_history(self, history)
         _set_content(self, content)
