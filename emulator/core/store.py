@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from .models import PLAIN_DELIVERY, Message, StatusChange, StatusEvent, WebhookDirective
+from .models import PLAIN_DELIVERY, Message, StatusEvent, WebhookDirective
 from .status import Status, can_transition
 
 StatusListener = Callable[[StatusEvent], None]
@@ -42,9 +42,7 @@ class Store:
     def add(self, message: Message) -> Message:
         """Store a new message; its history starts with its current status."""
         if not message.history:
-            # A one-item literal holds exactly one slot; append() would reserve room for several, and
-            # most stored messages sit at one entry while they wait for their first step.
-            message.history = [StatusChange(message.status, message.created_at)]
+            message.record(message.status, message.created_at)
         self._messages[message.id] = message
         if message.custom_id is not None:
             self._aliases[(message.provider, message.org_id, message.custom_id)] = message.id
@@ -74,7 +72,7 @@ class Store:
         if not can_transition(message.status, status):
             return False
         message.status = status
-        message.history.append(StatusChange(status, at))
+        message.record(status, at)
         if error is not None:
             message.error = error
         event = StatusEvent(message, status, at, directive)
