@@ -10,6 +10,7 @@ import asyncio
 import functools
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -221,5 +222,33 @@ def fault_middleware(provider: str, base_paths: tuple[str, ...]) -> Any:
             raise ApiError(fault.status, f"fault_{fault.status}",
                            f"Injected fault {fault.id} answered {fault.status}.")
         return await handler(request)
+
+    return middleware
+
+
+def request_id_middleware(
+    world: Any, *, header: str | None = None, honour_client: re.Pattern[str] | None = None
+) -> Any:
+    """Give every request an id for the journal, the log and error bodies: ``req_`` + a ULID.
+
+    ``header`` names the response header that echoes it (None: the provider documents none);
+    ``honour_client`` is the shape of a client-sent id in that header to keep instead of minting one.
+
+    >>> request_id_middleware(None, header="X-Request-Id").__name__
+    'middleware'
+    """
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        given = request.headers.get(header, "") if honour_client is not None and header else ""
+        if honour_client is not None and honour_client.fullmatch(given):
+            request_id = given
+        else:
+            request_id = "req_" + world.request_ids.ulid(world.clock.now())
+        request[CORRELATION_ID] = request_id
+        response = await handler(request)
+        if header is not None:
+            response.headers[header] = request_id
+        return response
 
     return middleware

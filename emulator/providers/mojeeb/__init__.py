@@ -9,7 +9,14 @@ from aiohttp import web
 
 from ...core.world import World
 from ..base import credentials_view
-from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
+from ..http import (
+    CORRELATION_ID,
+    ApiError,
+    error_middleware,
+    fault_middleware,
+    json_response,
+    request_id_middleware,
+)
 from . import routes, sandbox
 from .api import API
 from .auth import auth_middleware
@@ -35,7 +42,7 @@ class MojeebProvider:
     def build_app(self, world: World) -> web.Application:
         app = web.Application(
             middlewares=[
-                _correlation_middleware(world),
+                request_id_middleware(world, header=CORRELATION_HEADER, honour_client=_CLIENT_CORRELATION),
                 error_middleware(_render_error, self.name),
                 auth_middleware,
                 idempotency_middleware,
@@ -67,20 +74,3 @@ def _render_error(request: web.Request, error: ApiError) -> web.Response:
     status, body = error_body(error, request.get(CORRELATION_ID, ""))
     return json_response(body, status=status, headers=error.headers)
 
-
-def _correlation_middleware(world: World) -> Any:
-    """Honour a client's X-Correlation-ID, or mint ``req_`` + a ULID; echo it on every response."""
-
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        given = request.headers.get(CORRELATION_HEADER, "")
-        if _CLIENT_CORRELATION.fullmatch(given):
-            correlation_id = given
-        else:
-            correlation_id = "req_" + world.request_ids.ulid(world.clock.now())
-        request[CORRELATION_ID] = correlation_id
-        response = await handler(request)
-        response.headers[CORRELATION_HEADER] = correlation_id
-        return response
-
-    return middleware

@@ -10,7 +10,13 @@ from aiohttp import web
 from ...core.tenants import Agent
 from ...core.world import World
 from ..base import credentials_view
-from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
+from ..http import (
+    ApiError,
+    error_middleware,
+    fault_middleware,
+    json_response,
+    request_id_middleware,
+)
 from . import routes, sandbox, webhooks
 from .api import API as DESCRIPTION
 from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, auth_middleware, rate_headers_middleware
@@ -37,7 +43,7 @@ class QlaraProvider:
     def build_app(self, world: World) -> web.Application:
         app = web.Application(
             middlewares=[
-                _correlation_middleware(world),
+                request_id_middleware(world),  # Qlara documents no request-id header: log and journal only
                 rate_headers_middleware,
                 error_middleware(_render_error(world), self.name),
                 auth_middleware,
@@ -88,16 +94,3 @@ def _render_error(world: World) -> Any:
 
     return render
 
-
-def _correlation_middleware(world: World) -> Any:
-    """Give every request a ``req_`` id for the journal and the server log.
-
-    Qlara documents no request-id header, so none is sent; the id shows only in a 500's message.
-    """
-
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        request[CORRELATION_ID] = "req_" + world.request_ids.ulid(world.clock.now())
-        return await handler(request)
-
-    return middleware

@@ -8,7 +8,14 @@ from aiohttp import web
 
 from ...core.world import World
 from ..base import agent_view, credentials_view
-from ..http import CORRELATION_ID, ApiError, Handler, error_middleware, fault_middleware, json_response
+from ..http import (
+    CORRELATION_ID,
+    ApiError,
+    error_middleware,
+    fault_middleware,
+    json_response,
+    request_id_middleware,
+)
 from . import events, routes, sandbox, webhook_routes
 from .api import API as DESCRIPTION
 from .auth import DEFAULT_RATE_LIMIT, REQUEST_ORG, auth_middleware
@@ -35,7 +42,7 @@ class WazapinProvider:
     def build_app(self, world: World) -> web.Application:
         app = web.Application(
             middlewares=[
-                _request_id_middleware(world),
+                request_id_middleware(world, header=REQUEST_ID_HEADER),  # also the older error body's request_id
                 error_middleware(_render_error, self.name),
                 auth_middleware,
                 fault_middleware(self.name, (self.prefix,)),
@@ -92,16 +99,3 @@ def _render_error(request: web.Request, error: ApiError) -> web.Response:
     response.content_type = "application/problem+json"
     return response
 
-
-def _request_id_middleware(world: World) -> Any:
-    """Give every request a ``req_`` id (journal, ``X-Request-Id``, the older error body's ``request_id``)."""
-
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        request_id = "req_" + world.request_ids.ulid(world.clock.now())
-        request[CORRELATION_ID] = request_id
-        response = await handler(request)
-        response.headers[REQUEST_ID_HEADER] = request_id
-        return response
-
-    return middleware
