@@ -2,22 +2,22 @@
 
 Each provider is mounted under its prefix (``/mojeeb`` …) and again for its real
 hosts, so a client whose requests reach us with ``Host: api.mojeeb.app`` is
-served at the root. The control API lives under ``/_emulator``.
+served at the root. The control API lives under ``/_emulator``. All of them are
+resources of one flat router with no aiohttp middleware (see ``routing.py``).
 """
 
 from __future__ import annotations
-
-import time
 
 from aiohttp import web
 
 from . import keys, openapi, strict
 from .control.openapi import CONTROL_API
-from .control.routes import build_control_app
+from .control.routes import build_control_routes
 from .core.world import World, WorldConfig
 from .providers import all_providers
 from .providers.base import Provider
-from .providers.http import CORRELATION_ID, RAW_BODY, Handler, json_response
+from .providers.http import json_response
+from .routing import HostDispatch, Mount, Routes
 from .scenario import install, load_scenario
 from .settings import Settings
 
@@ -46,10 +46,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     world = world or world_for(settings)
     providers = chosen_providers(settings.providers)
     world.provider_names = tuple(p.name for p in providers)
-    app = web.Application(
-        client_max_size=settings.max_body_bytes,
-        middlewares=[_root_middleware],
-    )
+    app = web.Application(client_max_size=settings.max_body_bytes)
     app[keys.world] = world
     app[keys.settings] = settings
     app[keys.providers] = providers
@@ -62,13 +59,16 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     if settings.scenario is not None:
         # After the providers' sandbox seeders, so a scenario can add to their organizations.
         install(world, load_scenario(settings.scenario))
-    # Host-routed mounts first: a resource that names a domain only matches that Host.
+    by_host: dict[str, Routes] = {}
     for provider in providers:
-        for host in provider.hosts:
-            app.add_domain(host, _mount(provider, world))
-    for provider in providers:
-        app.add_subapp(provider.prefix, _mount(provider, world))
-    app.add_subapp("/_emulator", build_control_app(world, providers, settings))
+        routes = provider.build_routes(world)
+        app.router.register_resource(Mount(provider.prefix, routes))
+        by_host.update(dict.fromkeys(provider.hosts, routes))
+    app.router.register_resource(Mount("/_emulator", build_control_routes(app, world, providers, settings)))
+    # Last resort for paths no prefix claims: the real hosts at the root, then a 404 that says where to look.
+    outside = Routes()
+    outside.add_route("*", "/{tail:.*}", _not_found)
+    app.router.register_resource(HostDispatch(by_host, outside))
     app.on_startup.append(_start_clock)
     app.on_cleanup.append(_stop_background)
     return app
@@ -90,51 +90,8 @@ def chosen_providers(names: tuple[str, ...] | None) -> tuple[Provider, ...]:
     return tuple(p for p in providers if p.name in names)
 
 
-def _mount(provider: Provider, world: World) -> web.Application:
-    sub = provider.build_app(world)
-    sub[keys.provider] = provider
-    return sub
-
-
-def _provider_of(request: web.Request) -> Provider | None:
-    for app in reversed(request.match_info.apps):
-        if keys.provider in app:
-            return app[keys.provider]
-    return None
-
-
-@web.middleware
-async def _root_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Record every provider API call in the journal, whatever its outcome; answer paths outside every
-    provider prefix by saying where the providers are instead of a bare 404.
-
-    One middleware rather than two: each layer costs every request a coroutine and a wrapper.
-    """
-    started = time.perf_counter()
-    try:
-        response = await handler(request)
-    except web.HTTPNotFound:
-        if _provider_of(request) is not None:
-            raise
-        return _not_found(request)
-    provider = _provider_of(request)
-    if provider is not None:
-        world = request.app[keys.world]
-        world.journal.record(
-            at=world.clock.now(),
-            provider=provider.name,
-            method=request.method,
-            path=request.path,
-            query=request.query_string,
-            status=response.status,
-            correlation_id=request.get(CORRELATION_ID),
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            request_body=request.get(RAW_BODY),
-        )
-    return response
-
-
-def _not_found(request: web.Request) -> web.Response:
+async def _not_found(request: web.Request) -> web.Response:
+    """Paths outside every API: say where the providers are instead of a bare 404."""
     world = request.app[keys.world]
     prefixes = {name: f"/{name}" for name in world.provider_names}
     return json_response(

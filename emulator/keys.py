@@ -11,6 +11,5 @@ from .settings import Settings
 
 world = web.AppKey("world", World)
 settings = web.AppKey("settings", Settings)
-provider = web.AppKey("provider", Any)  # the Provider serving a sub-application
 providers = web.AppKey("providers", tuple)  # every Provider mounted, in mount order
 response_check = web.AppKey("response_check", Any)  # strict mode: (api, request, response) -> problem | None

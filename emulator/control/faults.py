@@ -14,17 +14,18 @@ from aiohttp import web
 
 from ..core.timefmt import parse_duration
 from ..providers.http import ApiError, json_response, read_json_object
+from ..routing import Routes
 from .routes import PROVIDERS, WORLD
 
 MAX_LATENCY = 60.0  # real seconds; a longer stall only makes a test suite hang
 
 
-def register(app: web.Application) -> None:
-    """Add the fault routes to the control application."""
-    app.router.add_get("/faults", list_faults)
-    app.router.add_post("/faults", add_fault)
-    app.router.add_delete("/faults", clear_faults)
-    app.router.add_delete("/faults/{id}", delete_fault)
+def register(router: Routes) -> None:
+    """Add the fault routes to the control routes."""
+    router.add_get("/faults", list_faults)
+    router.add_post("/faults", add_fault)
+    router.add_delete("/faults", clear_faults)
+    router.add_delete("/faults/{id}", delete_fault)
 
 
 async def list_faults(request: web.Request) -> web.Response:

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from ..openapi import ApiDescription, Operation, description_of, document
 from ..providers.http import ApiError, json_response
+from ..routing import Routes
 from .routes import PROVIDERS
 
 _FILTERS = ("provider", "status", "to", "direction")
@@ -57,9 +58,9 @@ CONTROL_API = ApiDescription(
 )
 
 
-def register(app: web.Application) -> None:
-    """Add the OpenAPI route to the control application."""
-    app.router.add_get("/openapi/{name}.json", openapi_document)
+def register(router: Routes) -> None:
+    """Add the OpenAPI route to the control routes."""
+    router.add_get("/openapi/{name}.json", openapi_document)
 
 
 async def openapi_document(request: web.Request) -> web.Response:

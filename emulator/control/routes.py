@@ -18,7 +18,9 @@ from ..core.status import Status
 from ..core.timefmt import iso_ms, parse_duration, parse_iso
 from ..core.world import World
 from ..providers.base import Provider
-from ..providers.http import ApiError, error_middleware, json_response, read_json_object
+from ..providers.front import FrontDoor
+from ..providers.http import ApiError, json_response, read_json_object
+from ..routing import Routes
 from ..settings import Settings
 from . import scenario as scenario_routes
 from .actions import receive_inbound, update_contact
@@ -34,32 +36,36 @@ def _render_error(request: web.Request, error: ApiError) -> web.Response:
     return json_response(body, status=error.status, headers=error.headers)
 
 
-def build_control_app(world: World, providers: Sequence[Provider], settings: Settings) -> web.Application:
-    """The /_emulator/ sub-application."""
-    app = web.Application(middlewares=[error_middleware(_render_error, "control")])
+def build_control_routes(
+    app: web.Application, world: World, providers: Sequence[Provider], settings: Settings
+) -> Routes:
+    """The /_emulator/ routes; their handlers read the world, providers and settings from ``app``."""
     app[WORLD] = world
     app[PROVIDERS] = tuple(providers)
     app[SETTINGS] = settings
-    app.router.add_get("/health", health)
-    app.router.add_post("/reset", reset)
-    app.router.add_get("/clock", get_clock)
-    app.router.add_post("/clock/advance", advance_clock)
-    app.router.add_post("/clock/mode", set_clock_mode)
-    app.router.add_get("/credentials", credentials)
-    app.router.add_get("/messages", list_messages)
-    app.router.add_get("/messages/{id}", get_message)
-    app.router.add_get("/contacts", list_contacts)
-    app.router.add_put("/contacts/{phone}", set_contact)
-    app.router.add_post("/inbound", inbound)
-    app.router.add_get("/journal", journal)
-    app.router.add_get("/webhooks/deliveries", deliveries)
-    app.router.add_post("/webhooks/directives", webhook_directive)
+    # Not a provider: no request id, no journal entry, no faults; only the error envelope and strict checks.
+    door = FrontDoor(world, "control", render=_render_error, journal=False, mint_request_id=False, faults=False)
+    router = Routes(door.wrap)
+    router.add_get("/health", health)
+    router.add_post("/reset", reset)
+    router.add_get("/clock", get_clock)
+    router.add_post("/clock/advance", advance_clock)
+    router.add_post("/clock/mode", set_clock_mode)
+    router.add_get("/credentials", credentials)
+    router.add_get("/messages", list_messages)
+    router.add_get("/messages/{id}", get_message)
+    router.add_get("/contacts", list_contacts)
+    router.add_put("/contacts/{phone}", set_contact)
+    router.add_post("/inbound", inbound)
+    router.add_get("/journal", journal)
+    router.add_get("/webhooks/deliveries", deliveries)
+    router.add_post("/webhooks/directives", webhook_directive)
     from . import faults, openapi  # late: both read this module's app keys
 
-    faults.register(app)
-    openapi.register(app)
-    scenario_routes.add_routes(app.router)
-    return app
+    faults.register(router)
+    openapi.register(router)
+    scenario_routes.add_routes(router)
+    return router
 
 
 def clock_view(world: World) -> dict[str, Any]:

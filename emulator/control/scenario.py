@@ -14,11 +14,12 @@ from aiohttp import web
 
 from .. import keys
 from ..providers.http import ApiError, json_response
+from ..routing import Routes
 from ..scenario import Scenario, ScenarioError, current, install, load_scenario, load_text
 
 
-def add_routes(router: web.UrlDispatcher) -> None:
-    """Register the scenario routes on the control app's router."""
+def add_routes(router: Routes) -> None:
+    """Register the scenario routes on the control routes."""
     router.add_get("/scenario", get_scenario)
     router.add_post("/scenario", load_another)
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from aiohttp import web
-
 from ..core.tenants import Agent, ApiKey, Organization
 from ..core.world import World
+from ..routing import Routes
 
 
 class Provider(Protocol):
@@ -31,8 +30,8 @@ class Provider(Protocol):
     def attach(self, world: World) -> None:
         """Once per world: register sandbox seeding and status/inbound listeners."""
 
-    def build_app(self, world: World) -> web.Application:
-        """A sub-application serving the API (may be called once per mount point)."""
+    def build_routes(self, world: World) -> Routes:
+        """The API's route table, every handler behind the provider's front door (``providers/front.py``)."""
 
     def credentials(self, world: World) -> dict[str, Any]:
         """The sandbox tenants, keys and sender identities, as shown to users."""

@@ -8,19 +8,14 @@ from typing import Any
 from aiohttp import web
 
 from ...core.world import World
+from ...routing import Routes
 from ..base import credentials_view
-from ..http import (
-    CORRELATION_ID,
-    ApiError,
-    error_middleware,
-    fault_middleware,
-    json_response,
-    request_id_middleware,
-)
+from ..front import FrontDoor
+from ..http import CORRELATION_ID, ApiError, json_response
 from . import routes, sandbox
 from .api import API
-from .auth import auth_middleware
-from .idempotency import idempotency_middleware
+from .auth import admit
+from .idempotency import idempotent
 from .payloads import error_body
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -39,20 +34,18 @@ class MojeebProvider:
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)
 
-    def build_app(self, world: World) -> web.Application:
-        app = web.Application(
-            middlewares=[
-                request_id_middleware(world, header=CORRELATION_HEADER, honour_client=_CLIENT_CORRELATION),
-                error_middleware(_render_error, self.name),
-                auth_middleware,
-                idempotency_middleware,
-                fault_middleware(self.name, (self.prefix,)),
-            ]
-        )
-        app.router.add_post("/v1/whatsapp/messages", routes.send_message)
-        app.router.add_post("/v1/whatsapp/templates", routes.send_template)
-        app.router.add_get("/v1/whatsapp/messages/{id}", routes.get_message)
-        return app
+    def build_routes(self, world: World) -> Routes:
+        door = FrontDoor(world, self.name, render=_render_error, admit=admit, request_id_header=CORRELATION_HEADER,
+                         honour_client=_CLIENT_CORRELATION, fault_bases=(self.prefix,))
+        router = Routes(door.wrap)
+        # Sends replay, refuse or record an Idempotency-Key before an injected fault applies, so a
+        # slow (fault-delayed) first send holds its key: the documented 409 while in progress.
+        router.add_route("POST", "/v1/whatsapp/messages", door.wrap(routes.send_message, True, idempotent),
+                         wrapped=True)
+        router.add_route("POST", "/v1/whatsapp/templates", door.wrap(routes.send_template, True, idempotent),
+                         wrapped=True)
+        router.add_get("/v1/whatsapp/messages/{id}", routes.get_message)
+        return router
 
     def credentials(self, world: World) -> dict[str, Any]:
         return credentials_view(

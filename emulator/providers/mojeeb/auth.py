@@ -1,4 +1,4 @@
-"""Mojeeb authentication, scopes and the per-key rate limit, as middleware.
+"""Mojeeb authentication, scopes and the per-key rate limit: the front door's admission step.
 
 https://docs.mojeeb.app/docs/developers/authentication: ``Authorization: Bearer``
 with a ``mk_live_`` key; malformed keys are refused before any lookup; scopes.
@@ -13,7 +13,7 @@ from aiohttp import web
 
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey
-from ..http import ApiError, Handler, world_of
+from ..http import ApiError, world_of
 from .keys import is_well_formed
 
 SEND_SCOPE = "whatsapp:send"
@@ -76,14 +76,11 @@ class RateLimits:
             )
 
 
-@web.middleware
-async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Authenticate, count against the key's rate limit, then check the scope.
+def admit(request: web.Request) -> None:
+    """Authenticate, count against the key's rate limit, then check the scope (Mojeeb's front door).
 
-    Unmatched routes skip this, so they answer 404 ``endpoint_not_found`` whoever asks.
+    Only matched routes are admitted, so an unknown path answers 404 ``endpoint_not_found`` whoever asks.
     """
-    if request.match_info.http_exception is not None:
-        return await handler(request)
     key = authenticate(request)
     world = world_of(request)
     world.state("mojeeb.ratelimits", RateLimits).check(key, world.clock.now())
@@ -95,4 +92,3 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             required_scope=SEND_SCOPE,
         )
     request[REQUEST_KEY] = key
-    return await handler(request)

@@ -12,6 +12,7 @@ nothing, so the key stays usable (designed, as Stripe does).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -49,12 +50,18 @@ def _problem(status: int, code: str, message: str, **extra: object) -> ApiError:
     return ApiError(status, code, message, type="idempotency_error", **extra)
 
 
-@web.middleware
-async def idempotency_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Replay, refuse or record POSTs that carry an Idempotency-Key."""
+def idempotent(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
+    """Replay, refuse or record a send that carries an Idempotency-Key (Mojeeb's ``around`` step).
+
+    Without the header it hands back the handler's own coroutine, adding no frame.
+    """
     idempotency_key = request.headers.get(HEADER)
     if request.method != "POST" or idempotency_key is None or REQUEST_KEY not in request:
-        return await handler(request)
+        return handler(request)
+    return _idempotent(request, handler, idempotency_key)
+
+
+async def _idempotent(request: web.Request, handler: Handler, idempotency_key: str) -> web.StreamResponse:
     if not 1 <= len(idempotency_key) <= MAX_LENGTH:
         raise _problem(422, "invalid_idempotency_key", f"{HEADER} must be 1 to {MAX_LENGTH} characters long.",
                        param=HEADER)

@@ -9,17 +9,13 @@ from aiohttp import web
 
 from ...core.tenants import Agent
 from ...core.world import World
+from ...routing import Routes
 from ..base import credentials_view
-from ..http import (
-    ApiError,
-    error_middleware,
-    fault_middleware,
-    json_response,
-    request_id_middleware,
-)
+from ..front import FrontDoor
+from ..http import ApiError, json_response
 from . import routes, sandbox, webhooks
 from .api import API as DESCRIPTION
-from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, auth_middleware, rate_headers_middleware
+from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, admit
 from .payloads import error_body
 
 API = "/api"
@@ -40,26 +36,21 @@ class QlaraProvider:
         world.on_status(lambda event: webhooks.on_status(world, event))
         world.on_inbound(lambda message: webhooks.on_inbound(world, message))
 
-    def build_app(self, world: World) -> web.Application:
-        app = web.Application(
-            middlewares=[
-                request_id_middleware(world),  # Qlara documents no request-id header: log and journal only
-                rate_headers_middleware,
-                error_middleware(_render_error(world), self.name),
-                auth_middleware,
-                fault_middleware(self.name, (self.base_path, API)),
-            ]
-        )
-        app.router.add_post(API + "/message-server/whatsapp/send", routes.send_whatsapp)
-        app.router.add_get(API + "/partner-gateway/v1/messages/status", routes.get_statuses)
-        app.router.add_get(API + "/partner-gateway/v1/messages/status/{customerMessageId}", routes.get_status)
-        app.router.add_get(API + "/partner-gateway/v1/whatsapp/messages/{messageId}/status",
-                           routes.get_whatsapp_status)
-        app.router.add_post(WEBHOOK_PATH, routes.create_webhook)
-        app.router.add_get(WEBHOOK_PATH, routes.get_webhook)
-        app.router.add_put(WEBHOOK_PATH, routes.update_webhook)
-        app.router.add_delete(WEBHOOK_PATH, routes.delete_webhook)
-        return app
+    def build_routes(self, world: World) -> Routes:
+        # Qlara documents no request-id header: the id goes to the log and the journal only.
+        door = FrontDoor(world, self.name, render=_render_error(world), admit=admit, admit_unmatched=True,
+                         fault_bases=(self.base_path, API))
+        router = Routes(door.wrap)
+        router.add_post(API + "/message-server/whatsapp/send", routes.send_whatsapp)
+        router.add_get(API + "/partner-gateway/v1/messages/status", routes.get_statuses)
+        router.add_get(API + "/partner-gateway/v1/messages/status/{customerMessageId}", routes.get_status)
+        router.add_get(API + "/partner-gateway/v1/whatsapp/messages/{messageId}/status",
+                            routes.get_whatsapp_status)
+        router.add_post(WEBHOOK_PATH, routes.create_webhook)
+        router.add_get(WEBHOOK_PATH, routes.get_webhook)
+        router.add_put(WEBHOOK_PATH, routes.update_webhook)
+        router.add_delete(WEBHOOK_PATH, routes.delete_webhook)
+        return router
 
     def credentials(self, world: World) -> dict[str, Any]:
         return credentials_view(

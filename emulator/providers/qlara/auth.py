@@ -19,7 +19,7 @@ from aiohttp import web
 from ...core.ratelimit import Decision, FixedWindow
 from ...core.tenants import Organization
 from ...core.world import World
-from ..http import ApiError, Handler, world_of
+from ..http import ApiError, world_of
 from . import sandbox
 
 DEFAULT_PER_MINUTE = 1000
@@ -35,7 +35,6 @@ class Caller:
 
 
 CALLER = web.RequestKey("qlara_caller", Caller)
-RATE_HEADERS = web.RequestKey("qlara_rate_headers", dict)
 
 
 def unauthorized(message: str) -> ApiError:
@@ -119,25 +118,13 @@ def _headers(decision: Decision) -> dict[str, str]:
     }
 
 
-@web.middleware
-async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Authenticate every request (unknown routes too, as a gateway's security filter does), then count it."""
+def admit(request: web.Request) -> dict[str, str]:
+    """Authenticate every request (unknown routes too, as a gateway's security filter does), then count it
+    (Qlara's front door); the ``X-RateLimit-*`` headers it returns go on every answer, errors included.
+    """
     caller = authenticate(request)
     check_allowlist(request, caller.org)
     world: World = world_of(request)
-    try:
-        request[RATE_HEADERS] = world.state("qlara.ratelimits", RateLimits).check(caller, world.clock.now())
-    except ApiError as error:
-        request[RATE_HEADERS] = error.headers
-        raise
+    headers = world.state("qlara.ratelimits", RateLimits).check(caller, world.clock.now())
     request[CALLER] = caller
-    return await handler(request)
-
-
-@web.middleware
-async def rate_headers_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Put the caller's ``X-RateLimit-*`` headers on every response, errors included."""
-    response = await handler(request)
-    for name, value in request.get(RATE_HEADERS, {}).items():
-        response.headers.setdefault(name, value)
-    return response
+    return headers

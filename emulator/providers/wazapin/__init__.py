@@ -7,18 +7,13 @@ from typing import Any
 from aiohttp import web
 
 from ...core.world import World
+from ...routing import Routes
 from ..base import agent_view, credentials_view
-from ..http import (
-    CORRELATION_ID,
-    ApiError,
-    error_middleware,
-    fault_middleware,
-    json_response,
-    request_id_middleware,
-)
+from ..front import FrontDoor
+from ..http import CORRELATION_ID, ApiError, json_response
 from . import events, routes, sandbox, webhook_routes
 from .api import API as DESCRIPTION
-from .auth import DEFAULT_RATE_LIMIT, REQUEST_ORG, auth_middleware
+from .auth import DEFAULT_RATE_LIMIT, REQUEST_ORG, admit
 from .payloads import legacy_error_body, problem_body
 
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -39,16 +34,11 @@ class WazapinProvider:
         world.on_status(lambda event: events.on_status(world, event))
         world.on_inbound(lambda message: events.on_inbound(world, message))
 
-    def build_app(self, world: World) -> web.Application:
-        app = web.Application(
-            middlewares=[
-                request_id_middleware(world, header=REQUEST_ID_HEADER),  # also the older error body's request_id
-                error_middleware(_render_error, self.name),
-                auth_middleware,
-                fault_middleware(self.name, (self.prefix,)),
-            ]
-        )
-        router = app.router
+    def build_routes(self, world: World) -> Routes:
+        # The request id is also the older error body's request_id.
+        door = FrontDoor(world, self.name, render=_render_error, admit=admit, request_id_header=REQUEST_ID_HEADER,
+                         fault_bases=(self.prefix,))
+        router = Routes(door.wrap)
         router.add_get("/v1/health", routes.health, name="health")
         router.add_post("/v1/messages", routes.send_message)
         router.add_get("/v1/messages", routes.list_messages)
@@ -63,7 +53,7 @@ class WazapinProvider:
         router.add_post(f"{WEBHOOKS}/endpoints/{{endpoint_id}}/test", webhook_routes.send_test_event)
         router.add_get(f"{WEBHOOKS}/deliveries", webhook_routes.list_deliveries)
         router.add_post(f"{WEBHOOKS}/deliveries/{{id}}/retry", webhook_routes.retry_message_deliveries)
-        return app
+        return router
 
     def credentials(self, world: World) -> dict[str, Any]:
         return credentials_view(

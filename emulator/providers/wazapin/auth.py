@@ -19,7 +19,7 @@ from aiohttp import web
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey, Organization
 from ...core.world import World
-from ..http import ApiError, Handler, world_of
+from ..http import ApiError, world_of
 from .sandbox import NAME
 
 KEY_PREFIX = "wzp_"
@@ -104,14 +104,12 @@ class RateLimits:
         return headers
 
 
-@web.middleware
-async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Authenticate every matched route except the public ones, then count it against the key's limit.
+def admit(request: web.Request) -> dict[str, str] | None:
+    """Authenticate every matched route except the public ones and count it against the key's limit
+    (Wazapin's front door); the rate-limit headers it returns go on the answer, errors included.
 
-    Unmatched routes skip this, so they answer 404 whoever asks.
+    Only matched routes are admitted, so an unknown path answers 404 whoever asks.
     """
-    if request.match_info.http_exception is not None:
-        return await handler(request)
     world: World = world_of(request)
     slug = request.headers.get(SLUG_HEADER, "").strip()
     if slug:
@@ -120,7 +118,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if slug_org is not None:
             request[REQUEST_ORG] = slug_org
     if request.match_info.route.name in PUBLIC_ROUTES:
-        return await handler(request)
+        return None
     key = authenticate(request, world)
     org = world.tenants.org(key.org_id)
     assert org is not None  # authenticate() checked it
@@ -128,11 +126,4 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if slug and slug != org.slug:
         raise ApiError(403, "forbidden", f"API key does not belong to organization {slug!r}")
     request[REQUEST_KEY] = key
-    headers = world.state("wazapin.ratelimits", RateLimits).check(key, world.clock.now())
-    try:
-        response = await handler(request)
-    except ApiError as error:
-        error.headers = {**headers, **error.headers}
-        raise
-    response.headers.update(headers)
-    return response
+    return world.state("wazapin.ratelimits", RateLimits).check(key, world.clock.now())
