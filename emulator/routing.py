@@ -151,7 +151,9 @@ class Routes:
                 found = regex.fullmatch(path)
                 if found is not None:
                     methods = candidate
-                    params = {key: _unquote(value) for key, value in found.groupdict().items()}
+                    params = found.groupdict()
+                    if "%" in path:
+                        params = {key: _unquote(value) for key, value in params.items()}
                     break
             else:
                 return _Miss(self._miss_route, web.HTTPNotFound())

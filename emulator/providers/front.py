@@ -104,10 +104,10 @@ class FrontDoor:
         """``handler`` behind this door; ``around`` runs between admission and the handler."""
         admit = self.admit if (matched or self.admit_unmatched) else None
         world = self.world
-        journal = self.journal
-        provider = self.provider
-
-        faults = self.faults
+        journal, provider, faults = self.journal, self.provider, self.faults
+        mint_request_id, id_header = self.mint_request_id, self.request_id_header
+        honour_client = self.honour_client if id_header is not None else None
+        perf_counter = time.perf_counter
 
         def proceed(request: web.Request) -> Awaitable[web.StreamResponse]:
             # A plain function returning the handler's coroutine: no frame of its own when idle.
@@ -116,9 +116,15 @@ class FrontDoor:
             return handler(request)
 
         async def serve(request: web.Request) -> web.StreamResponse:
-            started = time.perf_counter()
-            if self.mint_request_id:
-                request[CORRELATION_ID] = self._request_id(request)
+            # Everything read per request from the world (clock, ids, journal) may be replaced by reset().
+            started = perf_counter()
+            request_id = None
+            if mint_request_id:
+                if honour_client is not None and honour_client.fullmatch(given := request.headers.get(id_header, "")):
+                    request_id = given
+                else:
+                    request_id = "req_" + world.request_ids.ulid(world.clock.now())
+                request[CORRELATION_ID] = request_id
             extra: Mapping[str, str] | None = None
             try:
                 if admit is not None:
@@ -126,26 +132,27 @@ class FrontDoor:
                 response = await (around(request, proceed) if around is not None else proceed(request))
             except Exception as exc:  # every failure gets the API's envelope
                 response = self._failed(request, exc)
-            if self.request_id_header is not None:
-                response.headers[self.request_id_header] = request[CORRELATION_ID]
+            if id_header is not None:
+                response.headers[id_header] = request_id
             if extra:
+                headers = response.headers
                 for name, value in extra.items():
-                    response.headers.setdefault(name, value)
+                    headers.setdefault(name, value)
             if not self._check_read:
                 self.check = request.match_info.apps[0].get(_response_check_key())
                 self._check_read = True
             if self.check is not None:
                 response = self._checked(request, response)
             if journal:
-                world.journal.record(  # read per request: reset() gives the world a new journal
+                world.journal.record(
                     at=world.clock.now(),
                     provider=provider,
                     method=request.method,
                     path=request.path,
                     query=request.query_string,
                     status=response.status,
-                    correlation_id=request.get(CORRELATION_ID),
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    correlation_id=request_id,
+                    duration_ms=round((perf_counter() - started) * 1000, 3),
                     request_body=request.get(RAW_BODY),
                 )
             return response
@@ -153,13 +160,6 @@ class FrontDoor:
         serve.__name__ = getattr(handler, "__name__", "serve")
         serve.__doc__ = handler.__doc__
         return serve
-
-    def _request_id(self, request: web.Request) -> str:
-        if self.honour_client is not None and self.request_id_header is not None:
-            given = request.headers.get(self.request_id_header, "")
-            if self.honour_client.fullmatch(given):
-                return given
-        return "req_" + self.world.request_ids.ulid(self.world.clock.now())
 
     def _failed(self, request: web.Request, exc: Exception) -> web.StreamResponse:
         """The API's envelope for whatever ``exc`` is; an unexpected one is logged with its id."""
