@@ -18,7 +18,6 @@ say) to finish. That is what makes tests on the manual clock deterministic.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import inspect
 import itertools
@@ -331,9 +330,11 @@ class Clock:
             self._wakeup.set()
 
     async def _run_forever(self) -> None:
-        assert self._wakeup is not None
+        wakeup = self._wakeup
+        assert wakeup is not None
+        loop = asyncio.get_running_loop()
         while True:
-            self._wakeup.clear()
+            wakeup.clear()
             due = self.next_due()
             if self.rate > 0 and due is not None:
                 delay = (due - self.now()) / self.rate
@@ -341,7 +342,12 @@ class Clock:
                     # In real time a slow webhook receiver must not hold up other timers.
                     await self._fire_due(self.now(), settle_between=False)
                     continue
+                # A loop timer that sets the event, rather than wait_for(): under a stream of sends
+                # the runner wakes thousands of times a second, and wait_for wraps each wait in a task.
+                alarm = loop.call_later(delay, wakeup.set)
+                try:
+                    await wakeup.wait()
+                finally:
+                    alarm.cancel()
             else:
-                delay = None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+                await wakeup.wait()
