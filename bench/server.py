@@ -39,7 +39,7 @@ RATE_LIMIT = 1_000_000_000  # per minute: the benchmark must measure the server,
 SEED = 7
 
 
-async def _record(app: web.Application, port: int) -> dict[str, Any]:
+async def record(app: web.Application, port: int) -> dict[str, Any]:
     """One message per provider, and the bodies its status and (first) send route answer."""
     recorded: dict[str, Any] = {}
     base_url = f"http://127.0.0.1:{port}"
@@ -66,7 +66,7 @@ async def _record(app: web.Application, port: int) -> dict[str, Any]:
     return recorded
 
 
-def _ceiling_app(bodies: dict[str, Any]) -> web.Application:
+def ceiling_app(bodies: dict[str, Any]) -> web.Application:
     def path(url_path: str) -> str:
         return url_path.split("?")[0]  # a route's own query (Qlara's channel=WHATSAPP) is not part of it
 
@@ -110,7 +110,7 @@ async def serve(kind: str, port: int, bodies_file: str | None) -> None:
     elif kind == "ceiling":
         assert bodies_file is not None
         with open(bodies_file, encoding="utf-8") as handle:
-            app = _ceiling_app(json.load(handle))
+            app = ceiling_app(json.load(handle))
     else:
         app = _receiver_app()
     if kind == "emulator":
@@ -122,7 +122,7 @@ async def serve(kind: str, port: int, bodies_file: str | None) -> None:
     bound = runner.addresses[0][1]
     ready: dict[str, Any] = {"port": bound, "pid": os.getpid()}
     if kind == "emulator":
-        ready["providers"] = await _record(app, bound)
+        ready["providers"] = await record(app, bound)
     print(json.dumps(ready), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
