@@ -1,4 +1,4 @@
-"""Qlara authentication, IP allowlists and per-key rate limits, as middleware.
+"""Qlara authentication, IP allowlists and per-key rate limits: the front door's admission step.
 
 https://agiletelecom.com/documentation/qlara/guides/authentication: ``X-Api-Key``
 or ``Authorization: Basic base64(username:password)``; 401 when missing or wrong;
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from aiohttp import web
 
@@ -26,9 +26,12 @@ DEFAULT_PER_MINUTE = 1000
 DEFAULT_PER_SECOND = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who is calling: their account and the identity their requests are counted under."""
+class Caller(NamedTuple):
+    """Who is calling: their account and the identity their requests are counted under.
+
+    A named tuple, not a frozen dataclass: one is built per request, and a frozen dataclass
+    sets each field through ``object.__setattr__``.
+    """
 
     org: Organization
     identity: str  # "key:<secret>" or "basic:<username>"
@@ -67,13 +70,14 @@ def _by_basic(world: World, encoded: str) -> Caller:
 def authenticate(request: web.Request) -> Caller:
     """The caller a request names, by ``X-Api-Key`` first, then HTTP Basic; 401 otherwise."""
     world: World = world_of(request)
-    if any(len(request.headers.getall(name, ())) > 1 for name in ("X-Api-Key", "Authorization")):
+    headers = request.headers
+    if len(headers.getall("X-Api-Key", ())) > 1 or len(headers.getall("Authorization", ())) > 1:
         # Credentials are single-valued (RFC 9110 §11.6.2): never guess which of two keys is meant.
         raise unauthorized("Send exactly one X-Api-Key or Authorization header.")
-    secret = request.headers.get("X-Api-Key")
+    secret = headers.get("X-Api-Key")
     if secret is not None:
         return _by_key(world, secret.strip())
-    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    scheme, _, credentials = headers.get("Authorization", "").strip().partition(" ")
     if scheme.lower() == "basic" and credentials.strip():
         return _by_basic(world, credentials)
     raise unauthorized("Missing credentials: send an X-Api-Key header or HTTP Basic authentication.")

@@ -48,7 +48,8 @@ def presented_secret(request: web.Request) -> str | None:
 
 def authenticate(request: web.Request, world: World) -> ApiKey:
     """The Wazapin key a request carries, or a 401 saying what is wrong."""
-    if any(len(request.headers.getall(name, ())) > 1 for name in ("X-Api-Key", "Authorization")):
+    headers = request.headers
+    if len(headers.getall("X-Api-Key", ())) > 1 or len(headers.getall("Authorization", ())) > 1:
         # Credentials are single-valued (RFC 9110 §11.6.2): never guess which of two keys is meant.
         raise unauthorized("invalid API key: send exactly one X-Api-Key or Authorization header")
     secret = presented_secret(request)
