@@ -66,8 +66,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         by_host.update(dict.fromkeys(provider.hosts, routes))
     app.router.register_resource(Mount("/_emulator", build_control_routes(app, world, providers, settings)))
     # Last resort for paths no prefix claims: the real hosts at the root, then a 404 that says where to look.
-    outside = Routes()
-    outside.add_route("*", "/{tail:.*}", _not_found)
+    outside = Routes(lambda handler, matched: handler if matched else _not_found)
+    outside.add_route("*", "/{tail:.*}", _not_found)  # every path; the miss handler takes odd targets
     app.router.register_resource(HostDispatch(by_host, outside))
     app.on_startup.append(_start_clock)
     app.on_cleanup.append(_stop_background)

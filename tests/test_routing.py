@@ -71,3 +71,16 @@ async def test_every_provider_call_is_journalled_once_and_control_calls_never(ht
         ("mojeeb", "/mojeeb/no/such/route", 404),
     ]
     assert all(e.correlation_id and e.correlation_id.startswith("req_") for e in entries)
+
+
+async def test_an_odd_request_target_still_gets_the_json_404(emu):
+    import asyncio
+
+    host, port = emu.base_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    await writer.wait_closed()
+    assert answer.startswith(b"HTTP/1.1 404") and b'"providers"' in answer
