@@ -25,6 +25,7 @@ DEFAULT_TIMELINE: tuple[Step, ...] = (
 )
 
 TimelineSource = Callable[[Message], list[Step]]
+_SENT = Status.SENT  # an enum member read through its class costs a metaclass lookup on every step
 
 
 def default_timeline(message: Message) -> list[Step]:
@@ -67,10 +68,13 @@ class Lifecycle:
 
     def apply(self, message: Message, step: Step) -> bool:
         """Move ``message`` to the step's status now, if it still can."""
-        if step.status is Status.SENT and message.wamid is None:
+        status = step.status
+        if status is _SENT and message.wamid is None:
             message.wamid = self.ids.wamid(message.to.lstrip("+"))
-        directive = self.webhook_overrides.pop((message.id, step.status), step.webhook)
-        return self.store.transition(message, step.status, self.clock.now(), error=step.error, directive=directive)
+        overrides = self.webhook_overrides
+        # Overrides are rare: skip building the (id, status) key when there are none.
+        directive = overrides.pop((message.id, status), step.webhook) if overrides else step.webhook
+        return self.store.transition(message, status, self.clock.now(), error=step.error, directive=directive)
 
     def clear(self) -> None:
         """Stop every message's remaining steps: their pending timers fire as no-ops (``World.reset()``
