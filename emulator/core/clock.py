@@ -113,6 +113,14 @@ class Timer(list):  # type: ignore[type-arg]
     def cancel(self) -> None:
         self[2] = _CANCELLED
 
+    def fire(self) -> Awaitable[None] | None:
+        """Run the callback. A subclass may do its own work instead and reschedule itself with
+        ``Clock.schedule()`` (the lifecycle's one timer per message in flight does)."""
+        return self[2]()  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"<Timer {self[3] or self[2]!r} at {self[0]}>"
+
 
 def _CANCELLED() -> None:
     """What a cancelled timer calls instead of its callback (``_fire_due`` skips it)."""
@@ -243,9 +251,18 @@ class Clock:
         ``seq`` (from ``reserve()``) orders it among timers due at the same moment as if it had
         been scheduled when the number was reserved.
         """
-        timer = Timer((when, next(self._seq) if seq is None else seq, callback, label))
-        heapq.heappush(self._timers, timer)
-        if self._timers[0] is timer:
+        return self.schedule(Timer((when, next(self._seq) if seq is None else seq, callback, label)))
+
+    def schedule(self, timer: Timer) -> Timer:
+        """Put ``timer`` on the clock as it is: its ``when`` and ``seq`` (from ``reserve()``) say when it fires.
+
+        >>> clock = Clock()
+        >>> clock.schedule(Timer((clock.now() + 1, clock.reserve(1), print, "greet"))).label, clock.pending()
+        ('greet', 1)
+        """
+        timers = self._timers
+        heapq.heappush(timers, timer)
+        if timers[0] is timer:
             self._poke()
         return timer
 
@@ -307,19 +324,19 @@ class Clock:
         per timer fired cost more than the step itself.
         """
         try:
-            result = timer[2]()
+            result = timer.fire()
             if result is not None and inspect.isawaitable(result):
-                return result  # type: ignore[no-any-return]
+                return result
         except Exception:
             # A broken callback must never stop the clock for everything else.
-            log.exception("timer %r failed", timer[3] or timer[2])
+            log.exception("timer %r failed", timer[3] or timer[2] or timer)
         return None
 
     async def _finish(self, timer: Timer, pending: Awaitable[Any]) -> None:
         try:
             await pending
         except Exception:
-            log.exception("timer %r failed", timer[3] or timer[2])
+            log.exception("timer %r failed", timer[3] or timer[2] or timer)
 
     # -- background work ------------------------------------------------------------
 

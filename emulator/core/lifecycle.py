@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .clock import Clock
+from .clock import Clock, Timer
 from .ids import IdFactory
 from .models import Message, WebhookDirective
 from .rules import DEFAULT_TTL_SECONDS, Contacts, Step, apply_world_rules
@@ -85,29 +85,31 @@ class Lifecycle:
         self.generation += 1
 
 
-class _Chain:
-    """One message's remaining steps; its timer callback applies a step and schedules the next.
+class _Chain(Timer):
+    """One message's remaining steps, and the one timer on the clock for them: when it fires, it
+    applies a step and puts itself back on the clock for the next.
 
-    Slotted, and one per message in flight: ``when`` is the due time of the step at ``index``
-    (accumulated exactly as the whole plan would have been), ``seq`` its reserved clock order.
-    A terminal status ends the chain, as cancelling the remaining steps did.
+    Being the timer (``[when, None, ""]`` plus these slots) rather than a callback that schedules a
+    new Timer per step saves an object per message in flight and one per step (issue 7). ``when``
+    is the due time of the step at ``index`` (accumulated exactly as the whole plan would have been),
+    ``seq`` its reserved clock order. A terminal status ends the chain, as cancelling the remaining
+    steps did.
     """
 
-    __slots__ = ("generation", "index", "lifecycle", "message", "seq", "steps", "when")
+    __slots__ = ("generation", "index", "lifecycle", "message", "steps")
 
     def __init__(self, lifecycle: Lifecycle, message: Message, steps: Sequence[Step], now: float, seq: int) -> None:
+        super().__init__((now + steps[0].after, seq, None, ""))
         self.lifecycle = lifecycle
         self.message = message
         self.steps = steps
         self.index = 0
-        self.when = now + steps[0].after
-        self.seq = seq
         self.generation = lifecycle.generation
 
     def schedule(self) -> None:
-        self.lifecycle.clock.call_at(self.when, self, seq=self.seq)
+        self.lifecycle.clock.schedule(self)
 
-    def __call__(self) -> None:
+    def fire(self) -> None:
         lifecycle = self.lifecycle
         if lifecycle.generation != self.generation or self.message.status.is_terminal:
             return  # cleared, or ended by a step applied from elsewhere: the rest is cancelled
@@ -117,8 +119,8 @@ class _Chain:
             # Even if a listener raised, the remaining steps still run, as separate timers did.
             self.index += 1
             if self.index < len(self.steps) and not self.message.status.is_terminal:
-                self.when += self.steps[self.index].after
-                self.seq += 1
+                self[0] += self.steps[self.index].after
+                self[1] += 1
                 self.schedule()
 
     def __repr__(self) -> str:
