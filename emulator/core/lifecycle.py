@@ -89,7 +89,7 @@ class _Chain(Timer):
     """One message's remaining steps, and the one timer on the clock for them: when it fires, it
     applies a step and puts itself back on the clock for the next.
 
-    Being the timer (``[when, None, ""]`` plus these slots) rather than a callback that schedules a
+    Being the timer (``[when, seq, None, ""]`` plus these slots) rather than a callback that schedules a
     new Timer per step saves an object per message in flight and one per step (issue 7). ``when``
     is the due time of the step at ``index`` (accumulated exactly as the whole plan would have been),
     ``seq`` its reserved clock order. A terminal status ends the chain, as cancelling the remaining
