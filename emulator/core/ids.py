@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import random
+import re
 import string
 import uuid
 
@@ -15,6 +16,14 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 # Every pair of Crockford digits, indexed by the 10 bits they encode: a ULID is 13 lookups.
 _PAIRS = tuple(high + low for high in _CROCKFORD for low in _CROCKFORD)
+_MASK_48 = (1 << 48) - 1
+_MASK_40 = (1 << 40) - 1
+# A UUID already in the 8-4-4-4-12 form, any case: what every client sends. Anything else of the right
+# length goes through uuid.UUID, which also takes forms such as "urn:..." and braces.
+_HYPHENATED = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# What uuid.UUID(int=..., version=4) does to the random bits: version 4, RFC 4122 variant.
+_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_V4_SET = (4 << 76) | (0x8000 << 48)
 
 
 def canonical_uuid(value: str) -> str | None:
@@ -28,6 +37,9 @@ def canonical_uuid(value: str) -> str | None:
     """
     if len(value) != 36:
         return None
+    if _HYPHENATED.fullmatch(value):
+        # The same answer as uuid.UUID's, 6x cheaper: every status lookup and send parses one.
+        return value.lower()
     try:
         return str(uuid.UUID(value))
     except ValueError:
@@ -51,18 +63,30 @@ class IdFactory:
         self._rng = random.Random(seed)
 
     def uuid(self) -> str:
-        """A random (version 4) UUID string."""
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        """A random (version 4) UUID string.
+
+        Formatted by hand: the same string as ``str(uuid.UUID(int=bits, version=4))`` for the same bits
+        (so seeded runs keep their ids) at a third of the cost, and every send mints one.
+        """
+        digits = (self._rng.getrandbits(128) & _V4_CLEAR | _V4_SET).to_bytes(16).hex()
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
     def ulid(self, at: float) -> str:
-        """A ULID: 48 bits of milliseconds at ``at`` then 80 random bits, Crockford base32."""
-        value = (int(at * 1000) & ((1 << 48) - 1)) << 80 | self._rng.getrandbits(80)
-        # Unrolled on purpose: Mojeeb and Wazapin mint one per request, and a loop or join costs 2.5x.
+        """A ULID: 48 bits of milliseconds at ``at`` then 80 random bits, Crockford base32.
+
+        >>> IdFactory(seed=1).ulid(0.0)[:10], len(IdFactory(seed=1).ulid(1_700_000_000.0))
+        ('0000000000', 26)
+        """
+        millis = int(at * 1000) & _MASK_48
+        random_bits = self._rng.getrandbits(80)
+        # The 128-bit value in three pieces of at most 48 bits (10 characters of time, then 8 and 8 of
+        # randomness), so each shift and mask works on a small int rather than a 128-bit one; unrolled
+        # on purpose (every request mints one) and joined by one f-string.
+        high, low = random_bits >> 40, random_bits & _MASK_40
         p = _PAIRS
-        return (p[value >> 120] + p[value >> 110 & 1023] + p[value >> 100 & 1023] + p[value >> 90 & 1023]
-                + p[value >> 80 & 1023] + p[value >> 70 & 1023] + p[value >> 60 & 1023] + p[value >> 50 & 1023]
-                + p[value >> 40 & 1023] + p[value >> 30 & 1023] + p[value >> 20 & 1023] + p[value >> 10 & 1023]
-                + p[value & 1023])
+        return (f"{p[millis >> 40]}{p[millis >> 30 & 1023]}{p[millis >> 20 & 1023]}{p[millis >> 10 & 1023]}"
+                f"{p[millis & 1023]}{p[high >> 30]}{p[high >> 20 & 1023]}{p[high >> 10 & 1023]}{p[high & 1023]}"
+                f"{p[low >> 30]}{p[low >> 20 & 1023]}{p[low >> 10 & 1023]}{p[low & 1023]}")
 
     def wamid(self, recipient_digits: str) -> str:
         """A wamid shaped like Meta's: ``wamid.`` and an opaque base64 blob."""

@@ -7,14 +7,15 @@ it was answered.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 DEFAULT_CAP = 10_000
 
 
-@dataclass(frozen=True, slots=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
+    """One API call. A named tuple, not a frozen dataclass: every request makes one, and a frozen
+    dataclass sets each of its ten fields through object.__setattr__ (issue 7)."""
+
     seq: int
     at: float
     provider: str | None
@@ -27,7 +28,7 @@ class JournalEntry:
     request_body: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
 class Journal:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import marshal
 import sys
 from dataclasses import InitVar, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .status import Status
 
@@ -168,9 +168,16 @@ Message.content = property(_get_content, _set_content,  # type: ignore[assignmen
                            doc="The message's payload; a fresh dict on each read (mutate and assign back).")
 
 
-@dataclass(frozen=True, slots=True)
-class StatusEvent:
-    """Emitted by the store each time a message moves to a new status."""
+class StatusEvent(NamedTuple):
+    """Emitted by the store each time a message moves to a new status.
+
+    A named tuple rather than a frozen dataclass: as immutable, and three times cheaper to make
+    (a frozen dataclass sets each field through object.__setattr__), for every step of every message.
+
+    >>> event = StatusEvent(Message("m1", "demo", "org", "agent", "+1", "+2", "text", 0.0), Status.SENT, 1.0)
+    >>> event.status.value, event.directive is PLAIN_DELIVERY
+    ('sent', True)
+    """
 
     message: Message
     status: Status

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import errors
@@ -62,8 +63,8 @@ def window_open(contact: Contact, now: float) -> bool:
 
 
 def apply_world_rules(
-    message: Message, contact: Contact, timeline: list[Step], now: float, ttl: float = DEFAULT_TTL_SECONDS
-) -> list[Step]:
+    message: Message, contact: Contact, timeline: Sequence[Step], now: float, ttl: float = DEFAULT_TTL_SECONDS
+) -> Sequence[Step]:
     """Bend a scenario timeline to what WhatsApp would really do to this message.
 
     The first step (the hand-over to Meta) always happens; a rule that stops the

@@ -32,6 +32,12 @@ def _iso_second(second: int) -> str:
     return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# iso_ms() of recent times. A record prints a message's creation time two or three times, and a client
+# polls the same message until it is done: a dict lookup instead of formatting it again (issue 7).
+_MS_TEXT: dict[float, str] = {}
+_MS_TEXT_CAP = 4096
+
+
 def iso_ms(ts: float | None) -> str | None:
     """Millisecond-precision UTC ISO 8601 with a ``Z``.
 
@@ -40,6 +46,15 @@ def iso_ms(ts: float | None) -> str | None:
     """
     if ts is None:
         return None
+    text = _MS_TEXT.get(ts)
+    if text is None:
+        if len(_MS_TEXT) >= _MS_TEXT_CAP:
+            _MS_TEXT.clear()  # bounded; the times still being polled come back at once
+        text = _MS_TEXT[ts] = _format_ms(ts)
+    return text
+
+
+def _format_ms(ts: float) -> str:
     # What datetime.fromtimestamp() does (microseconds rounded half to even, carried into the
     # second), but the whole second comes from iso()'s cache: a Wazapin record prints eight times.
     fraction, whole = math.modf(ts)

@@ -10,8 +10,7 @@ https://docs.mojeeb.app/docs/developers/errors (envelope and codes).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...core.ids import canonical_uuid
 from ...core.models import Message
@@ -45,6 +44,9 @@ STATUS_WORDS: dict[Status, str] = {
     Status.EXPIRED: "failed",
 }
 
+# Read once: an enum member read through its class costs a metaclass lookup, and a status body reads four.
+_QUEUED, _SENT, _FAILED, _EXPIRED = Status.QUEUED, Status.SENT, Status.FAILED, Status.EXPIRED
+
 ERROR_TYPES: dict[int, str] = {
     400: "validation_error",
     401: "authentication_error",
@@ -75,9 +77,11 @@ _GENERIC_CODES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SendRequest:
-    """A validated send: who sends, from which number, to whom, and what."""
+class SendRequest(NamedTuple):
+    """A validated send: who sends, from which number, to whom, and what.
+
+    A named tuple: as immutable as a frozen dataclass and several times cheaper to make, once per send.
+    """
 
     agent_id: str
     sender: str
@@ -103,6 +107,8 @@ def invalid(code: str, message: str, param: str) -> ApiError:
 
 def _required_string(body: dict[str, Any], field: str, path: str | None = None) -> str:
     value = body.get(field)
+    if value.__class__ is str:  # the common case first: a JSON string
+        return value  # type: ignore[no-any-return]
     name = path or field
     if value is None:
         raise invalid("missing_required_field", f"'{name}' is required.", name)
@@ -116,10 +122,10 @@ def _common(body: dict[str, Any]) -> tuple[str, str, str]:
     if agent_id is None:
         raise invalid("invalid_agent_id", "agent_id must be a valid UUID.", "agent_id")
     sender = _required_string(body, "from")
-    if not E164.fullmatch(sender):
+    if E164.fullmatch(sender) is None:
         raise invalid("invalid_from_phone", "from must be an E.164 phone number such as +15551234567.", "from")
     to = _required_string(body, "to")
-    if not E164.fullmatch(to):
+    if E164.fullmatch(to) is None:
         raise invalid("invalid_phone_number", "to must be an E.164 phone number such as +15551234567.", "to")
     return agent_id, sender, to
 
@@ -160,31 +166,46 @@ def parse_template_send(body: dict[str, Any]) -> SendRequest:
             "template.language",
         )
     parameters = template.get("parameters")
-    if parameters is not None and not (
-        isinstance(parameters, dict) and all(isinstance(v, str | int | float) for v in parameters.values())
-    ):
-        raise invalid(
-            "invalid_template_parameters",
-            "template.parameters must be an object of named placeholders with string values.",
-            "template.parameters",
-        )
-    params = {str(k): str(v) for k, v in parameters.items()} if parameters is not None else None
+    params = None if parameters is None else _parameters(parameters)
     return SendRequest(agent_id, sender, to, "template", template_name=name, template_language=language,
                        template_parameters=params)
 
 
+_PLACEHOLDER_TYPES = (str, int, float)  # a tuple: isinstance() with one is faster than with a union
+
+
+def _parameters(parameters: Any) -> dict[str, str]:
+    """``template.parameters`` as placeholder names to text (numbers are taken and written as text).
+
+    >>> _parameters({"customer_name": "Sara", "count": 2})
+    {'customer_name': 'Sara', 'count': '2'}
+    """
+    if isinstance(parameters, dict):
+        for value in parameters.values():
+            if not isinstance(value, _PLACEHOLDER_TYPES):
+                break
+        else:
+            return {str(k): str(v) for k, v in parameters.items()}
+    raise invalid(
+        "invalid_template_parameters",
+        "template.parameters must be an object of named placeholders with string values.",
+        "template.parameters",
+    )
+
+
 def message_body(message: Message, *, echo_to: bool) -> dict[str, Any]:
     """The documented message object. ``to`` is echoed on send but "" on GET (a documented gap)."""
-    failed_at = message.reached(Status.FAILED) or message.reached(Status.EXPIRED)
+    status = message.status
+    failed_at = message.reached(_FAILED) or message.reached(_EXPIRED)
     return {
         "id": message.id,
-        "status": STATUS_WORDS[message.status],
+        "status": STATUS_WORDS[status],
         "agent_id": message.agent_id,
         "to": message.to if echo_to else "",
         "type": message.type,
-        "platform_message_id": message.wamid if message.status is not Status.QUEUED else None,
+        "platform_message_id": message.wamid if status is not _QUEUED else None,
         "created_at": iso(message.created_at),
-        "sent_at": iso(message.reached(Status.SENT)),
+        "sent_at": iso(message.reached(_SENT)),
         "failed_at": iso(failed_at),
     }
 

@@ -10,9 +10,8 @@ qlara/api/qlara-platform-api (the 429 body). What they leave open is marked "des
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...core import errors
 from ...core.models import Message
@@ -29,6 +28,8 @@ CHANNELS = ("SMS", "RCS", CHANNEL)
 # ASCII only: a str pattern's \d also matches Arabic-Indic and full-width digits.
 DESTINATION_SHAPE = re.compile(r"\+\d{1,20}", re.ASCII)
 PLAUSIBLE_E164 = re.compile(r"\+[1-9]\d{7,14}", re.ASCII)
+LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+_PARAMETER_TYPES = (str, int, float)  # a tuple: isinstance() with one is faster than with a union
 MAX_CAMPAIGN_ID = 255
 MAX_MESSAGE_ID = 255
 MAX_TEXT = 4096
@@ -66,9 +67,9 @@ STATUS_CODES: dict[Status, int] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SendRequest:
-    """A validated WhatsApp send."""
+class SendRequest(NamedTuple):
+    """A validated WhatsApp send (a named tuple: as immutable as a frozen dataclass, several times
+    cheaper to make, once per send)."""
 
     destination: str
     phone_number_id: int
@@ -110,11 +111,11 @@ def _template(value: Any) -> dict[str, Any]:
     name, language = value.get("name"), value.get("language")
     if not isinstance(name, str) or not name.strip():
         raise bad_request("'template.name' is required and must be a non-empty string.", "template.name")
-    if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", language):
+    if not isinstance(language, str) or not LANGUAGE.fullmatch(language):
         raise bad_request("'template.language' must be a language code such as it or en_US.", "template.language")
     parameters = value.get("parameters", [])
     if not isinstance(parameters, list) or not all(
-        isinstance(p, str | int | float) and not isinstance(p, bool) for p in parameters
+        isinstance(p, _PARAMETER_TYPES) and p.__class__ is not bool for p in parameters
     ):
         raise bad_request("'template.parameters' must be an array of strings or numbers.", "template.parameters")
     return {"template": {"name": name, "language": language, "parameters": [str(p) for p in parameters]}}

@@ -70,6 +70,8 @@ def on_status(world: World, event: StatusEvent) -> None:
     message = event.message
     if message.provider != sandbox.NAME or message.direction != OUTBOUND:
         return
+    if message.org_id not in endpoints(world).by_org:
+        return  # no webhook configured: skip building a body nobody receives (issue 7)
     if event.status is Status.READ:
         body = payloads.read_event(message, event.at)
     else:

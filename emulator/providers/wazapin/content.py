@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..http import ApiError
 
@@ -31,9 +30,8 @@ MEDIA_URL_FIELDS = ("url", "link", "media_url", "mediaUrl")
 COMPONENT_TYPES = ("header", "body", "footer", "button")
 
 
-@dataclass(frozen=True, slots=True)
-class SendRequest:
-    """A validated send."""
+class SendRequest(NamedTuple):
+    """A validated send (a named tuple: as immutable as a frozen dataclass, cheaper to make, once per send)."""
 
     channel_id: str
     to: str  # E.164, with "+"
@@ -57,6 +55,8 @@ def unusable(field: str, detail: str) -> ApiError:
 
 def _string(body: dict[str, Any], name: str, path: str, *, required: bool = True) -> str | None:
     value = body.get(name)
+    if value.__class__ is str and value:  # the common case first: a non-empty JSON string
+        return value  # type: ignore[no-any-return]
     if value is None or (required and value == ""):
         if required:
             raise missing(path)

@@ -65,9 +65,7 @@ def publish(
     >>> publish(world, org_id="org_acme01", event_type="message.new", data={}, channel_id=None)
     []
     """
-    targets = endpoints if endpoints is not None else [
-        endpoint for endpoint in registry(world).of_org(org_id) if endpoint.wants(event_type)
-    ]
+    targets = endpoints if endpoints is not None else subscribed(world, org_id, event_type)
     if not targets:
         return []
     event_id = "msg_" + world.ids.token(27)
@@ -94,6 +92,15 @@ def publish(
     return deliveries
 
 
+def subscribed(world: World, org_id: str, event_type: str) -> list[Endpoint]:
+    """The endpoints of ``org_id`` that get ``event_type`` events.
+
+    >>> subscribed(World(), "org_acme01", "message.new")
+    []
+    """
+    return [endpoint for endpoint in registry(world).of_org(org_id) if endpoint.wants(event_type)]
+
+
 def _signer(world: World, endpoint: Endpoint) -> Signer:
     # Looked up at each attempt, so a retry after a rotation is signed with the new secret.
     def sign(delivery: Delivery, wall: float) -> dict[str, str]:
@@ -107,6 +114,9 @@ def on_status(world: World, event: StatusEvent) -> None:
     message = event.message
     if message.provider != NAME or message.direction == INBOUND or event.status is Status.RECEIVED:
         return  # received reads "sent" in Wazapin's words: nothing new to tell
+    targets = subscribed(world, message.org_id, STATUS_UPDATE)
+    if not targets:
+        return  # nobody subscribed: skip building a body nobody receives (issue 7)
     publish(
         world,
         org_id=message.org_id,
@@ -116,6 +126,7 @@ def on_status(world: World, event: StatusEvent) -> None:
         directive=event.directive,
         message_id=message.id,
         status=STATUS_WORDS[event.status],
+        endpoints=targets,
     )
 
 

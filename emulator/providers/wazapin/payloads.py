@@ -40,6 +40,8 @@ STATUS_WORDS: dict[Status, str] = {
     Status.FAILED: "failed",
     Status.EXPIRED: "failed",
 }
+# Read once: an enum member read through its class costs a metaclass lookup, and a record reads five.
+_SENT, _DELIVERED, _READ, _FAILED, _EXPIRED = Status.SENT, Status.DELIVERED, Status.READ, Status.FAILED, Status.EXPIRED
 INBOUND_STATUS = "received"  # designed: inbound messages are not on the outbound lifecycle
 EXPIRED_CODE = "message_expired"
 EXPIRED_TEXT = "Message expired: it was not delivered before its time-to-live ran out."
@@ -71,7 +73,7 @@ def status_word(message: Message) -> str:
 
 def failure(message: Message) -> tuple[str | None, str | None]:
     """``(error, error_code)`` of a failed message: the catalog entry, or the expiry."""
-    if message.status is Status.EXPIRED:
+    if message.status is _EXPIRED:
         return EXPIRED_TEXT, EXPIRED_CODE
     if message.error is None:
         return None, None
@@ -80,15 +82,16 @@ def failure(message: Message) -> tuple[str | None, str | None]:
 
 
 def _times(message: Message) -> dict[str, str | None]:
-    sent = message.reached(Status.SENT)
+    created = iso_ms(message.created_at)
+    sent = iso_ms(message.reached(_SENT))
     return {
-        "created_at": iso_ms(message.created_at),
-        "queued_at": iso_ms(message.created_at if message.direction != INBOUND else None),
-        "sending_at": iso_ms(sent),
-        "sent_at": iso_ms(sent),
-        "delivered_at": iso_ms(message.reached(Status.DELIVERED)),
-        "read_at": iso_ms(message.reached(Status.READ)),
-        "failed_at": iso_ms(message.reached(Status.FAILED) or message.reached(Status.EXPIRED)),
+        "created_at": created,
+        "queued_at": created if message.direction != INBOUND else None,
+        "sending_at": sent,
+        "sent_at": sent,
+        "delivered_at": iso_ms(message.reached(_DELIVERED)),
+        "read_at": iso_ms(message.reached(_READ)),
+        "failed_at": iso_ms(message.reached(_FAILED) or message.reached(_EXPIRED)),
         "updated_at": iso_ms(message.updated_at),
     }
 
