@@ -118,6 +118,9 @@ class FrontDoor:
         async def serve(request: web.Request) -> web.StreamResponse:
             # Everything read per request from the world (clock, ids, journal) may be replaced by reset().
             started = perf_counter()
+            # Set up front so the journal reads it with a plain lookup: Mapping.get() on a request
+            # without the key raises and catches a KeyError, which costs a GET 0.5 us.
+            request[RAW_BODY] = None
             request_id = None
             if mint_request_id:
                 if honour_client is not None and honour_client.fullmatch(given := request.headers.get(id_header, "")):
@@ -153,7 +156,7 @@ class FrontDoor:
                     status=response.status,
                     correlation_id=request_id,
                     duration_ms=round((perf_counter() - started) * 1000, 3),
-                    request_body=request.get(RAW_BODY),
+                    request_body=request[RAW_BODY],
                 )
             return response
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-RAW_BODY = web.RequestKey("raw_body", str)  # the body as read, for the journal
+RAW_BODY = web.RequestKey("raw_body", str)  # the body as read, for the journal (None until read)
 CORRELATION_ID = web.RequestKey("correlation_id", str)  # the request id every provider call gets
 
 
