@@ -124,3 +124,27 @@ async def test_a_receiver_that_never_answers_200_exhausts_six_attempts(qlara, em
         [delivery] = emu.world.dispatcher.deliveries(provider="qlara")
         assert delivery.state == "exhausted" and len(delivery.attempts) == 6
         assert len(receiver.received) == 6
+
+
+async def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt_and_is_retried(qlara, emu, monkeypatch):
+    # Qlara allows 5 s (https://agiletelecom.com/documentation/guides/webhooks). Waiting 5 real
+    # seconds would slow the suite, so the same policy runs with a 0.2 s timeout against a
+    # receiver that takes 0.5 s; the documented figure itself is checked on its own.
+    import dataclasses
+
+    from emulator.providers.qlara import webhooks
+
+    assert webhooks.POLICY.timeout == 5.0
+    monkeypatch.setattr(webhooks, "POLICY", dataclasses.replace(webhooks.POLICY, timeout=0.2))
+    emu.world.lifecycle.timelines = lambda message: [Step(1, Status.SENT)]
+    async with Receiver(stall=0.5) as receiver:
+        await qlara.set_webhook(receiver.url)
+        await qlara.send()
+        await emu.advance(1)
+        [delivery] = emu.world.dispatcher.deliveries(provider="qlara")
+        [attempt] = delivery.attempts
+        assert attempt.status_code is None and attempt.error and "timed out" in attempt.error.lower()
+        assert delivery.state == "pending", "a timed-out attempt is retried on the schedule"
+        receiver.stall = 0
+        await emu.advance(30)
+        assert delivery.state == "delivered" and [a.status_code for a in delivery.attempts] == [None, 200]
