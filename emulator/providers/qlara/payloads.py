@@ -9,6 +9,7 @@ qlara/api/qlara-platform-api (the 429 body). What they leave open is marked "des
 
 from __future__ import annotations
 
+import json
 import re
 from http import HTTPStatus
 from typing import Any, NamedTuple
@@ -43,6 +44,8 @@ STATUS_WORDS: dict[Status, str] = {
     Status.FAILED: "ERROR",
     Status.EXPIRED: "EXPIRED",
 }
+_FAILED = Status.FAILED  # read once: an enum member read through its class costs a metaclass lookup
+_quote = json.encoder.encode_basestring  # a str as the JSON string dumps() writes (non-ASCII kept)
 
 # Our words for each status (designed; the meanings follow qlara/api/whats-app).
 DESCRIPTIONS: dict[Status, str] = {
@@ -191,30 +194,36 @@ def send_response(customer_message_id: str, simulation: bool) -> dict[str, Any]:
 
 def description(message: Message) -> str:
     """What ``deliveryStatusDescription`` and a DELIVERY webhook's ``description`` say."""
-    if message.status is Status.FAILED:
+    if message.status is _FAILED:
         entry = errors.lookup(message.error or errors.GENERIC_FAILURE)
         return f"{entry.title} ({entry.code}): {entry.details}"
     return DESCRIPTIONS[message.status]
 
 
-def status_body(message: Message) -> dict[str, Any]:
-    """A message's status as the status endpoints answer it.
+def status_body(message: Message) -> str:
+    """A message's status as the status endpoints answer it, as JSON text.
 
     ``deliveryStatus`` and ``deliveryStatusDescription`` are documented; the ids,
     channel, error code and times around them are designed (what a client needs
     to match an answer to its own records).
+
+    Written as JSON text rather than a dict for dumps(): json's C encoder took twice as long
+    as building the dict (issue 7). Byte for byte what dumps() made of the dict.
+
+    >>> message = Message("m1", "qlara", "org", "pn", "+39340", "+39341", "text", 0.0, custom_id="c1")
+    >>> json.loads(status_body(message))["deliveryStatus"]
+    'UNKNOWN'
     """
-    return {
-        "messageId": message.id,
-        "customerMessageId": message.custom_id,
-        "channel": CHANNEL,
-        "destination": message.to,
-        "deliveryStatus": STATUS_WORDS[message.status],
-        "deliveryStatusDescription": description(message),
-        "errorCode": message.error if message.status is Status.FAILED else None,
-        "createdAt": iso_ms(message.created_at),
-        "updatedAt": iso_ms(message.updated_at),
-    }
+    custom_id, status = message.custom_id, message.status
+    failed = status is _FAILED
+    return (
+        f'{{"messageId":{_quote(message.id)},'
+        f'"customerMessageId":{"null" if custom_id is None else _quote(custom_id)},'
+        f'"channel":"{CHANNEL}","destination":{_quote(message.to)},"deliveryStatus":"{STATUS_WORDS[status]}",'
+        f'"deliveryStatusDescription":{_quote(description(message))},'
+        f'"errorCode":{message.error if failed and message.error is not None else "null"},'
+        f'"createdAt":"{iso_ms(message.created_at)}","updatedAt":"{iso_ms(message.updated_at)}"}}'
+    )
 
 
 def delivery_event(message: Message, at: float) -> dict[str, Any]:
