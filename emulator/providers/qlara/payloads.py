@@ -179,17 +179,15 @@ def parse_send(body: dict[str, Any]) -> SendRequest:
     )
 
 
-def send_response(customer_message_id: str, simulation: bool) -> dict[str, Any]:
-    """The send answer, in the shape of the current guides (UC-001) with a ``whatsapp`` result.
+def send_response(customer_message_id: str, simulation: bool) -> str:
+    """The send answer, in the shape of the current guides (UC-001) with a ``whatsapp`` result, as JSON text
+    (as ``status_body()`` is, and for the same reason).
 
-    >>> send_response("abc", False)["results"]
+    >>> json.loads(send_response("abc", False))["results"]
     {'whatsapp': {'accepted': True, 'reasons': []}}
     """
-    return {
-        "messageId": customer_message_id,
-        "simulation": simulation,
-        "results": {"whatsapp": {"accepted": True, "reasons": []}},
-    }
+    return (f'{{"messageId":{_quote(customer_message_id)},"simulation":{"true" if simulation else "false"},'
+            '"results":{"whatsapp":{"accepted":true,"reasons":[]}}}')
 
 
 def description(message: Message) -> str:

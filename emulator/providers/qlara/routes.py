@@ -39,7 +39,7 @@ def _org_id(request: web.Request) -> str:
 
 
 def _text_response(text: str) -> web.Response:
-    """A 200 carrying a body already written as JSON text (status bodies)."""
+    """A 200 carrying a body already written as JSON text (status bodies, the send answer)."""
     return web.Response(body=text.encode(), content_type="application/json")
 
 
@@ -59,7 +59,7 @@ async def send_whatsapp(request: web.Request) -> web.Response:
         raise ApiError(409, "duplicate_message_id", f"messageId {send.message_id!r} was already used by this "
                        "account.")
     if send.simulation:
-        return json_response(payloads.send_response(send.message_id or world.ids.uuid(), True))
+        return _text_response(payloads.send_response(send.message_id or world.ids.uuid(), True))
     platform_id = world.ids.uuid()
     message = Message(
         id=platform_id, provider=sandbox.NAME, org_id=org.id, agent_id=agent.id, sender=agent.phones[0],
@@ -72,12 +72,16 @@ async def send_whatsapp(request: web.Request) -> web.Response:
         world.send(message)
     else:
         _refuse_later(world, message, refusal)
-    return json_response(payloads.send_response(message.custom_id or platform_id, False))
+    return _text_response(payloads.send_response(message.custom_id or platform_id, False))
+
+
+# Made once: ``list | tuple | ...`` written in the call builds a new union on every send (issue 7).
+_LISTS = (list, tuple, set, frozenset)
 
 
 def _listed(settings: dict[str, Any], name: str, value: object) -> bool:
     listed = settings.get(name, ())
-    return isinstance(listed, list | tuple | set | frozenset) and value in listed
+    return isinstance(listed, _LISTS) and value in listed
 
 
 def _refusal(settings: dict[str, Any], send: payloads.SendRequest) -> int | None:
