@@ -117,11 +117,22 @@ def _template(value: Any) -> dict[str, Any]:
     if not isinstance(language, str) or not LANGUAGE.fullmatch(language):
         raise bad_request("'template.language' must be a language code such as it or en_US.", "template.language")
     parameters = value.get("parameters", [])
-    if not isinstance(parameters, list) or not all(
-        isinstance(p, _PARAMETER_TYPES) and p.__class__ is not bool for p in parameters
-    ):
-        raise bad_request("'template.parameters' must be an array of strings or numbers.", "template.parameters")
-    return {"template": {"name": name, "language": language, "parameters": [str(p) for p in parameters]}}
+    if not isinstance(parameters, list):
+        raise _bad_parameters()
+    texts = []
+    # One loop that checks and converts: a generator for the check, then a comprehension, cost twice this.
+    for parameter in parameters:
+        if parameter.__class__ is str:
+            texts.append(parameter)
+        elif isinstance(parameter, _PARAMETER_TYPES) and parameter.__class__ is not bool:
+            texts.append(str(parameter))
+        else:
+            raise _bad_parameters()
+    return {"template": {"name": name, "language": language, "parameters": texts}}
+
+
+def _bad_parameters() -> ApiError:
+    return bad_request("'template.parameters' must be an array of strings or numbers.", "template.parameters")
 
 
 def _text_body(value: Any) -> dict[str, Any]:
@@ -165,17 +176,18 @@ def parse_send(body: dict[str, Any]) -> SendRequest:
             raise bad_request(f"'{field}' must be an object.", field)
     if fallback_rcs not in (None, False) and fallback_sms in (None, False):
         raise bad_request("'fallbackSms' is required when 'fallbackRcs' is given.", "fallbackSms")
+    # Positional, in field order: a named tuple made with keywords costs twice as much.
     return SendRequest(
-        destination=destination,
-        phone_number_id=phone_number_id,
-        type="template" if has_template else "text",
-        content=content,
-        template_name=content["template"]["name"] if has_template else None,
-        campaign_id=_optional_string(body, "campaignId", MAX_CAMPAIGN_ID),
-        message_id=_optional_string(body, "messageId", MAX_MESSAGE_ID),
-        simulation=simulation,
-        fallback_rcs=fallback_rcs,
-        fallback_sms=fallback_sms,
+        destination,
+        phone_number_id,
+        "template" if has_template else "text",  # type
+        content,
+        content["template"]["name"] if has_template else None,  # template_name
+        _optional_string(body, "campaignId", MAX_CAMPAIGN_ID),
+        _optional_string(body, "messageId", MAX_MESSAGE_ID),
+        simulation,
+        fallback_rcs,
+        fallback_sms,
     )
 
 
