@@ -114,8 +114,9 @@ def _times(message: Message) -> tuple[str, str, str, str, str, str]:
 
 # The record and the status view are written as JSON text directly rather than built as dicts for
 # dumps(): a record has 28 fields, most of them fixed words, and json's C encoder spent about as long
-# on the dict as building it took (issue 7). The text is byte for byte what dumps() made of the dict
-# (tests/wazapin compare them), so the field order is the documented one.
+# on the dict as building it took (issue 7). The text is byte for byte what dumps() made of the dicts
+# they replace, fields in the same order; tests/providers/wazapin/test_messages.py checks that any
+# text survives and that the bodies stay the emulator's compact JSON.
 
 
 def record(message: Message) -> str:
