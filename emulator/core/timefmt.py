@@ -54,9 +54,18 @@ def iso_ms(ts: float | None) -> str | None:
     return text
 
 
+@lru_cache(maxsize=4096)
+def _second_prefix(second: int) -> str:
+    return _iso_second(second)[:-1]  # without the "Z": the milliseconds go between
+
+
+# ".000Z" to ".999Z": one lookup instead of formatting the milliseconds of each new time (issue 7).
+_MS_SUFFIX = tuple(f".{ms:03d}Z" for ms in range(1000))
+
+
 def _format_ms(ts: float) -> str:
     # What datetime.fromtimestamp() does (microseconds rounded half to even, carried into the
-    # second), but the whole second comes from iso()'s cache: a Wazapin record prints eight times.
+    # second), but the whole second comes from a cache: a Wazapin record prints eight times.
     fraction, whole = math.modf(ts)
     micros = round(fraction * 1e6)
     second = int(whole)
@@ -66,7 +75,7 @@ def _format_ms(ts: float) -> str:
     elif micros < 0:
         micros += 1_000_000
         second -= 1
-    return f"{_iso_second(second)[:-1]}.{micros // 1000:03d}Z"
+    return _second_prefix(second) + _MS_SUFFIX[micros // 1000]
 
 
 def parse_iso(text: str) -> float:

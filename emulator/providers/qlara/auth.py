@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from aiohttp import web
 
-from ...core.ratelimit import Decision, FixedWindow
+from ...core.ratelimit import Decision, FixedWindows
 from ...core.tenants import Organization
 from ...core.world import World
 from ..http import ApiError, world_of
@@ -67,9 +67,8 @@ def _by_basic(world: World, encoded: str) -> Caller:
     raise unauthorized("Invalid username or password.")
 
 
-def authenticate(request: web.Request) -> Caller:
+def authenticate(request: web.Request, world: World) -> Caller:
     """The caller a request names, by ``X-Api-Key`` first, then HTTP Basic; 401 otherwise."""
-    world: World = world_of(request)
     headers = request.headers
     if len(headers.getall("X-Api-Key", ())) > 1 or len(headers.getall("Authorization", ())) > 1:
         # Credentials are single-valued (RFC 9110 §11.6.2): never guess which of two keys is meant.
@@ -91,27 +90,24 @@ def check_allowlist(request: web.Request, org: Organization) -> None:
 
 
 class RateLimits:
-    """Two fixed windows per caller: a minute and a second (the burst)."""
+    """Two fixed windows per caller, counted together: a minute and a second (the burst)."""
 
     def __init__(self) -> None:
-        self.minute = FixedWindow(60.0)
-        self.second = FixedWindow(1.0)
+        self.windows = FixedWindows(60.0, 1.0)
 
     def check(self, caller: Caller, now: float) -> dict[str, str]:
         """Count one request; return the ``X-RateLimit-*`` headers, or raise 429 carrying them."""
-        per_minute = int(caller.org.settings.get(sandbox.PER_MINUTE, DEFAULT_PER_MINUTE))
-        per_second = int(caller.org.settings.get(sandbox.PER_SECOND, DEFAULT_PER_SECOND))
-        minute = self.minute.peek(caller.identity, now=now, limit=per_minute)
-        burst = self.second.peek(caller.identity, now=now, limit=per_second)
-        refused = minute if not minute.allowed else burst if not burst.allowed else None
-        if refused is not None:
+        settings = caller.org.settings
+        limits = (int(settings.get(sandbox.PER_MINUTE, DEFAULT_PER_MINUTE)),
+                  int(settings.get(sandbox.PER_SECOND, DEFAULT_PER_SECOND)))
+        decision = self.windows.hit(caller.identity, now=now, limits=limits)
+        headers = _headers(decision)
+        if not decision.allowed:
             # The headers describe the window that refused, so Remaining is 0 whenever a 429 comes back.
-            headers = _headers(refused)
-            retry_after = refused.retry_after(now)
+            retry_after = decision.retry_after(now)
             raise ApiError(429, "rate_limited", "Rate limit exceeded.", retry_after=retry_after,
                            headers={**headers, "Retry-After": str(retry_after)})
-        self.second.hit(caller.identity, now=now, limit=per_second)
-        return _headers(self.minute.hit(caller.identity, now=now, limit=per_minute))
+        return headers
 
 
 def _headers(decision: Decision) -> dict[str, str]:
@@ -126,9 +122,9 @@ def admit(request: web.Request) -> dict[str, str]:
     """Authenticate every request (unknown routes too, as a gateway's security filter does), then count it
     (Qlara's front door); the ``X-RateLimit-*`` headers it returns go on every answer, errors included.
     """
-    caller = authenticate(request)
-    check_allowlist(request, caller.org)
     world: World = world_of(request)
+    caller = authenticate(request, world)
+    check_allowlist(request, caller.org)
     headers = world.state("qlara.ratelimits", RateLimits).check(caller, world.clock.now())
     request[CALLER] = caller
     return headers

@@ -9,6 +9,7 @@ qlara/api/qlara-platform-api (the 429 body). What they leave open is marked "des
 
 from __future__ import annotations
 
+import json
 import re
 from http import HTTPStatus
 from typing import Any, NamedTuple
@@ -43,6 +44,8 @@ STATUS_WORDS: dict[Status, str] = {
     Status.FAILED: "ERROR",
     Status.EXPIRED: "EXPIRED",
 }
+_FAILED = Status.FAILED  # read once: an enum member read through its class costs a metaclass lookup
+_quote = json.encoder.encode_basestring  # a str as the JSON string dumps() writes (non-ASCII kept)
 
 # Our words for each status (designed; the meanings follow qlara/api/whats-app).
 DESCRIPTIONS: dict[Status, str] = {
@@ -114,11 +117,22 @@ def _template(value: Any) -> dict[str, Any]:
     if not isinstance(language, str) or not LANGUAGE.fullmatch(language):
         raise bad_request("'template.language' must be a language code such as it or en_US.", "template.language")
     parameters = value.get("parameters", [])
-    if not isinstance(parameters, list) or not all(
-        isinstance(p, _PARAMETER_TYPES) and p.__class__ is not bool for p in parameters
-    ):
-        raise bad_request("'template.parameters' must be an array of strings or numbers.", "template.parameters")
-    return {"template": {"name": name, "language": language, "parameters": [str(p) for p in parameters]}}
+    if not isinstance(parameters, list):
+        raise _bad_parameters()
+    texts = []
+    # One loop that checks and converts: a generator for the check, then a comprehension, cost twice this.
+    for parameter in parameters:
+        if parameter.__class__ is str:
+            texts.append(parameter)
+        elif isinstance(parameter, _PARAMETER_TYPES) and parameter.__class__ is not bool:
+            texts.append(str(parameter))
+        else:
+            raise _bad_parameters()
+    return {"template": {"name": name, "language": language, "parameters": texts}}
+
+
+def _bad_parameters() -> ApiError:
+    return bad_request("'template.parameters' must be an array of strings or numbers.", "template.parameters")
 
 
 def _text_body(value: Any) -> dict[str, Any]:
@@ -162,59 +176,64 @@ def parse_send(body: dict[str, Any]) -> SendRequest:
             raise bad_request(f"'{field}' must be an object.", field)
     if fallback_rcs not in (None, False) and fallback_sms in (None, False):
         raise bad_request("'fallbackSms' is required when 'fallbackRcs' is given.", "fallbackSms")
+    # Positional, in field order: a named tuple made with keywords costs twice as much.
     return SendRequest(
-        destination=destination,
-        phone_number_id=phone_number_id,
-        type="template" if has_template else "text",
-        content=content,
-        template_name=content["template"]["name"] if has_template else None,
-        campaign_id=_optional_string(body, "campaignId", MAX_CAMPAIGN_ID),
-        message_id=_optional_string(body, "messageId", MAX_MESSAGE_ID),
-        simulation=simulation,
-        fallback_rcs=fallback_rcs,
-        fallback_sms=fallback_sms,
+        destination,
+        phone_number_id,
+        "template" if has_template else "text",  # type
+        content,
+        content["template"]["name"] if has_template else None,  # template_name
+        _optional_string(body, "campaignId", MAX_CAMPAIGN_ID),
+        _optional_string(body, "messageId", MAX_MESSAGE_ID),
+        simulation,
+        fallback_rcs,
+        fallback_sms,
     )
 
 
-def send_response(customer_message_id: str, simulation: bool) -> dict[str, Any]:
-    """The send answer, in the shape of the current guides (UC-001) with a ``whatsapp`` result.
+def send_response(customer_message_id: str, simulation: bool) -> str:
+    """The send answer, in the shape of the current guides (UC-001) with a ``whatsapp`` result, as JSON text
+    (as ``status_body()`` is, and for the same reason).
 
-    >>> send_response("abc", False)["results"]
+    >>> json.loads(send_response("abc", False))["results"]
     {'whatsapp': {'accepted': True, 'reasons': []}}
     """
-    return {
-        "messageId": customer_message_id,
-        "simulation": simulation,
-        "results": {"whatsapp": {"accepted": True, "reasons": []}},
-    }
+    return (f'{{"messageId":{_quote(customer_message_id)},"simulation":{"true" if simulation else "false"},'
+            '"results":{"whatsapp":{"accepted":true,"reasons":[]}}}')
 
 
 def description(message: Message) -> str:
     """What ``deliveryStatusDescription`` and a DELIVERY webhook's ``description`` say."""
-    if message.status is Status.FAILED:
+    if message.status is _FAILED:
         entry = errors.lookup(message.error or errors.GENERIC_FAILURE)
         return f"{entry.title} ({entry.code}): {entry.details}"
     return DESCRIPTIONS[message.status]
 
 
-def status_body(message: Message) -> dict[str, Any]:
-    """A message's status as the status endpoints answer it.
+def status_body(message: Message) -> str:
+    """A message's status as the status endpoints answer it, as JSON text.
 
     ``deliveryStatus`` and ``deliveryStatusDescription`` are documented; the ids,
     channel, error code and times around them are designed (what a client needs
     to match an answer to its own records).
+
+    Written as JSON text rather than a dict for dumps(): json's C encoder took twice as long
+    as building the dict (issue 7). Byte for byte what dumps() made of the dict.
+
+    >>> message = Message("m1", "qlara", "org", "pn", "+39340", "+39341", "text", 0.0, custom_id="c1")
+    >>> json.loads(status_body(message))["deliveryStatus"]
+    'UNKNOWN'
     """
-    return {
-        "messageId": message.id,
-        "customerMessageId": message.custom_id,
-        "channel": CHANNEL,
-        "destination": message.to,
-        "deliveryStatus": STATUS_WORDS[message.status],
-        "deliveryStatusDescription": description(message),
-        "errorCode": message.error if message.status is Status.FAILED else None,
-        "createdAt": iso_ms(message.created_at),
-        "updatedAt": iso_ms(message.updated_at),
-    }
+    custom_id, status = message.custom_id, message.status
+    failed = status is _FAILED
+    return (
+        f'{{"messageId":{_quote(message.id)},'
+        f'"customerMessageId":{"null" if custom_id is None else _quote(custom_id)},'
+        f'"channel":"{CHANNEL}","destination":{_quote(message.to)},"deliveryStatus":"{STATUS_WORDS[status]}",'
+        f'"deliveryStatusDescription":{_quote(description(message))},'
+        f'"errorCode":{message.error if failed and message.error is not None else "null"},'
+        f'"createdAt":"{iso_ms(message.created_at)}","updatedAt":"{iso_ms(message.updated_at)}"}}'
+    )
 
 
 def delivery_event(message: Message, at: float) -> dict[str, Any]:

@@ -38,6 +38,11 @@ def _org_id(request: web.Request) -> str:
     return request[CALLER].org.id
 
 
+def _text_response(text: str) -> web.Response:
+    """A 200 carrying a body already written as JSON text (status bodies, the send answer)."""
+    return web.Response(body=text.encode(), content_type="application/json")
+
+
 def message_not_found(what: str) -> ApiError:
     return ApiError(404, "message_not_found", f"No message found with {what} for this account.")
 
@@ -54,7 +59,7 @@ async def send_whatsapp(request: web.Request) -> web.Response:
         raise ApiError(409, "duplicate_message_id", f"messageId {send.message_id!r} was already used by this "
                        "account.")
     if send.simulation:
-        return json_response(payloads.send_response(send.message_id or world.ids.uuid(), True))
+        return _text_response(payloads.send_response(send.message_id or world.ids.uuid(), True))
     platform_id = world.ids.uuid()
     message = Message(
         id=platform_id, provider=sandbox.NAME, org_id=org.id, agent_id=agent.id, sender=agent.phones[0],
@@ -67,12 +72,16 @@ async def send_whatsapp(request: web.Request) -> web.Response:
         world.send(message)
     else:
         _refuse_later(world, message, refusal)
-    return json_response(payloads.send_response(message.custom_id or platform_id, False))
+    return _text_response(payloads.send_response(message.custom_id or platform_id, False))
+
+
+# Made once: ``list | tuple | ...`` written in the call builds a new union on every send (issue 7).
+_LISTS = (list, tuple, set, frozenset)
 
 
 def _listed(settings: dict[str, Any], name: str, value: object) -> bool:
     listed = settings.get(name, ())
-    return isinstance(listed, list | tuple | set | frozenset) and value in listed
+    return isinstance(listed, _LISTS) and value in listed
 
 
 def _refusal(settings: dict[str, Any], send: payloads.SendRequest) -> int | None:
@@ -109,7 +118,7 @@ async def get_status(request: web.Request) -> web.Response:
     message = _own_message(_world(request), _org_id(request), customer_message_id)
     if message is None or channel != payloads.CHANNEL:
         raise message_not_found(f"customerMessageId {customer_message_id!r} on channel {channel}")
-    return json_response(payloads.status_body(message))
+    return _text_response(payloads.status_body(message))
 
 
 async def get_statuses(request: web.Request) -> web.Response:
@@ -126,7 +135,7 @@ async def get_statuses(request: web.Request) -> web.Response:
     world, org_id = _world(request), _org_id(request)
     found = [_own_message(world, org_id, customer_id) for customer_id in dict.fromkeys(ids)]
     bodies = [payloads.status_body(m) for m in found if m is not None and channel in (None, payloads.CHANNEL)]
-    return json_response(bodies)
+    return _text_response(f"[{','.join(bodies)}]")
 
 
 async def get_whatsapp_status(request: web.Request) -> web.Response:
@@ -144,7 +153,7 @@ async def get_whatsapp_status(request: web.Request) -> web.Response:
             message = by_platform_id
     if message is None:
         raise message_not_found(f"messageId {message_id!r}")
-    return json_response(payloads.status_body(message))
+    return _text_response(payloads.status_body(message))
 
 
 _URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")  # the characters RFC 3986 allows in a URI

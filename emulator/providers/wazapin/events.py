@@ -23,6 +23,7 @@ from .endpoints import MESSAGE_NEW, STATUS_UPDATE, Endpoint, Registry
 from .payloads import STATUS_WORDS, envelope, message_new_body, status_update_body
 from .sandbox import NAME
 
+_RECEIVED = Status.RECEIVED  # read once: an enum member read through its class costs a metaclass lookup
 POLICY = RetryPolicy(schedule=(0, 5, 300, 1800, 7200, 18000, 36000, 36000), timeout=15.0)
 
 
@@ -98,7 +99,10 @@ def subscribed(world: World, org_id: str, event_type: str) -> list[Endpoint]:
     >>> subscribed(World(), "org_acme01", "message.new")
     []
     """
-    return [endpoint for endpoint in registry(world).of_org(org_id) if endpoint.wants(event_type)]
+    known = registry(world)
+    if not known.endpoints:
+        return []  # no endpoint anywhere, as on every status step of a world without webhooks (issue 7)
+    return [endpoint for endpoint in known.of_org(org_id) if endpoint.wants(event_type)]
 
 
 def _signer(world: World, endpoint: Endpoint) -> Signer:
@@ -112,7 +116,7 @@ def _signer(world: World, endpoint: Endpoint) -> Signer:
 def on_status(world: World, event: StatusEvent) -> None:
     """``message.status_update`` for each new Wazapin status word of an outbound message."""
     message = event.message
-    if message.provider != NAME or message.direction == INBOUND or event.status is Status.RECEIVED:
+    if message.provider != NAME or message.direction == INBOUND or event.status is _RECEIVED:
         return  # received reads "sent" in Wazapin's words: nothing new to tell
     targets = subscribed(world, message.org_id, STATUS_UPDATE)
     if not targets:

@@ -11,7 +11,7 @@ from aiohttp import web
 from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.world import World
-from ..http import ApiError, json_response, read_json_object, world_of
+from ..http import ApiError, dumps, json_response, read_json_object, world_of
 from .auth import REQUEST_KEY, require
 from .content import parse_send
 from .events import conversation_id, registry
@@ -25,6 +25,11 @@ MAX_PAGE = 100
 def data(payload: Any, status: int = 200) -> web.Response:
     """Wazapin wraps every answer in ``{"data": …}``."""
     return json_response({"data": payload}, status=status)
+
+
+def data_text(text: str, status: int = 200) -> web.Response:
+    """``data()`` for a payload already written as JSON text (a message record or status view)."""
+    return web.Response(body=f'{{"data":{text}}}'.encode(), status=status, content_type="application/json")
 
 
 def not_found(what: str) -> ApiError:
@@ -73,7 +78,7 @@ async def send_message(request: web.Request) -> web.Response:
         content=send.content,
         conversation_id=conversation,
     )
-    return data(record(world.send(message)), status=201)
+    return data_text(record(world.send(message)), status=201)
 
 
 def _own_conversation(world: World, org_id: str, given: str) -> str | None:
@@ -91,13 +96,13 @@ def _own_conversation(world: World, org_id: str, given: str) -> str | None:
 async def get_message(request: web.Request) -> web.Response:
     """``GET /v1/messages/{id}``: the full record, inbound messages included (their text lives here)."""
     require(request, READ)
-    return data(record(find_message(request)))
+    return data_text(record(find_message(request)))
 
 
 async def get_message_status(request: web.Request) -> web.Response:
     """``GET /v1/messages/{id}/status``: only the status metadata."""
     require(request, READ)
-    return data(status_view(find_message(request)))
+    return data_text(status_view(find_message(request)))
 
 
 async def list_messages(request: web.Request) -> web.Response:
@@ -120,7 +125,9 @@ async def list_messages(request: web.Request) -> web.Response:
         found = found[positions[0] + 1:]
     page = found[:limit]
     next_cursor = _encode_cursor(page[-1].id) if len(found) > limit else None
-    return json_response({"data": [record(m) for m in page], "meta": {"next_cursor": next_cursor, "limit": limit}})
+    meta = dumps({"next_cursor": next_cursor, "limit": limit}).decode()
+    body = f'{{"data":[{",".join(record(m) for m in page)}],"meta":{meta}}}'
+    return web.Response(body=body.encode(), content_type="application/json")
 
 
 def _field(message: Message, name: str) -> str | None:

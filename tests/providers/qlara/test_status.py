@@ -1,5 +1,8 @@
 """Status lookups and what each status means on the manual clock."""
 
+import json
+from urllib.parse import quote
+
 from emulator import contracts
 from emulator.core.rules import Step
 from emulator.core.status import Status
@@ -160,6 +163,28 @@ async def test_the_whatsapp_status_endpoint_finds_a_message_by_either_id(qlara, 
     other = await qlara.call("GET", f"/partner-gateway/v1/whatsapp/messages/{platform_id}/status",
                              key=sandbox.KEY_TRIAL)
     assert other.status == 404
+
+
+async def test_any_customer_id_comes_back_exactly_in_compact_json(qlara, emu, http):
+    # Status bodies and the send answer are written as JSON text by hand (issue 7): quotes, backslashes,
+    # control characters and non-ASCII come back exactly, in the same compact UTF-8 as every other body.
+    odd = 'Ordine "42" \\ C:\\x\ttab è 日本 😀'
+    sent = await qlara.send({**TEMPLATE, "messageId": odd})
+    assert sent.status == 200 and sent.body["messageId"] == odd
+    await emu.advance(1)
+    base = emu.url("qlara")
+    paths = [(f"/partner-gateway/v1/messages/status/{quote(odd, safe='')}", {"channel": "WHATSAPP"}),
+             (f"/partner-gateway/v1/whatsapp/messages/{quote(odd, safe='')}/status", None),
+             ("/partner-gateway/v1/messages/status", {"ids": odd})]
+    for path, params in paths:
+        async with http.get(base + path, params=params,
+                            headers={"X-Api-Key": sandbox.KEY_PRODUCTION}) as response:
+            raw = await response.read()
+        assert response.status == 200, raw
+        body = json.loads(raw)
+        assert raw == json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        status = body[0] if isinstance(body, list) else body
+        assert status["customerMessageId"] == odd and status["deliveryStatus"] == "SENT"
 
 
 async def test_inbound_messages_are_not_outbound_statuses(qlara, emu, http):

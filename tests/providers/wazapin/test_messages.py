@@ -1,5 +1,7 @@
 """Sending, reading, status polling and listing Wazapin messages."""
 
+import json
+
 import pytest
 
 from emulator import contracts
@@ -126,6 +128,22 @@ async def test_the_record_follows_the_lifecycle_on_the_clock(wazapin, emu):
     status = (await wazapin.status(message_id)).body["data"]
     assert status["status"] == "read" and status["read_at"] == record["read_at"]
     assert set(status) < set(record) | {"id"}
+
+
+async def test_records_carry_any_text_exactly_in_compact_json(wazapin, emu, http):
+    # Records are written as JSON text by hand (issue 7): quotes, backslashes, control characters,
+    # line separators and non-ASCII must come back exactly, in the same compact UTF-8 as every other body.
+    text = 'Say "hi" \\ C:\\path\n\ttab \u2028 \x00 é 日本 😀'
+    open_window(emu)
+    message_id = (await wazapin.send({**TEXT, "content": {"text": text}})).body["data"]["id"]
+    await emu.advance(10)
+    for path in (f"/v1/messages/{message_id}", f"/v1/messages/{message_id}/status", "/v1/messages?limit=1"):
+        async with http.get(emu.url("wazapin") + path, headers={"X-Api-Key": sandbox.KEY_FULL}) as response:
+            raw = await response.read()
+        parsed = json.loads(raw)
+        assert raw == json.dumps(parsed, ensure_ascii=False, separators=(",", ":")).encode()
+    record = parsed["data"][0]
+    assert record["id"] == message_id and record["content"] == {"text": text} and record["status"] == "read"
 
 
 async def test_free_form_outside_the_window_fails_with_error_and_error_code(wazapin, emu):
