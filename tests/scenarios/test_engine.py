@@ -214,3 +214,27 @@ def test_a_scenario_sets_the_clock_mode_and_speed() -> None:
     assert str(world.clock.spec) == "scaled:60"
     world.reset()  # still in force after a reset
     assert str(world.clock.spec) == "scaled:60"
+
+
+def test_named_contacts_keep_their_names_and_only_nameless_ones_are_made_up():
+    from emulator.core.world import World
+    from emulator.scenario import install, load_text
+
+    world = World()
+    install(world, load_text('version: 1\nname: names\ncontacts:\n  "+15550009001": {name: Ada}\n'
+                             '  "+15550009002": {}\n'))
+    assert world.contacts.get("+15550009001").name == "Ada"
+    assert world.contacts.get("+15550009002").name  # a made-up one
+
+
+def test_serving_the_sandbox_does_not_import_faker():
+    # Faker takes about a tenth of a second to import; the sandbox names its contacts, so the
+    # start-up that `wa-emulator serve` does must not pay for it (issue 7's cold start).
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom emulator.app import create_app\nfrom emulator.cli import DEFAULT_SCENARIO\n"
+            "from emulator.settings import Settings\ncreate_app(Settings(port=0, scenario=DEFAULT_SCENARIO))\n"
+            "print('faker' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "False"
