@@ -18,7 +18,7 @@ CORRELATION_ID = web.RequestKey("correlation_id", str)  # the request id every p
 
 
 class ApiError(Exception):
-    """An error a handler answers with; the provider's middleware renders it.
+    """An error a handler answers with; the provider's front door renders it in its envelope.
 
     >>> ApiError(404, "message_not_found", "No message found.").status
     404

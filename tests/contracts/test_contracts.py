@@ -166,7 +166,7 @@ def test_every_provider_route_is_a_declared_operation(provider):
 
     api = description_of(provider)
     assert api is not None, f"{provider} declares no ApiDescription (emulator/providers/{provider}/api.py)"
-    inside = provider.base_path.removeprefix(provider.prefix)  # Qlara's routes carry /api inside the sub-app
+    inside = provider.base_path.removeprefix(provider.prefix)  # Qlara's routes carry /api inside its route table
     declared = {(op.method.upper(), inside + op.path) for op in api.operations}
     assert _routes(provider.build_routes(World())) == declared
 
