@@ -18,7 +18,6 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
 
 from aiohttp import web
 
@@ -33,6 +32,7 @@ from .http import (
     ApiError,
     ErrorRenderer,
     Handler,
+    app_keys,
     too_large,
 )
 
@@ -142,7 +142,7 @@ class FrontDoor:
                 for name, value in extra.items():
                     headers.setdefault(name, value)
             if not self._check_read:
-                self.check = request.match_info.apps[0].get(_response_check_key())
+                self.check = request.match_info.apps[0].get(app_keys().response_check)
                 self._check_read = True
             if self.check is not None:
                 response = self._checked(request, response)
@@ -220,8 +220,3 @@ class FrontDoor:
             raise ApiError(fault.status, f"fault_{fault.status}", f"Injected fault {fault.id} answered {fault.status}.")
         return await handler(request)
 
-
-def _response_check_key() -> Any:
-    from .. import keys  # late import: keys pulls in the settings
-
-    return keys.response_check

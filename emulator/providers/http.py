@@ -72,6 +72,23 @@ def dumps(data: Any) -> bytes:
     return "".join(_C_ENCODE(data, 0)).encode()
 
 
+json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+"""A str as the JSON string ``dumps()`` writes (non-ASCII kept), for bodies written as JSON text.
+
+>>> json_string('say "hi"')
+'"say \\"hi\\""'
+"""
+
+
+def json_nullable(text: str | None) -> str:
+    """A string field that may be unset, as JSON text.
+
+    >>> json_nullable("Hi"), json_nullable(None)
+    ('"Hi"', 'null')
+    """
+    return "null" if text is None else json_string(text)
+
+
 def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
     """A JSON response with the emulator's compact encoding."""
     return web.Response(body=dumps(data), status=status, headers=headers, content_type="application/json")
@@ -126,8 +143,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @functools.cache
-def _keys() -> Any:
-    from .. import keys  # late import: keys pulls in the world and settings
+def app_keys() -> Any:
+    """The emulator's app keys module (imported late: it pulls in the world and settings)."""
+    from .. import keys
 
     return keys
 
@@ -139,4 +157,4 @@ def world_of(request: web.Request) -> Any:
     app is always the outermost one, so its mapping is read directly. In a handler:
     ``world = world_of(request)``.
     """
-    return request.match_info.apps[0][_keys().world]
+    return request.match_info.apps[0][app_keys().world]

@@ -9,7 +9,6 @@ qlara/api/qlara-platform-api (the 429 body). What they leave open is marked "des
 
 from __future__ import annotations
 
-import json
 import re
 from http import HTTPStatus
 from typing import Any, NamedTuple
@@ -18,7 +17,7 @@ from ...core import errors
 from ...core.models import Message
 from ...core.status import Status
 from ...core.timefmt import iso_ms
-from ..http import ApiError
+from ..http import ApiError, json_nullable, json_string
 
 CHANNEL = "WHATSAPP"
 CHANNELS = ("SMS", "RCS", CHANNEL)
@@ -45,7 +44,6 @@ STATUS_WORDS: dict[Status, str] = {
     Status.EXPIRED: "EXPIRED",
 }
 _FAILED = Status.FAILED  # read once: an enum member read through its class costs a metaclass lookup
-_quote = json.encoder.encode_basestring  # a str as the JSON string dumps() writes (non-ASCII kept)
 
 # Our words for each status (designed; the meanings follow qlara/api/whats-app).
 DESCRIPTIONS: dict[Status, str] = {
@@ -195,10 +193,12 @@ def send_response(customer_message_id: str, simulation: bool) -> str:
     """The send answer, in the shape of the current guides (UC-001) with a ``whatsapp`` result, as JSON text
     (as ``status_body()`` is, and for the same reason).
 
+    >>> import json
+
     >>> json.loads(send_response("abc", False))["results"]
     {'whatsapp': {'accepted': True, 'reasons': []}}
     """
-    return (f'{{"messageId":{_quote(customer_message_id)},"simulation":{"true" if simulation else "false"},'
+    return (f'{{"messageId":{json_string(customer_message_id)},"simulation":{"true" if simulation else "false"},'
             '"results":{"whatsapp":{"accepted":true,"reasons":[]}}}')
 
 
@@ -220,6 +220,7 @@ def status_body(message: Message) -> str:
     Written as JSON text rather than a dict for dumps(): json's C encoder took twice as long
     as building the dict (issue 7). Byte for byte what dumps() made of the dict.
 
+    >>> import json
     >>> message = Message("m1", "qlara", "org", "pn", "+39340", "+39341", "text", 0.0, custom_id="c1")
     >>> json.loads(status_body(message))["deliveryStatus"]
     'UNKNOWN'
@@ -227,10 +228,10 @@ def status_body(message: Message) -> str:
     custom_id, status = message.custom_id, message.status
     failed = status is _FAILED
     return (
-        f'{{"messageId":{_quote(message.id)},'
-        f'"customerMessageId":{"null" if custom_id is None else _quote(custom_id)},'
-        f'"channel":"{CHANNEL}","destination":{_quote(message.to)},"deliveryStatus":"{STATUS_WORDS[status]}",'
-        f'"deliveryStatusDescription":{_quote(description(message))},'
+        f'{{"messageId":{json_string(message.id)},'
+        f'"customerMessageId":{json_nullable(custom_id)},'
+        f'"channel":"{CHANNEL}","destination":{json_string(message.to)},"deliveryStatus":"{STATUS_WORDS[status]}",'
+        f'"deliveryStatusDescription":{json_string(description(message))},'
         f'"errorCode":{message.error if failed and message.error is not None else "null"},'
         f'"createdAt":"{iso_ms(message.created_at)}","updatedAt":"{iso_ms(message.updated_at)}"}}'
     )

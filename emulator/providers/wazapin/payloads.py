@@ -11,7 +11,6 @@ the shape Wazapin's plugin parses in src/webhook.ts; and the older ``{"error": {
 
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 from typing import Any
 
@@ -30,6 +29,8 @@ from ..http import (
     ROUTE_NOT_FOUND,
     ApiError,
     dumps,
+    json_nullable,
+    json_string,
 )
 
 # Wazapin has five words for the core's seven statuses (https://docsx.wazapin.com/whatsapp-basics/message-lifecycle).
@@ -49,7 +50,6 @@ EXPIRED_CODE = "message_expired"
 EXPIRED_TEXT = "Message expired: it was not delivered before its time-to-live ran out."
 MAX_RETRIES = 3
 _API, _WHATSAPP = '"api"', '"whatsapp"'  # the JSON texts of two fixed record values
-_quote = json.encoder.encode_basestring  # a str as the JSON string dumps() writes (non-ASCII kept)
 
 _LEGACY_CODES = {
     ROUTE_NOT_FOUND: "not_found",
@@ -85,15 +85,6 @@ def failure(message: Message) -> tuple[str | None, str | None]:
     return f"{entry.title}: {entry.details}", str(entry.code)
 
 
-def _nullable(text: str | None) -> str:
-    """A string field that may be unset, as JSON.
-
-    >>> _nullable("Hi"), _nullable(None)
-    ('"Hi"', 'null')
-    """
-    return "null" if text is None else _quote(text)
-
-
 def _time(ts: float | None) -> str:
     # An ISO time holds nothing JSON escapes: quoting it is enough.
     return "null" if ts is None else f'"{iso_ms(ts)}"'
@@ -123,6 +114,7 @@ def record(message: Message) -> str:
     """The documented message record (every field of the send-a-message response schema), as JSON text.
 
     >>> message = Message("m1", "wazapin", "org_1", "wzp_ch_1", "+62811", "+62812", "text", 0.0)
+    >>> import json
     >>> json.loads(record(message))["to_phone"]
     '62812'
     """
@@ -130,15 +122,15 @@ def record(message: Message) -> str:
     inbound = message.direction == INBOUND
     created, sent, delivered, read, failed, updated = _times(message)
     return (
-        f'{{"id":{_quote(message.id)},"organization_id":{_quote(message.org_id)},'
-        f'"channel_id":{_quote(message.agent_id)},"conversation_id":{_nullable(message.conversation_id)},'
-        f'"direction":{_quote(message.direction)},"type":{_quote(message.type)},'
+        f'{{"id":{json_string(message.id)},"organization_id":{json_string(message.org_id)},'
+        f'"channel_id":{json_string(message.agent_id)},"conversation_id":{json_nullable(message.conversation_id)},'
+        f'"direction":{json_string(message.direction)},"type":{json_string(message.type)},'
         f'"content":{"null" if (content := message.content) is None else dumps(content).decode()},'
-        f'"metadata":{{}},"status":"{status_word(message)}","to_phone":{_quote(digits(message.to))},'
-        f'"sender_phone":{_quote(digits(message.sender))},'
+        f'"metadata":{{}},"status":"{status_word(message)}","to_phone":{json_string(digits(message.to))},'
+        f'"sender_phone":{json_string(digits(message.sender))},'
         f'"sent_by":{"null" if inbound else _API},"sent_via":{_WHATSAPP if inbound else _API},'
-        f'"provider_message_id":{_nullable(message.wamid)},"external_message_id":null,'
-        f'"error":{_nullable(error)},"error_code":{_nullable(error_code)},"retry_count":0,'
+        f'"provider_message_id":{json_nullable(message.wamid)},"external_message_id":null,'
+        f'"error":{json_nullable(error)},"error_code":{json_nullable(error_code)},"retry_count":0,'
         f'"max_retries":{MAX_RETRIES},"created_at":{created},"queued_at":{"null" if inbound else created},'
         f'"sending_at":{sent},"sent_at":{sent},"delivered_at":{delivered},"read_at":{read},"failed_at":{failed},'
         f'"updated_at":{updated},"reply_preview":null}}'
@@ -150,9 +142,9 @@ def status_view(message: Message) -> str:
     error, error_code = failure(message)
     created, sent, delivered, read, failed, updated = _times(message)
     return (
-        f'{{"id":{_quote(message.id)},"status":"{status_word(message)}",'
-        f'"provider_message_id":{_nullable(message.wamid)},"error":{_nullable(error)},'
-        f'"error_code":{_nullable(error_code)},'
+        f'{{"id":{json_string(message.id)},"status":"{status_word(message)}",'
+        f'"provider_message_id":{json_nullable(message.wamid)},"error":{json_nullable(error)},'
+        f'"error_code":{json_nullable(error_code)},'
         f'"queued_at":{"null" if message.direction == INBOUND else created},"sent_at":{sent},'
         f'"delivered_at":{delivered},"read_at":{read},"failed_at":{failed},"updated_at":{updated}}}'
     )
