@@ -8,7 +8,9 @@ busy machine, which makes before/after comparisons of one change possible, and i
 cProfile with only this process's frames in the profile.
 
 ``python -m bench.protocol`` prints every provider's status and send route against the
-ceiling; ``python -m bench.protocol mojeeb-send --profile tottime`` profiles one route.
+ceiling, and the floor beside them (the emulator's route tables and front doors answering
+stored bytes: what its structure costs without its behaviour).
+``python -m bench.protocol mojeeb-send --profile tottime`` profiles one route.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from emulator.core.clock import REAL_CLOCK
 from emulator.settings import Settings
 from tests.drivers import DRIVERS
 
-from .server import RATE_LIMIT, SEED, ceiling_app, record
+from .server import RATE_LIMIT, SEED, ceiling_app, floor_app, record
 
 PIPELINE = 50  # requests written at once, like wrk's 50 connections each with one in flight
 
@@ -156,7 +158,7 @@ async def measure(routes: list[str], sort: str | None, rounds: int) -> None:
         for label in ("status", "send"):
             if routes and f"{name}-{label}" not in routes:
                 continue
-            ours, ceiling = [], []
+            ours, floor, ceiling = [], [], []
             profiler = cProfile.Profile() if sort else None
             for _ in range(rounds):  # the best of each counts: the run least disturbed by other work
                 app = _emulator()
@@ -171,13 +173,14 @@ async def measure(routes: list[str], sort: str | None, rounds: int) -> None:
                     ours.append(await cpu_per_request(runner, request, count, profiler))
                 finally:
                     await runner.cleanup()
-                runner, _ = await started(ceiling_app(recorded))
-                try:
-                    ceiling.append(await cpu_per_request(runner, request, count))
-                finally:
-                    await runner.cleanup()
-            print(f"{name} {label:6s}  emulator {min(ours):6.1f} us  ceiling {min(ceiling):5.1f} us  "
-                  f"ratio x{min(ceiling) / min(ours):.2f}", flush=True)
+                for baseline, figures in ((floor_app(recorded), floor), (ceiling_app(recorded), ceiling)):
+                    runner, _ = await started(baseline)
+                    try:
+                        figures.append(await cpu_per_request(runner, request, count))
+                    finally:
+                        await runner.cleanup()
+            print(f"{name} {label:6s}  emulator {min(ours):6.1f} us  floor {min(floor):5.1f} us  "
+                  f"ceiling {min(ceiling):5.1f} us  ratio x{min(ceiling) / min(ours):.2f}", flush=True)
             if profiler is not None:
                 pstats.Stats(profiler).sort_stats(sort).print_stats(40)
 

@@ -30,6 +30,10 @@ from emulator import keys
 from emulator.app import create_app
 from emulator.cli import tune_gc
 from emulator.core.clock import REAL_CLOCK
+from emulator.core.world import World
+from emulator.providers import all_providers
+from emulator.providers.front import FrontDoor
+from emulator.routing import Mount, Routes
 from emulator.settings import Settings
 from tests.drivers import DRIVERS
 
@@ -87,6 +91,38 @@ def ceiling_app(bodies: dict[str, Any]) -> web.Application:
         app.router.add_get(path, get)
     for path in by_post:
         app.router.add_post(path, post)
+    return app
+
+
+def floor_app(bodies: dict[str, Any]) -> web.Application:
+    """The emulator's own routing with nothing to do: each provider's route table and front door,
+    every handler answering the ceiling's bytes.
+
+    What the emulator costs above this is its behaviour (authentication, rate windows, request
+    ids, the journal, the store, rendering); what this costs above the ceiling is its structure.
+    The door keeps its error envelope and its single coroutine, but admits everyone and mints,
+    journals and faults nothing.
+    """
+    answers: dict[tuple[str, str], tuple[int, bytes]] = {}
+    for entry in bodies.values():
+        answers["GET", entry["status_path"].split("?")[0]] = 200, entry["status_body"].encode()
+        answers["POST", entry["send_path"].split("?")[0]] = entry["send_status"], entry["send_body"].encode()
+
+    async def answer(request: web.Request) -> web.Response:
+        if request.method == "POST":
+            json.loads(await request.read())
+        status, body = answers[request.method, request.path]
+        return web.Response(status=status, body=body, content_type="application/json")
+
+    app = web.Application()
+    world = World()
+    for provider in all_providers():
+        door = FrontDoor(world, provider.name, render=lambda request, error: web.Response(status=error.status),
+                         journal=False, mint_request_id=False, faults=False)
+        routes = Routes(door.wrap)
+        for route in provider.build_routes(world).routes():
+            routes.add_route(route.method, route.resource.canonical, answer)  # type: ignore[union-attr]
+        app.router.register_resource(Mount(provider.prefix, routes))
     return app
 
 
