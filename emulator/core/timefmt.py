@@ -25,6 +25,15 @@ def iso(ts: float | None) -> str | None:
     return _iso_second(int(ts))
 
 
+def iso_json(ts: float | None) -> str:
+    """``iso(ts)`` as JSON text: in quotes, or ``null`` when unset (for bodies written as JSON text).
+
+    >>> iso_json(0.0), iso_json(None)
+    ('"1970-01-01T00:00:00Z"', 'null')
+    """
+    return "null" if ts is None else f'"{_iso_second(int(ts))}"'
+
+
 @lru_cache(maxsize=4096)
 def _iso_second(second: int) -> str:
     # Every status body prints two or three times, and most fall on a few recent seconds:

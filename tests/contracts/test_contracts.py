@@ -67,7 +67,7 @@ def _refs(node):
 
 
 async def test_strict_mode_answers_a_broken_body_with_a_500_in_the_provider_envelope(emu, http, monkeypatch, caplog):
-    monkeypatch.setattr(mojeeb_routes, "message_body", lambda message, echo_to: {"id": message.id})
+    monkeypatch.setattr(mojeeb_routes, "message_json", lambda message, echo_to: f'{{"id":"{message.id}"}}')
     body = {"agent_id": sandbox.AGENT_SUPPORT, "from": "+15550100001", "to": "+15551234567",
             "template": {"name": "hello_world", "language": "en"}}
     with caplog.at_level(logging.ERROR):
@@ -83,7 +83,7 @@ async def test_strict_mode_answers_a_broken_body_with_a_500_in_the_provider_enve
 
 
 async def test_without_strict_mode_bodies_are_not_checked(http, monkeypatch):
-    monkeypatch.setattr(mojeeb_routes, "message_body", lambda message, echo_to: {"id": message.id})
+    monkeypatch.setattr(mojeeb_routes, "message_json", lambda message, echo_to: f'{{"id":"{message.id}"}}')
     body = {"agent_id": sandbox.AGENT_SUPPORT, "from": "+15550100001", "to": "+15551234567",
             "template": {"name": "hello_world", "language": "en"}}
     async with Emulator() as emu, http.post(f"{emu.url('mojeeb')}/v1/whatsapp/templates", json=body,

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey
+from ...core.world import World
 from ..http import ApiError, world_of
 from .keys import is_well_formed
 
@@ -25,7 +26,7 @@ def unauthorized(message: str) -> ApiError:
     return ApiError(401, "invalid_api_key", message)
 
 
-def authenticate(request: web.Request) -> ApiKey:
+def authenticate(request: web.Request, world: World) -> ApiKey:
     """The API key a request carries, or a 401 saying what is wrong with it."""
     headers = request.headers.getall("Authorization", [])
     if not headers:
@@ -36,12 +37,11 @@ def authenticate(request: web.Request) -> ApiKey:
         raise unauthorized("Send exactly one Authorization header.")
     header = headers[0]
     scheme, _, secret = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise unauthorized("Authorization header must use the Bearer scheme: 'Bearer mk_live_…'.")
     secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        raise unauthorized("Authorization header must use the Bearer scheme: 'Bearer mk_live_…'.")
     if not is_well_formed(secret):
         raise unauthorized("Malformed API key. Keys look like mk_live_<22 characters>_<10-character checksum>.")
-    world = world_of(request)
     key = world.tenants.key(secret)
     if key is None or world.tenants.org(key.org_id).provider != "mojeeb":
         raise unauthorized("Unknown API key.")
@@ -81,8 +81,8 @@ def admit(request: web.Request) -> None:
 
     Only matched routes are admitted, so an unknown path answers 404 ``endpoint_not_found`` whoever asks.
     """
-    key = authenticate(request)
-    world = world_of(request)
+    world = world_of(request)  # once: each read walks aiohttp's match info (issue 7)
+    key = authenticate(request, world)
     world.state("mojeeb.ratelimits", RateLimits).check(key, world.clock.now())
     if not key.allows(SEND_SCOPE):
         raise ApiError(

@@ -8,9 +8,9 @@ from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.tenants import ApiKey
 from ...core.world import World
-from ..http import ApiError, json_response, read_json_object, world_of
+from ..http import ApiError, read_json_object, world_of
 from .auth import REQUEST_KEY
-from .payloads import SendRequest, invalid, message_body, parse_template_send, parse_text_send
+from .payloads import SendRequest, invalid, message_json, parse_template_send, parse_text_send
 
 NAME = "mojeeb"
 
@@ -43,7 +43,7 @@ async def get_message(request: web.Request) -> web.Response:
         or not key.may_use_agent(message.agent_id)
     ):
         raise not_found()
-    return json_response(message_body(message, echo_to=False))
+    return _json(message_json(message, echo_to=False))
 
 
 def _send(request: web.Request, send: SendRequest) -> Message:
@@ -79,4 +79,8 @@ def _send(request: web.Request, send: SendRequest) -> Message:
 
 
 def _accepted(request: web.Request, message: Message) -> web.Response:
-    return json_response(message_body(message, echo_to=True), status=202)
+    return _json(message_json(message, echo_to=True), status=202)
+
+
+def _json(text: str, status: int = 200) -> web.Response:
+    return web.Response(body=text.encode(), status=status, content_type="application/json")

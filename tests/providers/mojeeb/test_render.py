@@ -1,0 +1,63 @@
+"""Mojeeb's message object is written as JSON text: it must stay byte for byte what dumps() made of the dict."""
+
+import json
+
+import pytest
+
+from emulator.core.models import Message
+from emulator.core.status import Status
+from emulator.providers.http import dumps
+from emulator.providers.mojeeb.payloads import message_body, message_json
+
+CREATED = 1_700_000_000.25
+# Each status a message can be in, with the path it took to get there (times a few seconds apart).
+PATHS = {
+    Status.QUEUED: [],
+    Status.SENT: [Status.SENT],
+    Status.RECEIVED: [Status.SENT, Status.RECEIVED],
+    Status.DELIVERED: [Status.SENT, Status.DELIVERED],
+    Status.READ: [Status.SENT, Status.RECEIVED, Status.DELIVERED, Status.READ],
+    Status.FAILED: [Status.FAILED],
+    Status.EXPIRED: [Status.SENT, Status.EXPIRED],
+}
+
+
+def _message(path: list[Status], **fields: str) -> Message:
+    values = {"id": "01c45011-d803-4eb0-a762-3228a4c392f3", "agent_id": "5b0e3f2a-8c1d-4e6f-9a7b-2c3d4e5f6a7b",
+              "to": "+15551234567", "type": "template", **fields}
+    message = Message(values["id"], "mojeeb", "org_1", values["agent_id"], "+15550100001", values["to"],
+                      values["type"], CREATED)
+    message.record(Status.QUEUED, CREATED)
+    for step, status in enumerate(path, start=1):
+        message.record(status, CREATED + 7.6 * step)
+        message.status = status
+        message.wamid = "wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI="
+    return message
+
+
+def test_every_status_is_covered():
+    assert set(PATHS) == set(Status)
+
+
+@pytest.mark.parametrize("echo_to", [True, False])
+@pytest.mark.parametrize("status", list(PATHS), ids=str)
+def test_the_text_is_what_dumps_writes_for_the_dict(status, echo_to):
+    message = _message(PATHS[status])
+    assert message.status is status
+    assert message_json(message, echo_to=echo_to).encode() == dumps(message_body(message, echo_to=echo_to))
+
+
+@pytest.mark.parametrize("echo_to", [True, False])
+def test_quotes_backslashes_control_and_non_ascii_characters_are_escaped_as_dumps_escapes_them(echo_to):
+    odd = 'Sa"ra\\ \u0645\u062c\u064a\u0628 \n\t\x01 \U0001f600'
+    message = _message([Status.SENT, Status.DELIVERED], id=odd, agent_id=odd, to=odd, type=odd)
+    text = message_json(message, echo_to=echo_to)
+    assert text.encode() == dumps(message_body(message, echo_to=echo_to))
+    assert json.loads(text)["agent_id"] == odd
+
+
+def test_a_message_without_a_wamid_past_queued_says_null():
+    message = _message([Status.FAILED])
+    message.wamid = None
+    assert json.loads(message_json(message, echo_to=True))["platform_message_id"] is None
+    assert message_json(message, echo_to=True).encode() == dumps(message_body(message, echo_to=True))
