@@ -11,6 +11,7 @@ import asyncio
 import os
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,22 +154,20 @@ def open_fds() -> int:
 
 
 async def _sender(driver: Driver, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
-                  rng: random.Random, until: float, limit: int) -> None:
-    loop = asyncio.get_running_loop()
+                  rng: random.Random, over: Callable[[], bool], limit: int) -> None:
     for _ in range(limit):
-        if loop.time() >= until:
+        if over():
             return
         ids.append(await driver.send(http, base, rng.choice(RECIPIENTS)))
         tally.sends += 1
 
 
 async def _poller(driver: Driver, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
-                  rng: random.Random, until: float, limit: int) -> None:
+                  rng: random.Random, over: Callable[[], bool], limit: int) -> None:
     # Each poller is sequential, so its own view of a message must never go back.
     seen: dict[str, int] = {}
-    loop = asyncio.get_running_loop()
     for _ in range(limit):
-        if loop.time() >= until:
+        if over():
             return
         if not ids:
             await asyncio.sleep(0.01)
@@ -183,10 +182,9 @@ async def _poller(driver: Driver, http: aiohttp.ClientSession, base: str, ids: l
 
 
 async def _customer(provider: str, http: aiohttp.ClientSession, control: str, tally: Tally,
-                    rng: random.Random, until: float, limit: int) -> None:
-    loop = asyncio.get_running_loop()
+                    rng: random.Random, over: Callable[[], bool], limit: int) -> None:
     for _ in range(limit):
-        if loop.time() >= until:
+        if over():
             return
         body = {"provider": provider, "from": rng.choice(RECIPIENTS), "text": "hi"}
         async with http.post(control + "/inbound", json=body) as response:
@@ -196,8 +194,14 @@ async def _customer(provider: str, http: aiohttp.ClientSession, control: str, ta
 
 
 async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, delivery_cap: int = 200,
-                   max_ops: int = 100_000, seed: int = 1) -> SoakReport:
-    """Drive every registered provider for ``seconds`` of wall time, flush, stop, and report."""
+                   max_ops: int = 100_000, seed: int = 1, enough: Callable[[Tally], bool] | None = None,
+                   most_seconds: float | None = None) -> SoakReport:
+    """Drive every registered provider for ``seconds`` of wall time, flush, stop, and report.
+
+    ``enough``: keep going past ``seconds`` until it holds for the tally, so a slow or busy
+    machine still does the work a check needs; ``most_seconds`` (default four times
+    ``seconds``) stops the load regardless.
+    """
     baseline_tasks = set(asyncio.all_tasks())
     fds_before = open_fds()
     tally = Tally()
@@ -209,6 +213,12 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
         CoreWebhooks(emu.world, receiver.url, tally)
         async with emu, aiohttp.ClientSession() as http:
             until = loop.time() + seconds
+            deadline = loop.time() + (most_seconds if most_seconds is not None else 4 * seconds)
+
+            def over() -> bool:
+                now = loop.time()
+                return now >= deadline or (now >= until and (enough is None or enough(tally)))
+
             rng = random.Random(seed)
             jobs = []
             for name, driver in DRIVERS.items():
@@ -216,10 +226,10 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
                 base, ids = emu.url(name), []
                 for n in range(workers):  # senders, pollers and two writing customers
                     worker_rng = random.Random(rng.random())
-                    jobs.append(_sender(driver, http, base, ids, tally, worker_rng, until, max_ops))
-                    jobs.append(_poller(driver, http, base, ids, tally, worker_rng, until, max_ops))
+                    jobs.append(_sender(driver, http, base, ids, tally, worker_rng, over, max_ops))
+                    jobs.append(_poller(driver, http, base, ids, tally, worker_rng, over, max_ops))
                     if n < 2:
-                        jobs.append(_customer(name, http, emu.base_url + "/_emulator", tally, worker_rng, until,
+                        jobs.append(_customer(name, http, emu.base_url + "/_emulator", tally, worker_rng, over,
                                               max_ops))
             await asyncio.gather(*jobs)
             # Flush: freeze the clock and run out every timeline and retry schedule.
