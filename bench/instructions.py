@@ -2,10 +2,12 @@
 
 Timings on a shared machine swing by a third from one run to the next, too much to see a
 change of a few percent. Valgrind's callgrind counts every instruction a process executes,
-so the same code gives the same count, whatever else the machine is doing. Each target runs
+so the same code gives the same count whatever else the machine is doing. Each target runs
 twice in a child process under callgrind, answering N and then 5N requests after the same
 start-up; the difference divided by 4N is what one request costs, with start-up and warm-up
-cancelled out.
+cancelled out. Python salts its string hashes per process, which moves a count by up to a few
+percent (dict layouts change), so every child runs with the same ``PYTHONHASHSEED`` (0 unless
+``--hash-seed`` says otherwise); a change is measured at two seeds to tell it from that.
 
 Targets, for each provider's status lookup and send:
 
@@ -16,8 +18,8 @@ Targets, for each provider's status lookup and send:
   behaviour.
 - ``ceiling``: the bare aiohttp handler the wrk benchmark compares against.
 
-``python -m bench.instructions`` measures every route (about ten minutes on 2 CPUs, most of
-it spent starting Python under valgrind); ``python -m bench.instructions mojeeb-status``
+``python -m bench.instructions`` measures every route (about ten minutes on an idle 2-CPU
+machine, most of it spent starting Python under valgrind); ``python -m bench.instructions mojeeb-status``
 measures one. Needs ``valgrind`` on the PATH (Debian: ``apt-get install valgrind``).
 """
 
@@ -117,19 +119,20 @@ async def answer(target: str, route: str, requests: int) -> web.Application:
     return app
 
 
-def _run_counted(target: str, route: str, requests: int) -> int:
+def _run_counted(target: str, route: str, requests: int, hash_seed: int) -> int:
     command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
                sys.executable, "-m", "bench.instructions", "--child", target, route, str(requests)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)))
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}:\n{done.stderr[-2000:]}")
     return collected(done.stderr)
 
 
-def count(target: str, route: str, requests: int = REQUESTS) -> Count:
+def count(target: str, route: str, requests: int = REQUESTS, hash_seed: int = 0) -> Count:
     """Instructions per request of ``target`` answering ``route`` (two runs under callgrind)."""
-    short_total = _run_counted(target, route, requests)
-    long_total = _run_counted(target, route, 5 * requests)
+    short_total = _run_counted(target, route, requests, hash_seed)
+    long_total = _run_counted(target, route, 5 * requests, hash_seed)
     return Count(route, target, per_request(short_total, long_total, requests))
 
 
@@ -168,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=REQUESTS, help=f"the short run's requests (default "
                         f"{REQUESTS}; the long run answers five times as many)")
     parser.add_argument("--targets", nargs="+", choices=TARGETS, default=list(TARGETS))
+    parser.add_argument("--hash-seed", type=int, default=0, help="PYTHONHASHSEED of every run (default 0)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="callgrind runs at once (counts do not depend on it)")
     parser.add_argument("--child", nargs=3, metavar=("TARGET", "ROUTE", "REQUESTS"), help=argparse.SUPPRESS)
@@ -185,9 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     work = [(target, route) for route in (args.routes or known) for target in args.targets]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        counts = list(pool.map(lambda job: count(job[0], job[1], args.requests), work))
+        counts = list(pool.map(lambda job: count(job[0], job[1], args.requests, args.hash_seed), work))
     print(f"Instructions per request (valgrind callgrind; {args.requests} and {5 * args.requests} requests "
-          f"per run, 50 pipelined; Python {sys.version.split()[0]})")
+          f"per run, 50 pipelined; PYTHONHASHSEED={args.hash_seed}; Python {sys.version.split()[0]})")
     print(table(counts))
     return 0
 
