@@ -304,19 +304,26 @@ class Clock:
         async with self._lock():
             slice_ends = time.perf_counter() + FIRING_SLICE
             while True:
-                self._drop_cancelled()
+                while timers and timers[0][2] is _CANCELLED:  # _drop_cancelled(), inlined: once per timer fired
+                    heapq.heappop(timers)
                 if not timers or timers[0][0] > until:
                     return
                 timer = heapq.heappop(timers)
                 when = timer[0]
-                if self._rate == 0.0 or when > self.now():
-                    # On a frozen clock (or when jumping ahead) time steps to each timer.
+                if self._rate == 0.0:
+                    # On a frozen clock time steps to each timer. now() is then the emulated anchor itself and
+                    # the monotonic anchor is multiplied by zero, so only the former moves (issue 7: every step).
+                    if when > self._anchor_emulated:
+                        self._anchor_emulated = when
+                elif when > self.now():
+                    # Jumping ahead: time steps to the timer.
                     self._anchor(max(when, self.now()))
                 pending = self._call(timer)
                 if pending is not None:
                     await self._finish(timer, pending)
                 if settle_between:
-                    await self.settle()
+                    if self._tasks:  # settle() with nothing to wait for; a coroutine per timer fired is skipped
+                        await self.settle()
                 elif time.perf_counter() >= slice_ends:
                     # In real time thousands of timers can fall due together (a burst of sends a
                     # second ago); let waiting requests in between slices so none waits for all.

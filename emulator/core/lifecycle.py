@@ -26,6 +26,8 @@ DEFAULT_TIMELINE: tuple[Step, ...] = (
 
 TimelineSource = Callable[[Message], list[Step]]
 _SENT = Status.SENT  # an enum member read through its class costs a metaclass lookup on every step
+# What Status.is_terminal answers, as a set: the property is a Python call, and each step asks twice (issue 7).
+_TERMINAL = frozenset(status for status in Status if status.is_terminal)
 
 
 def default_timeline(message: Message) -> list[Step]:
@@ -111,14 +113,15 @@ class _Chain(Timer):
 
     def fire(self) -> None:
         lifecycle = self.lifecycle
-        if lifecycle.generation != self.generation or self.message.status.is_terminal:
+        message = self.message
+        if lifecycle.generation != self.generation or message.status in _TERMINAL:
             return  # cleared, or ended by a step applied from elsewhere: the rest is cancelled
         try:
-            lifecycle.apply(self.message, self.steps[self.index])
+            lifecycle.apply(message, self.steps[self.index])
         finally:
             # Even if a listener raised, the remaining steps still run, as separate timers did.
             self.index += 1
-            if self.index < len(self.steps) and not self.message.status.is_terminal:
+            if self.index < len(self.steps) and message.status not in _TERMINAL:
                 self[0] += self.steps[self.index].after
                 self[1] += 1
                 self.schedule()

@@ -3,6 +3,7 @@ status lookups and the delivery-status webhook."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -33,7 +34,8 @@ class QlaraProvider:
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)
-        world.on_status(lambda event: webhooks.on_status(world, event))
+        # A partial, not a lambda: no Python frame of its own on every status step (issue 7).
+        world.on_status(partial(webhooks.on_status, world))
         world.on_inbound(lambda message: webhooks.on_inbound(world, message))
 
     def build_routes(self, world: World) -> Routes:

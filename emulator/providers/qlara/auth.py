@@ -70,13 +70,15 @@ def _by_basic(world: World, encoded: str) -> Caller:
 def authenticate(request: web.Request, world: World) -> Caller:
     """The caller a request names, by ``X-Api-Key`` first, then HTTP Basic; 401 otherwise."""
     headers = request.headers
-    if len(headers.getall("X-Api-Key", ())) > 1 or len(headers.getall("Authorization", ())) > 1:
+    # Each header is read once: a lookup in aiohttp's case-insensitive headers folds the name's case (issue 7).
+    api_keys = headers.getall("X-Api-Key", ())
+    authorizations = headers.getall("Authorization", ())
+    if len(api_keys) > 1 or len(authorizations) > 1:
         # Credentials are single-valued (RFC 9110 §11.6.2): never guess which of two keys is meant.
         raise unauthorized("Send exactly one X-Api-Key or Authorization header.")
-    secret = headers.get("X-Api-Key")
-    if secret is not None:
-        return _by_key(world, secret.strip())
-    scheme, _, credentials = headers.get("Authorization", "").strip().partition(" ")
+    if api_keys:
+        return _by_key(world, api_keys[0].strip())
+    scheme, _, credentials = (authorizations[0] if authorizations else "").strip().partition(" ")
     if scheme.lower() == "basic" and credentials.strip():
         return _by_basic(world, credentials)
     raise unauthorized("Missing credentials: send an X-Api-Key header or HTTP Basic authentication.")

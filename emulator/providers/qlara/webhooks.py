@@ -43,6 +43,9 @@ class Endpoint:
     created_at: float
 
 
+_ENDPOINTS = "qlara.webhooks"  # the registry's name among the world's provider state
+
+
 class Endpoints:
     """The active webhook of each account (reset wipes them with the rest of the world)."""
 
@@ -52,7 +55,7 @@ class Endpoints:
 
 def endpoints(world: World) -> Endpoints:
     """This world's webhook registry."""
-    return world.state("qlara.webhooks", Endpoints)
+    return world.state(_ENDPOINTS, Endpoints)
 
 
 def _send(world: World, org_id: str, body: dict[str, Any], *, message_id: str, status: str | None = None,
@@ -70,7 +73,8 @@ def on_status(world: World, event: StatusEvent) -> None:
     message = event.message
     if message.provider != sandbox.NAME or message.direction != OUTBOUND:
         return
-    if message.org_id not in endpoints(world).by_org:
+    known: Endpoints | None = world.provider_state.get(_ENDPOINTS)  # endpoints() without making the registry
+    if known is None or message.org_id not in known.by_org:
         return  # no webhook configured: skip building a body nobody receives (issue 7)
     if event.status is Status.READ:
         body = payloads.read_event(message, event.at)

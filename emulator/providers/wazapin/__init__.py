@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -31,7 +32,8 @@ class WazapinProvider:
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)
-        world.on_status(lambda event: events.on_status(world, event))
+        # A partial, not a lambda: no Python frame of its own on every status step (issue 7).
+        world.on_status(partial(events.on_status, world))
         world.on_inbound(lambda message: events.on_inbound(world, message))
 
     def build_routes(self, world: World) -> Routes:

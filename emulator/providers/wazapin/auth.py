@@ -35,37 +35,45 @@ def unauthorized(detail: str) -> ApiError:
     return ApiError(401, "unauthorized", detail)
 
 
-def presented_secret(request: web.Request) -> str | None:
+def _secret(api_key: str, authorization: str) -> str | None:
     """The key from ``X-Api-Key`` or, failing that, ``Authorization: Bearer``."""
-    given = request.headers.get("X-Api-Key", "").strip()
+    given = api_key.strip()
     if given:
         return given
-    scheme, _, secret = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        return secret.strip()
+    scheme, _, secret = authorization.strip().partition(" ")
+    secret = secret.strip()
+    if scheme.lower() == "bearer" and secret:
+        return secret
     return None
 
 
-def authenticate(request: web.Request, world: World) -> ApiKey:
-    """The Wazapin key a request carries, or a 401 saying what is wrong."""
+def authenticate(request: web.Request, world: World) -> tuple[ApiKey, Organization]:
+    """The Wazapin key a request carries and its organization, or a 401 saying what is wrong.
+
+    Both come back because admission needs both: each lookup is paid once (issue 7).
+    """
     headers = request.headers
-    if len(headers.getall("X-Api-Key", ())) > 1 or len(headers.getall("Authorization", ())) > 1:
+    # Each header is read once: a lookup in aiohttp's case-insensitive headers folds the name's case.
+    api_keys = headers.getall("X-Api-Key", ())
+    authorizations = headers.getall("Authorization", ())
+    if len(api_keys) > 1 or len(authorizations) > 1:
         # Credentials are single-valued (RFC 9110 §11.6.2): never guess which of two keys is meant.
         raise unauthorized("invalid API key: send exactly one X-Api-Key or Authorization header")
-    secret = presented_secret(request)
+    secret = _secret(api_keys[0] if api_keys else "", authorizations[0] if authorizations else "")
     if secret is None:
         raise unauthorized("invalid or missing API key")
     if not secret.startswith(KEY_PREFIX):
         raise unauthorized("invalid or missing API key: Wazapin keys start with wzp_")
-    key = world.tenants.key(secret)
-    org = world.tenants.org(key.org_id) if key is not None else None
+    tenants = world.tenants
+    key = tenants.key(secret)
+    org = tenants.org(key.org_id) if key is not None else None
     if key is None or org is None or org.provider != NAME:
         raise unauthorized("invalid or missing API key")
     if key.revoked:
         raise unauthorized("API key has been revoked")
     if key.expires_at is not None and world.clock.now() >= key.expires_at:
         raise unauthorized("API key has expired")
-    return key
+    return key, org
 
 
 def org_for_slug(world: World, slug: str) -> Organization | None:
@@ -120,9 +128,7 @@ def admit(request: web.Request) -> dict[str, str] | None:
             request[REQUEST_ORG] = slug_org
     if request.match_info.route.name in PUBLIC_ROUTES:
         return None
-    key = authenticate(request, world)
-    org = world.tenants.org(key.org_id)
-    assert org is not None  # authenticate() checked it
+    key, org = authenticate(request, world)
     request[REQUEST_ORG] = org
     if slug and slug != org.slug:
         raise ApiError(403, "forbidden", f"API key does not belong to organization {slug!r}")

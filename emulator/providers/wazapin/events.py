@@ -27,9 +27,12 @@ _RECEIVED = Status.RECEIVED  # read once: an enum member read through its class 
 POLICY = RetryPolicy(schedule=(0, 5, 300, 1800, 7200, 18000, 36000, 36000), timeout=15.0)
 
 
+_REGISTRY = "wazapin.webhooks"  # the registry's name among the world's provider state
+
+
 def registry(world: World) -> Registry:
     """The organizations' webhook endpoints (wiped by a reset)."""
-    return world.state("wazapin.webhooks", Registry)
+    return world.state(_REGISTRY, Registry)
 
 
 def conversation_id(world: World, org_id: str, channel_id: str, customer: str) -> str:
@@ -118,6 +121,11 @@ def on_status(world: World, event: StatusEvent) -> None:
     message = event.message
     if message.provider != NAME or message.direction == INBOUND or event.status is _RECEIVED:
         return  # received reads "sent" in Wazapin's words: nothing new to tell
+    known = world.provider_state.get(_REGISTRY)
+    if known is None or not known.endpoints:
+        # No endpoint anywhere (or no registry yet), as on every step of a world without webhooks: told
+        # before subscribed() and the registry lookup run, which cost more than the step's own work (issue 7).
+        return
     targets = subscribed(world, message.org_id, STATUS_UPDATE)
     if not targets:
         return  # nobody subscribed: skip building a body nobody receives (issue 7)

@@ -85,21 +85,20 @@ def failure(message: Message) -> tuple[str | None, str | None]:
     return f"{entry.title}: {entry.details}", str(entry.code)
 
 
-def _time(ts: float | None) -> str:
-    # An ISO time holds nothing JSON escapes: quoting it is enough.
-    return "null" if ts is None else f'"{iso_ms(ts)}"'
-
-
 def _times(message: Message) -> tuple[str, str, str, str, str, str]:
     """JSON texts of ``(created_at, sent_at, delivered_at, read_at, failed_at, updated_at)``."""
     reached = message.reached_times()
+    # An ISO time holds nothing JSON escapes: quoting it is enough. Written inline, not through a helper
+    # per field: six calls a record add up (issue 7). Creation and update times are always set.
+    sent, delivered, read = reached.get(_SENT), reached.get(_DELIVERED), reached.get(_READ)
+    failed = reached.get(_FAILED) or reached.get(_EXPIRED)
     return (
-        _time(message.created_at),
-        _time(reached.get(_SENT)),
-        _time(reached.get(_DELIVERED)),
-        _time(reached.get(_READ)),
-        _time(reached.get(_FAILED) or reached.get(_EXPIRED)),
-        _time(message.updated_at),
+        f'"{iso_ms(message.created_at)}"',
+        "null" if sent is None else f'"{iso_ms(sent)}"',
+        "null" if delivered is None else f'"{iso_ms(delivered)}"',
+        "null" if read is None else f'"{iso_ms(read)}"',
+        "null" if failed is None else f'"{iso_ms(failed)}"',
+        f'"{iso_ms(message.updated_at)}"',
     )
 
 
@@ -126,8 +125,8 @@ def record(message: Message) -> str:
         f'"channel_id":{json_string(message.agent_id)},"conversation_id":{json_nullable(message.conversation_id)},'
         f'"direction":{json_string(message.direction)},"type":{json_string(message.type)},'
         f'"content":{"null" if (content := message.content) is None else dumps(content).decode()},'
-        f'"metadata":{{}},"status":"{status_word(message)}","to_phone":{json_string(digits(message.to))},'
-        f'"sender_phone":{json_string(digits(message.sender))},'
+        f'"metadata":{{}},"status":"{INBOUND_STATUS if inbound else STATUS_WORDS[message.status]}",'
+        f'"to_phone":{json_string(message.to.lstrip("+"))},"sender_phone":{json_string(message.sender.lstrip("+"))},'
         f'"sent_by":{"null" if inbound else _API},"sent_via":{_WHATSAPP if inbound else _API},'
         f'"provider_message_id":{json_nullable(message.wamid)},"external_message_id":null,'
         f'"error":{json_nullable(error)},"error_code":{json_nullable(error_code)},"retry_count":0,'
