@@ -64,3 +64,8 @@ def test_an_unknown_route_is_refused_with_the_known_ones_listed(capsys):
 def test_the_per_request_figure_cancels_start_up():
     # 40 requests cost 4,000 more than 10: start-up and warm-up (1,000,000) drop out.
     assert instructions.per_request(1_000_000 + 10 * 100, 1_000_000 + 50 * 100, 10) == 100
+
+
+async def test_a_lookup_run_reads_a_message_that_has_walked_its_whole_timeline():
+    app = await instructions.answer("emulator", "wazapin-status", 20)
+    assert {message.status for message in app[keys.world].store} == {Status.READ}
