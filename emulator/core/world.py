@@ -100,6 +100,14 @@ class World:
             found = self.provider_state[provider] = factory()
         return found
 
+    def existing_state(self, provider: str) -> Any | None:
+        """The provider's state if anything created it since the last reset, else None (never creates it).
+
+        For hot paths that only act when there is state, e.g. a status listener with no webhook
+        registered: ``registry = world.existing_state("demo.webhooks")``.
+        """
+        return self.provider_state.get(provider)
+
     # -- actions ----------------------------------------------------------------------
 
     def reset(self) -> None:

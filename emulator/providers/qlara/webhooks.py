@@ -73,7 +73,7 @@ def on_status(world: World, event: StatusEvent) -> None:
     message = event.message
     if message.provider != sandbox.NAME or message.direction != OUTBOUND:
         return
-    known: Endpoints | None = world.provider_state.get(_ENDPOINTS)  # endpoints() without making the registry
+    known: Endpoints | None = world.existing_state(_ENDPOINTS)  # endpoints() without making the registry
     if known is None or message.org_id not in known.by_org:
         return  # no webhook configured: skip building a body nobody receives (issue 7)
     if event.status is Status.READ:

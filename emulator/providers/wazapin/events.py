@@ -121,7 +121,7 @@ def on_status(world: World, event: StatusEvent) -> None:
     message = event.message
     if message.provider != NAME or message.direction == INBOUND or event.status is _RECEIVED:
         return  # received reads "sent" in Wazapin's words: nothing new to tell
-    known = world.provider_state.get(_REGISTRY)
+    known = world.existing_state(_REGISTRY)
     if known is None or not known.endpoints:
         # No endpoint anywhere (or no registry yet), as on every step of a world without webhooks: told
         # before subscribed() and the registry lookup run, which cost more than the step's own work (issue 7).
