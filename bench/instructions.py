@@ -40,15 +40,13 @@ import aiohttp
 from aiohttp import web
 
 from emulator import keys
-from emulator.app import create_app
 from emulator.cli import tune_gc
 from emulator.core.clock import MANUAL_CLOCK
 from emulator.core.lifecycle import DEFAULT_TIMELINE
-from emulator.settings import Settings
 from tests.drivers import DRIVERS
 
-from .protocol import cpu_per_request, raw_request, started
-from .server import RATE_LIMIT, SEED, ceiling_app, floor_app, record
+from .protocol import cpu_per_request, route_request, started
+from .server import ceiling_app, emulator_app, floor_app, record
 
 TARGETS = ("emulator", "floor", "ceiling")
 KINDS = ("status", "send")
@@ -87,13 +85,6 @@ def collected(report: str) -> int:
     return int(found.group(1))
 
 
-def _emulator() -> web.Application:
-    app = create_app(Settings(port=0, clock=MANUAL_CLOCK, seed=SEED))
-    for driver in DRIVERS.values():
-        driver.unlimit(app[keys.world], RATE_LIMIT)
-    return app
-
-
 async def answer(target: str, route: str, requests: int) -> web.Application:
     """Serve ``requests`` copies of ``route``'s request from ``target`` (what each child process runs).
 
@@ -101,7 +92,7 @@ async def answer(target: str, route: str, requests: int) -> web.Application:
     """
     tune_gc()  # what `wa-emulator serve` does
     provider, kind = route.rsplit("-", 1)
-    app = _emulator()
+    app = emulator_app(MANUAL_CLOCK)
     runner, port = await started(app)
     recorded = await record(app, port)
     # The looked-up message walks its whole timeline first, so a lookup renders a read message (its
@@ -109,10 +100,7 @@ async def answer(target: str, route: str, requests: int) -> web.Application:
     await app[keys.world].clock.advance(TIMELINE_SECONDS)
     entry = recorded[provider]
     entry["status_body"] = await _fetched(port, entry["status_path"], entry["auth"])
-    method, path, body = (("GET", entry["status_path"], None) if kind == "status"
-                          else ("POST", entry["send_path"], entry["send_request"].encode()))
-    headers = dict(entry["auth"], **({"Content-Type": "application/json"} if body else {}))
-    request = raw_request(method, path, headers, body)
+    request = route_request(entry, kind)
     if target != "emulator":
         await runner.cleanup()
         runner, _ = await started(ceiling_app(recorded) if target == "ceiling" else floor_app(recorded))

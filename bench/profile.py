@@ -14,22 +14,16 @@ import threading
 import aiohttp
 from aiohttp import web
 
-from emulator import keys
-from emulator.app import create_app
-from emulator.core.clock import REAL_CLOCK
-from emulator.settings import Settings
 from tests.drivers import DRIVERS
 
 from . import wrk
-from .server import RATE_LIMIT
+from .server import emulator_app
 
 
 async def profile(route_kind: str, seconds: float) -> str:
     from pyinstrument import Profiler
 
-    app = create_app(Settings(port=0, clock=REAL_CLOCK))
-    for driver in DRIVERS.values():
-        driver.unlimit(app[keys.world], RATE_LIMIT)
+    app = emulator_app()
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()

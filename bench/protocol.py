@@ -25,14 +25,10 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator import keys
-from emulator.app import create_app
 from emulator.cli import tune_gc
-from emulator.core.clock import REAL_CLOCK
-from emulator.settings import Settings
 from tests.drivers import DRIVERS
 
-from .server import RATE_LIMIT, SEED, ceiling_app, floor_app, record
+from .server import ceiling_app, emulator_app, floor_app, record
 
 PIPELINE = 50  # requests written at once, like wrk's 50 connections each with one in flight
 
@@ -144,11 +140,12 @@ async def cpu_per_request(runner: web.AppRunner, request: bytes, count: int,
     return spent / count * 1e6
 
 
-def _emulator() -> web.Application:
-    app = create_app(Settings(port=0, clock=REAL_CLOCK, seed=SEED))
-    for driver in DRIVERS.values():
-        driver.unlimit(app[keys.world], RATE_LIMIT)
-    return app
+def route_request(entry: dict[str, Any], kind: str) -> bytes:
+    """The raw request for a provider's recorded ``status`` lookup or ``send`` (see ``server.record``)."""
+    method, path, body = (("GET", entry["status_path"], None) if kind == "status"
+                          else ("POST", entry["send_path"], entry["send_request"].encode()))
+    headers = dict(entry["auth"], **({"Content-Type": "application/json"} if body else {}))
+    return raw_request(method, path, headers, body)
 
 
 async def measure(routes: list[str], sort: str | None, rounds: int) -> None:
@@ -161,14 +158,10 @@ async def measure(routes: list[str], sort: str | None, rounds: int) -> None:
             ours, floor, ceiling = [], [], []
             profiler = cProfile.Profile() if sort else None
             for _ in range(rounds):  # the best of each counts: the run least disturbed by other work
-                app = _emulator()
+                app = emulator_app()
                 runner, port = await started(app)
                 try:
-                    entry = (recorded := await record(app, port))[name]
-                    method, path, body = (("GET", entry["status_path"], None) if label == "status"
-                                          else ("POST", entry["send_path"], entry["send_request"].encode()))
-                    headers = dict(entry["auth"], **({"Content-Type": "application/json"} if body else {}))
-                    request = raw_request(method, path, headers, body)
+                    request = route_request((recorded := await record(app, port))[name], label)
                     count = 10_000 if label == "send" else 20_000
                     ours.append(await cpu_per_request(runner, request, count, profiler))
                 finally:

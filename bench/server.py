@@ -29,7 +29,7 @@ from aiohttp import web
 from emulator import keys
 from emulator.app import create_app
 from emulator.cli import tune_gc
-from emulator.core.clock import REAL_CLOCK
+from emulator.core.clock import REAL_CLOCK, ClockSpec
 from emulator.core.world import World
 from emulator.providers import all_providers
 from emulator.providers.front import FrontDoor
@@ -41,6 +41,19 @@ from . import loops
 
 RATE_LIMIT = 1_000_000_000  # per minute: the benchmark must measure the server, not the limiter
 SEED = 7
+
+
+def emulator_app(clock: ClockSpec = REAL_CLOCK) -> web.Application:
+    """The emulator as every benchmark runs it: seeded (so each fresh one mints the same ids) and
+    with every sandbox key's rate limit raised, so the load measures the server, not the limiter.
+
+    >>> emulator_app()[keys.settings].seed == SEED
+    True
+    """
+    app = create_app(Settings(port=0, clock=clock, seed=SEED))
+    for driver in DRIVERS.values():
+        driver.unlimit(app[keys.world], RATE_LIMIT)
+    return app
 
 
 async def record(app: web.Application, port: int) -> dict[str, Any]:
@@ -140,9 +153,7 @@ async def serve(kind: str, port: int, bodies_file: str | None) -> None:
     if kind == "emulator":
         # Seeded: every emulator this launcher starts mints the same message ids, so a fresh one per
         # route still answers the paths the ceiling recorded.
-        app = create_app(Settings(port=port, clock=REAL_CLOCK, seed=SEED))
-        for driver in DRIVERS.values():
-            driver.unlimit(app[keys.world], RATE_LIMIT)
+        app = emulator_app()
     elif kind == "ceiling":
         assert bodies_file is not None
         with open(bodies_file, encoding="utf-8") as handle:
