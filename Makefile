@@ -20,7 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(ARGS)
-	$(BIN)/ruff check emulator tests bench
+	$(BIN)/ruff check wa_emulator tests bench
 
 # Benchmarks: installs Debian's wrk (the load generator) when missing, and the bench extra.
 BENCH_STAMP := $(VENV)/.bench
@@ -33,7 +33,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check emulator tests bench
+	$(BIN)/ruff check wa_emulator tests bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info

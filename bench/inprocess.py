@@ -10,12 +10,12 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from emulator.core.clock import ClockMode, ClockSpec
-from emulator.core.status import Status
-from emulator.core.webhooks import DELIVERED, RetryPolicy
-from emulator.core.world import World, WorldConfig
-from emulator.testing import Emulator
 from tests.drivers import DRIVERS
+from wa_emulator.core.clock import ClockMode, ClockSpec
+from wa_emulator.core.status import Status
+from wa_emulator.core.webhooks import DELIVERED, RetryPolicy
+from wa_emulator.core.world import World, WorldConfig
+from wa_emulator.testing import Emulator
 
 from .processes import launched
 from .table import Row

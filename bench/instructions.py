@@ -39,11 +39,11 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 
-from emulator import keys
-from emulator.cli import tune_gc
-from emulator.core.clock import MANUAL_CLOCK
-from emulator.core.lifecycle import DEFAULT_TIMELINE
 from tests.drivers import DRIVERS
+from wa_emulator import keys
+from wa_emulator.cli import tune_gc
+from wa_emulator.core.clock import MANUAL_CLOCK
+from wa_emulator.core.lifecycle import DEFAULT_TIMELINE
 
 from .protocol import cpu_per_request, route_request, started
 from .server import ceiling_app, emulator_app, floor_app, record

@@ -14,9 +14,9 @@ import os
 import subprocess
 import sys
 
-from emulator.core.clock import ClockMode, ClockSpec
-from emulator.core.models import Message
-from emulator.core.world import World, WorldConfig
+from wa_emulator.core.clock import ClockMode, ClockSpec
+from wa_emulator.core.models import Message
+from wa_emulator.core.world import World, WorldConfig
 
 from .table import Row
 

@@ -25,8 +25,8 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.cli import tune_gc
 from tests.drivers import DRIVERS
+from wa_emulator.cli import tune_gc
 
 from .server import ceiling_app, emulator_app, floor_app, record
 

@@ -26,16 +26,16 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from emulator import keys
-from emulator.app import create_app
-from emulator.cli import tune_gc
-from emulator.core.clock import REAL_CLOCK, ClockSpec
-from emulator.core.world import World
-from emulator.providers import all_providers
-from emulator.providers.front import FrontDoor
-from emulator.routing import Mount, Routes
-from emulator.settings import Settings
 from tests.drivers import DRIVERS
+from wa_emulator import keys
+from wa_emulator.app import create_app
+from wa_emulator.cli import tune_gc
+from wa_emulator.core.clock import REAL_CLOCK, ClockSpec
+from wa_emulator.core.world import World
+from wa_emulator.providers import all_providers
+from wa_emulator.providers.front import FrontDoor
+from wa_emulator.routing import Mount, Routes
+from wa_emulator.settings import Settings
 
 from . import loops
 

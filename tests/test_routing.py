@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.providers.mojeeb import sandbox as mojeeb_sandbox
-from emulator.providers.qlara import sandbox as qlara_sandbox
+from wa_emulator.providers.mojeeb import sandbox as mojeeb_sandbox
+from wa_emulator.providers.qlara import sandbox as qlara_sandbox
 
 MOJEEB_AUTH = {"Authorization": f"Bearer {mojeeb_sandbox.KEY_FULL}"}
 

@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from emulator.core.webhooks import DEFAULT_CAP
-from emulator.testing import Emulator
+from wa_emulator.core.webhooks import DEFAULT_CAP
+from wa_emulator.testing import Emulator
 
 from ..drivers import DRIVERS
 from ..rawbody import stream

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import urllib.request
 
-from emulator.cli import main
+from wa_emulator.cli import main
 
 
 def test_bad_arguments_give_one_readable_line_and_a_non_zero_exit(capsys):
@@ -20,7 +20,7 @@ def test_bad_arguments_give_one_readable_line_and_a_non_zero_exit(capsys):
 def test_serve_prints_urls_credentials_and_clock_then_stops_cleanly_on_ctrl_c():
     # The with block closes both pipes (and waits) however the test ends, so no file is left open.
     with subprocess.Popen(
-        [sys.executable, "-m", "emulator", "serve", "--port", "0", "--clock", "manual"],
+        [sys.executable, "-m", "wa_emulator", "serve", "--port", "0", "--clock", "manual"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     ) as process:
         try:
@@ -57,7 +57,7 @@ def test_port_in_use_is_one_line_and_exit_1(capsys):
 
 
 def test_caps_and_loop_are_serve_options_with_clear_errors(capsys):
-    from emulator.cli import build_parser
+    from wa_emulator.cli import build_parser
 
     args = build_parser().parse_args(["serve", "--journal-cap", "500", "--delivery-cap", "70", "--loop", "asyncio"])
     assert (args.journal_cap, args.delivery_cap, args.loop) == (500, 70, "asyncio")

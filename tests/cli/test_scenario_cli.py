@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from emulator.app import create_app
-from emulator.cli import banner, build_parser, main
-from emulator.settings import Settings
+from wa_emulator.app import create_app
+from wa_emulator.cli import banner, build_parser, main
+from wa_emulator.settings import Settings
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -22,7 +22,7 @@ def _status_line(port: int, request: bytes) -> bytes:
 
 
 def test_malformed_requests_get_400_and_one_log_line_each() -> None:
-    server = subprocess.Popen([sys.executable, "-m", "emulator", "serve", "--port", "0", "--clock", "manual"],
+    server = subprocess.Popen([sys.executable, "-m", "wa_emulator", "serve", "--port", "0", "--clock", "manual"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None

@@ -6,14 +6,14 @@ import logging
 import pytest
 from jsonschema import Draft202012Validator
 
-from emulator import contracts
-from emulator.cli import main
-from emulator.core.webhooks import INVALID, RetryPolicy
-from emulator.openapi import ApiDescription, Operation, contracts_used, description_of, siblings
-from emulator.providers import all_providers
-from emulator.providers.mojeeb import routes as mojeeb_routes
-from emulator.providers.mojeeb import sandbox
-from emulator.testing import Emulator
+from wa_emulator import contracts
+from wa_emulator.cli import main
+from wa_emulator.core.webhooks import INVALID, RetryPolicy
+from wa_emulator.openapi import ApiDescription, Operation, contracts_used, description_of, siblings
+from wa_emulator.providers import all_providers
+from wa_emulator.providers.mojeeb import routes as mojeeb_routes
+from wa_emulator.providers.mojeeb import sandbox
+from wa_emulator.testing import Emulator
 
 EVERY_CONTRACT = [(folder, name) for folder in contracts.folders() for name in contracts.names(folder)]
 
@@ -32,7 +32,7 @@ def test_every_contract_is_a_valid_schema_with_title_and_source(folder, name):
 @pytest.mark.parametrize("provider", [p.name for p in all_providers()])
 def test_every_provider_declares_its_operations_with_existing_contracts(provider):
     [api] = [description_of(p) for p in all_providers() if p.name == provider]
-    assert api is not None, f"{provider} declares no ApiDescription: add emulator/providers/{provider}/api.py " \
+    assert api is not None, f"{provider} declares no ApiDescription: add wa_emulator/providers/{provider}/api.py " \
                             "(see mojeeb/api.py) and set the provider's 'api' attribute to it"
     assert api.operations
     assert all(name in contracts.names(folder) for folder, name in contracts_used(api))
@@ -100,7 +100,7 @@ class _Hooked:
 
 
 async def test_strict_mode_refuses_to_send_a_webhook_that_breaks_its_contract(caplog):
-    from emulator import strict
+    from wa_emulator import strict
 
     async with Emulator(strict=True) as emu:
         emu.world.dispatcher.inspect = strict.webhook_checker({"mojeeb": _Hooked.api})
@@ -145,9 +145,9 @@ def test_contracts_check_takes_provider_and_name_or_tries_them_all(tmp_path, cap
 
 
 def test_serve_strict_says_so_in_the_banner():
-    from emulator.app import create_app
-    from emulator.cli import banner, build_parser
-    from emulator.settings import Settings
+    from wa_emulator.app import create_app
+    from wa_emulator.cli import banner, build_parser
+    from wa_emulator.settings import Settings
 
     args = build_parser().parse_args(["serve", "--strict"])
     assert args.strict
@@ -162,10 +162,10 @@ def _routes(router):
 
 @pytest.mark.parametrize("provider", all_providers(), ids=lambda p: p.name)
 def test_every_provider_route_is_a_declared_operation(provider):
-    from emulator.core.world import World
+    from wa_emulator.core.world import World
 
     api = description_of(provider)
-    assert api is not None, f"{provider} declares no ApiDescription (emulator/providers/{provider}/api.py)"
+    assert api is not None, f"{provider} declares no ApiDescription (wa_emulator/providers/{provider}/api.py)"
     inside = provider.base_path.removeprefix(provider.prefix)  # Qlara's routes carry /api inside its route table
     declared = {(op.method.upper(), inside + op.path) for op in api.operations}
     assert _routes(provider.build_routes(World())) == declared
@@ -174,10 +174,10 @@ def test_every_provider_route_is_a_declared_operation(provider):
 def test_every_control_route_is_in_the_control_openapi_document():
     from aiohttp import web
 
-    from emulator.control.openapi import CONTROL_API
-    from emulator.control.routes import build_control_routes
-    from emulator.core.world import World
-    from emulator.settings import Settings
+    from wa_emulator.control.openapi import CONTROL_API
+    from wa_emulator.control.routes import build_control_routes
+    from wa_emulator.core.world import World
+    from wa_emulator.settings import Settings
 
     declared = {(op.method.upper(), op.path) for op in CONTROL_API.operations}
     assert _routes(build_control_routes(web.Application(), World(), all_providers(), Settings())) == declared

@@ -8,12 +8,12 @@ import dataclasses
 
 import pytest
 
-from emulator import contracts
-from emulator.control.openapi import CONTROL_API
-from emulator.openapi import ApiDescription, contract_names, description_of
-from emulator.providers import all_providers
-from emulator.providers.wazapin import WazapinProvider
-from emulator.testing import Emulator
+from wa_emulator import contracts
+from wa_emulator.control.openapi import CONTROL_API
+from wa_emulator.openapi import ApiDescription, contract_names, description_of
+from wa_emulator.providers import all_providers
+from wa_emulator.providers.wazapin import WazapinProvider
+from wa_emulator.testing import Emulator
 
 APIS = {**{p.name: description_of(p) for p in all_providers()}, "control": CONTROL_API}
 NO_BODY = 204  # the only status that may declare no contract

@@ -5,7 +5,7 @@ Before this, ``{"seconds": "NaN"}`` made the emulated time NaN: every later prov
 
 import pytest
 
-from emulator.providers.mojeeb import sandbox
+from wa_emulator.providers.mojeeb import sandbox
 
 AUTH = {"Authorization": f"Bearer {sandbox.KEY_FULL}"}
 TEMPLATE = {"agent_id": sandbox.AGENT_SUPPORT, "from": "+15550100001", "to": "+15551234567",

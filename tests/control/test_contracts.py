@@ -7,10 +7,10 @@ schemas are exercised, not only the empty list.
 
 import pytest
 
-from emulator import contracts
-from emulator.providers.wazapin import sandbox as wazapin
-from emulator.scenario.loader import bundled
 from tests.receiver import Receiver
+from wa_emulator import contracts
+from wa_emulator.providers.wazapin import sandbox as wazapin
+from wa_emulator.scenario.loader import bundled
 
 HOOKS = "/v1/settings/developer/webhooks/endpoints"
 TEMPLATE = {"channel_id": wazapin.CHANNEL_MAIN, "to": "6281234567890", "type": "template",

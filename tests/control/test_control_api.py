@@ -1,6 +1,6 @@
 """The /_emulator/ control API: the shapes scripts and CI rely on (design.md)."""
 
-from emulator.providers.mojeeb import sandbox
+from wa_emulator.providers.mojeeb import sandbox
 
 
 async def call(http, emu, method, path, json=None):

@@ -1,7 +1,7 @@
 """/_emulator/faults: inject, list and remove faults on provider routes."""
 
-from emulator import contracts
-from emulator.providers.mojeeb import sandbox
+from wa_emulator import contracts
+from wa_emulator.providers.mojeeb import sandbox
 
 
 async def call(http, emu, method, path, json=None):

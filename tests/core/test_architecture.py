@@ -3,9 +3,9 @@
 import ast
 from pathlib import Path
 
-import emulator
+import wa_emulator
 
-PACKAGE = Path(emulator.__file__).parent
+PACKAGE = Path(wa_emulator.__file__).parent
 PROVIDERS = sorted(p.name for p in (PACKAGE / "providers").iterdir() if (p / "__init__.py").exists())
 
 
@@ -29,14 +29,15 @@ def imports_of(path: Path) -> set[str]:
 
 def test_the_core_imports_neither_aiohttp_web_nor_providers_nor_scenarios():
     for path in (PACKAGE / "core").glob("*.py"):
-        bad = {m for m in imports_of(path) if m.startswith(("aiohttp.web", "emulator.providers", "emulator.scenario"))}
+        forbidden = ("aiohttp.web", "wa_emulator.providers", "wa_emulator.scenario")
+        bad = {m for m in imports_of(path) if m.startswith(forbidden)}
         assert not bad, f"{path.name} imports {sorted(bad)}"
 
 
 def test_providers_never_import_each_other():
     assert len(PROVIDERS) >= 3
     for provider in PROVIDERS:
-        others = tuple(f"emulator.providers.{other}" for other in PROVIDERS if other != provider)
+        others = tuple(f"wa_emulator.providers.{other}" for other in PROVIDERS if other != provider)
         for path in (PACKAGE / "providers" / provider).glob("*.py"):
             bad = {m for m in imports_of(path) if m.startswith(others)}
             assert not bad, f"{provider}/{path.name} imports {sorted(bad)}"

@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from emulator.core.clock import Clock, ClockMode, ClockSpec
+from wa_emulator.core.clock import Clock, ClockMode, ClockSpec
 
 START = 1_700_000_000.0
 

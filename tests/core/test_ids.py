@@ -3,7 +3,7 @@
 import re
 from collections import Counter
 
-from emulator.core.ids import IdFactory
+from wa_emulator.core.ids import IdFactory
 
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -1,7 +1,7 @@
-from emulator.core import errors
-from emulator.core.models import Message
-from emulator.core.status import Status, check_path
-from emulator.core.world import World, WorldConfig
+from wa_emulator.core import errors
+from wa_emulator.core.models import Message
+from wa_emulator.core.status import Status, check_path
+from wa_emulator.core.world import World, WorldConfig
 
 START = 1_700_000_000.0
 

@@ -1,10 +1,10 @@
 import socket
 
-from emulator.core.clock import Clock, ClockMode, ClockSpec
-from emulator.core.ids import IdFactory
-from emulator.core.models import WebhookDirective
-from emulator.core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, Dispatcher, RetryPolicy
 from tests.receiver import Receiver
+from wa_emulator.core.clock import Clock, ClockMode, ClockSpec
+from wa_emulator.core.ids import IdFactory
+from wa_emulator.core.models import WebhookDirective
+from wa_emulator.core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, Dispatcher, RetryPolicy
 
 START = 1_700_000_000.0
 POLICY = RetryPolicy(schedule=(0, 5, 300), timeout=1.0)

@@ -8,7 +8,7 @@ from typing import Any, Literal, Protocol
 
 import aiohttp
 
-from emulator.core.world import World
+from wa_emulator.core.world import World
 
 RouteKind = Literal["send", "status", "config"]
 

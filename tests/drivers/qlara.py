@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 import aiohttp
 
-from emulator import contracts
-from emulator.core.world import World
-from emulator.providers.qlara import sandbox
+from wa_emulator import contracts
+from wa_emulator.core.world import World
+from wa_emulator.providers.qlara import sandbox
 
 from .base import Route, call
 

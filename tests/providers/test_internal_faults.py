@@ -5,13 +5,13 @@ import re
 
 import pytest
 
-import emulator.providers.mojeeb.routes as mojeeb_routes
-import emulator.providers.qlara.payloads as qlara_payloads
-import emulator.providers.wazapin.routes as wazapin_routes
-from emulator.providers.mojeeb import sandbox as mojeeb
-from emulator.providers.qlara import sandbox as qlara
-from emulator.providers.wazapin import sandbox as wazapin
-from emulator.testing import Emulator
+import wa_emulator.providers.mojeeb.routes as mojeeb_routes
+import wa_emulator.providers.qlara.payloads as qlara_payloads
+import wa_emulator.providers.wazapin.routes as wazapin_routes
+from wa_emulator.providers.mojeeb import sandbox as mojeeb
+from wa_emulator.providers.qlara import sandbox as qlara
+from wa_emulator.providers.wazapin import sandbox as wazapin
+from wa_emulator.testing import Emulator
 
 CASES = {
     "mojeeb": (mojeeb_routes, "message_json", "/v1/whatsapp/messages/01c45011-d803-4eb0-a762-3228a4c392f3",

@@ -14,8 +14,8 @@ from typing import Any, ClassVar, Protocol, Self
 
 import aiohttp
 
-from emulator.testing import Emulator
 from tests.receiver import Receiver
+from wa_emulator.testing import Emulator
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 import pytest
 
-from emulator.testing import Emulator
 from tests.receiver import Receiver
+from wa_emulator.testing import Emulator
 
 from .adapters import ADAPTERS, Adapter
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from emulator import contracts
-from emulator.testing import Emulator
+from wa_emulator import contracts
+from wa_emulator.testing import Emulator
 
 from .adapters import Adapter
 from .observing import hooks_are, observe, said

@@ -7,10 +7,10 @@ from typing import Any
 
 import aiohttp
 
-from emulator.core.models import StatusEvent
-from emulator.core.world import World
-from emulator.scenario import install, load_text
-from emulator.testing import Emulator
+from wa_emulator.core.models import StatusEvent
+from wa_emulator.core.world import World
+from wa_emulator.scenario import install, load_text
+from wa_emulator.testing import Emulator
 
 from .adapters import MojeebAdapter
 from .conftest import UseScenario
@@ -217,8 +217,8 @@ def test_a_scenario_sets_the_clock_mode_and_speed() -> None:
 
 
 def test_named_contacts_keep_their_names_and_only_nameless_ones_are_made_up():
-    from emulator.core.world import World
-    from emulator.scenario import install, load_text
+    from wa_emulator.core.world import World
+    from wa_emulator.scenario import install, load_text
 
     world = World()
     install(world, load_text('version: 1\nname: names\ncontacts:\n  "+15550009001": {name: Ada}\n'
@@ -233,8 +233,8 @@ def test_serving_the_sandbox_does_not_import_faker():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom emulator.app import create_app\nfrom emulator.cli import DEFAULT_SCENARIO\n"
-            "from emulator.settings import Settings\ncreate_app(Settings(port=0, scenario=DEFAULT_SCENARIO))\n"
+    code = ("import sys\nfrom wa_emulator.app import create_app\nfrom wa_emulator.cli import DEFAULT_SCENARIO\n"
+            "from wa_emulator.settings import Settings\ncreate_app(Settings(port=0, scenario=DEFAULT_SCENARIO))\n"
             "print('faker' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "False"

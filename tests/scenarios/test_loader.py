@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.scenario import ScenarioError, load_scenario, load_text
+from wa_emulator.scenario import ScenarioError, load_scenario, load_text
 
 HEAD = "version: 1\nname: bad\n"
 STEPS = HEAD + "timelines:\n  - match: {}\n    steps:\n"

@@ -18,11 +18,11 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from emulator.core.clock import ClockMode, ClockSpec
-from emulator.core.models import StatusEvent
-from emulator.core.webhooks import DELIVERED, EXHAUSTED, Delivery, RetryPolicy
-from emulator.core.world import World
-from emulator.testing import Emulator
+from wa_emulator.core.clock import ClockMode, ClockSpec
+from wa_emulator.core.models import StatusEvent
+from wa_emulator.core.webhooks import DELIVERED, EXHAUSTED, Delivery, RetryPolicy
+from wa_emulator.core.world import World
+from wa_emulator.testing import Emulator
 
 from ..drivers import DRIVERS, Driver
 from ..receiver import Receiver

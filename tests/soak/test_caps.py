@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from emulator.core.clock import Clock, ClockMode, ClockSpec
-from emulator.core.ids import IdFactory
-from emulator.core.journal import Journal
-from emulator.core.webhooks import Dispatcher, RetryPolicy
 from tests.receiver import Receiver
+from wa_emulator.core.clock import Clock, ClockMode, ClockSpec
+from wa_emulator.core.ids import IdFactory
+from wa_emulator.core.journal import Journal
+from wa_emulator.core.webhooks import Dispatcher, RetryPolicy
 
 
 async def test_a_burst_of_pending_deliveries_overshoots_the_log_cap_only_until_they_finish():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.core.webhooks import DELIVERED, EXHAUSTED
+from wa_emulator.core.webhooks import DELIVERED, EXHAUSTED
 
 from .engine import Tally, run_soak
 

@@ -8,8 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from emulator.providers.mojeeb import sandbox
-from emulator.testing import Emulator
+from wa_emulator.providers.mojeeb import sandbox
+from wa_emulator.testing import Emulator
 
 TEXT = {
     "agent_id": sandbox.AGENT_SUPPORT,

@@ -1,7 +1,7 @@
 """Keys, scopes and agent restrictions: https://docs.mojeeb.app/docs/developers/authentication."""
 
-from emulator.providers.mojeeb import sandbox
-from emulator.providers.mojeeb.keys import make_key
+from wa_emulator.providers.mojeeb import sandbox
+from wa_emulator.providers.mojeeb.keys import make_key
 
 from .conftest import TEXT
 

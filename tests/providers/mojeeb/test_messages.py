@@ -2,7 +2,7 @@
 
 import re
 
-from emulator.providers.mojeeb import sandbox
+from wa_emulator.providers.mojeeb import sandbox
 
 from .conftest import TEMPLATE, TEXT, open_window
 

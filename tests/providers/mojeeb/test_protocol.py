@@ -2,8 +2,8 @@
 
 import asyncio
 
-from emulator.providers.mojeeb import sandbox
 from tests.rawbody import stream
+from wa_emulator.providers.mojeeb import sandbox
 
 from .conftest import TEXT
 

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from emulator.core.models import Message
-from emulator.core.status import Status
-from emulator.providers.http import dumps
-from emulator.providers.mojeeb.payloads import message_body, message_json
+from wa_emulator.core.models import Message
+from wa_emulator.core.status import Status
+from wa_emulator.providers.http import dumps
+from wa_emulator.providers.mojeeb.payloads import message_body, message_json
 
 CREATED = 1_700_000_000.25
 # Each status a message can be in, with the path it took to get there (times a few seconds apart).

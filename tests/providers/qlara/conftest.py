@@ -9,9 +9,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from emulator import contracts
-from emulator.providers.qlara import sandbox
-from emulator.testing import Emulator
+from wa_emulator import contracts
+from wa_emulator.providers.qlara import sandbox
+from wa_emulator.testing import Emulator
 
 CUSTOMER = "+393401234567"
 TEMPLATE = {

@@ -1,8 +1,8 @@
 """Authentication, IP allowlists, rate limits, error shapes, real hosts and faults."""
 
-from emulator import contracts
-from emulator.providers.qlara import sandbox
 from tests.rawbody import stream
+from wa_emulator import contracts
+from wa_emulator.providers.qlara import sandbox
 
 from .conftest import TEMPLATE, basic
 
@@ -27,7 +27,7 @@ async def test_an_api_key_or_basic_credentials_are_required(qlara):
 
 
 async def test_an_api_key_of_another_provider_is_not_a_qlara_key(qlara):
-    from emulator.providers.mojeeb import sandbox as mojeeb
+    from wa_emulator.providers.mojeeb import sandbox as mojeeb
 
     answer = await qlara.call("GET", STATUS, params={"channel": "WHATSAPP"}, key=mojeeb.KEY_FULL)
     assert answer.status == 401

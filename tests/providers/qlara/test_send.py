@@ -2,8 +2,8 @@
 
 import pytest
 
-from emulator import contracts
-from emulator.providers.qlara import sandbox
+from wa_emulator import contracts
+from wa_emulator.providers.qlara import sandbox
 
 from .conftest import CUSTOMER, TEMPLATE, TEXT, open_window
 

@@ -3,10 +3,10 @@
 import json
 from urllib.parse import quote
 
-from emulator import contracts
-from emulator.core.rules import Step
-from emulator.core.status import Status
-from emulator.providers.qlara import sandbox
+from wa_emulator import contracts
+from wa_emulator.core.rules import Step
+from wa_emulator.core.status import Status
+from wa_emulator.providers.qlara import sandbox
 
 from .conftest import CUSTOMER, TEMPLATE, TEXT, open_window
 

@@ -1,10 +1,10 @@
 """The delivery-status webhook: one per account, its events, and retries on the manual clock."""
 
-from emulator import contracts
-from emulator.core.rules import Step
-from emulator.core.status import Status
-from emulator.providers.qlara import sandbox
 from tests.receiver import Receiver
+from wa_emulator import contracts
+from wa_emulator.core.rules import Step
+from wa_emulator.core.status import Status
+from wa_emulator.providers.qlara import sandbox
 
 from .conftest import CUSTOMER, TEMPLATE, WEBHOOKS
 
@@ -132,7 +132,7 @@ async def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt_and_is_ret
     # receiver that takes 0.5 s; the documented figure itself is checked on its own.
     import dataclasses
 
-    from emulator.providers.qlara import webhooks
+    from wa_emulator.providers.qlara import webhooks
 
     assert webhooks.POLICY.timeout == 5.0
     monkeypatch.setattr(webhooks, "POLICY", dataclasses.replace(webhooks.POLICY, timeout=0.2))

@@ -10,10 +10,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from emulator import contracts
-from emulator.providers.wazapin import sandbox
-from emulator.testing import Emulator
 from tests.receiver import Receiver
+from wa_emulator import contracts
+from wa_emulator.providers.wazapin import sandbox
+from wa_emulator.testing import Emulator
 
 CUSTOMER = "6281234567890"
 TEXT = {"channel_id": sandbox.CHANNEL_MAIN, "to": CUSTOMER, "type": "text", "content": {"text": "Halo!"}}

@@ -2,8 +2,8 @@
 
 import pytest
 
-from emulator.providers.wazapin import sandbox
 from tests.rawbody import stream
+from wa_emulator.providers.wazapin import sandbox
 
 from .conftest import TEXT, WEBHOOKS
 

@@ -5,9 +5,9 @@ these tests also check each body against the contract by name, so the name a use
 from the docs is the one that fits.
 """
 
-from emulator import contracts
-from emulator.providers.wazapin import sandbox
 from tests.receiver import Receiver
+from wa_emulator import contracts
+from wa_emulator.providers.wazapin import sandbox
 
 from .conftest import TEMPLATE, WEBHOOKS
 

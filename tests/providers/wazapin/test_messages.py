@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from emulator import contracts
-from emulator.providers.wazapin import sandbox
+from wa_emulator import contracts
+from wa_emulator.providers.wazapin import sandbox
 
 from .conftest import CUSTOMER, TEMPLATE, TEXT, open_window
 

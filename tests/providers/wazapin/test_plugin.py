@@ -12,7 +12,7 @@ import hmac
 import time
 from typing import Any
 
-from emulator.providers.wazapin import sandbox
+from wa_emulator.providers.wazapin import sandbox
 
 from .conftest import CUSTOMER, WEBHOOKS
 

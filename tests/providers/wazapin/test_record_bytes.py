@@ -4,9 +4,9 @@ The expected texts are what ``dumps()`` made of the dicts the text replaced (iss
 faster way of writing them must still produce exactly these bytes.
 """
 
-from emulator.core.models import INBOUND, Message
-from emulator.core.status import Status
-from emulator.providers.wazapin.payloads import record, status_view
+from wa_emulator.core.models import INBOUND, Message
+from wa_emulator.core.status import Status
+from wa_emulator.providers.wazapin.payloads import record, status_view
 
 CREATED = 1_700_000_000.25  # a fraction of a second, so the milliseconds show
 

@@ -6,9 +6,9 @@ import time
 import pytest
 from standardwebhooks import Webhook
 
-from emulator import contracts
-from emulator.providers.wazapin import sandbox
 from tests.receiver import Receiver
+from wa_emulator import contracts
+from wa_emulator.providers.wazapin import sandbox
 
 from .conftest import CUSTOMER, TEMPLATE, WEBHOOKS, bodies
 

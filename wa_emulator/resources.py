@@ -1,7 +1,7 @@
 """Files that ship inside the package: contracts and bundled scenarios.
 
-Installed, they are the data packages ``emulator.contract_files`` and
-``emulator.bundled_scenarios`` (mapped from the repository's top-level
+Installed, they are the data packages ``wa_emulator.contract_files`` and
+``wa_emulator.bundled_scenarios`` (mapped from the repository's top-level
 ``contracts/`` and ``scenarios/``); run from a checkout without installing,
 they are read from those folders directly.
 """
@@ -13,7 +13,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
-_PACKAGES = {"contracts": "emulator.contract_files", "scenarios": "emulator.bundled_scenarios"}
+_PACKAGES = {"contracts": "wa_emulator.contract_files", "scenarios": "wa_emulator.bundled_scenarios"}
 
 
 def resource_root(name: str) -> Traversable:

@@ -81,7 +81,7 @@ class Match:
     def accepts(self, message: Message) -> bool:
         """Whether ``message`` is one this timeline is for.
 
-        >>> from emulator.core.models import Message
+        >>> from wa_emulator.core.models import Message
         >>> Match(to=("+15550001001",)).accepts(Message("m", "mojeeb", "o", "a", "+1555", "+15550001001", "text", 0))
         True
         """

@@ -1,6 +1,6 @@
 """Scenarios: YAML files that script what happens to messages (see scenarios/README.md).
 
->>> from emulator.scenario import load_scenario, install
+>>> from wa_emulator.scenario import load_scenario, install
 >>> load_scenario("sandbox").name
 'sandbox'
 """

@@ -188,7 +188,7 @@ def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
 def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``api``, its schemas taken from ``contracts/<folder>/``.
 
-    >>> from emulator.providers.mojeeb import MojeebProvider
+    >>> from wa_emulator.providers.mojeeb import MojeebProvider
     >>> doc = document(MojeebProvider.api, "/mojeeb")
     >>> doc["openapi"], "/v1/whatsapp/messages/{id}" in doc["paths"]
     ('3.1.0', True)

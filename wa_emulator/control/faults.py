@@ -1,7 +1,7 @@
 """``/_emulator/faults``: list, add, delete and clear the faults in force on provider routes.
 
 A fault is ``{"provider", "method", "path", "latency", "status", "drop", "every",
-"probability", "times"}`` (all optional; see ``emulator.core.faults``). Its
+"probability", "times"}`` (all optional; see ``wa_emulator.core.faults``). Its
 ``status`` comes back in the provider's own envelope; ``drop`` closes the
 connection without an answer; ``latency`` waits real seconds first.
 """

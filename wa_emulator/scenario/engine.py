@@ -57,7 +57,7 @@ def install(world: World, scenario: Scenario) -> None:
     References a scenario cannot check on its own (a fixture's organization and agent) are
     checked first, so a refused scenario leaves the world and the old scenario as they were.
 
-    >>> from emulator.scenario import load_scenario
+    >>> from wa_emulator.scenario import load_scenario
     >>> world = World()
     >>> install(world, load_scenario("happy-path"))
     >>> current(world).name
@@ -162,7 +162,7 @@ def seeded_faker(seed: int) -> Faker:
 def timeline_source(timelines: tuple[Timeline, ...]) -> Callable[[Message], list[Step]]:
     """The first timeline whose match accepts a message gives its steps; else the default timeline.
 
-    >>> from emulator.core.models import Message
+    >>> from wa_emulator.core.models import Message
     >>> steps = timeline_source(())(Message("m", "mojeeb", "o", "a", "+1555", "+1556", "text", 0.0))
     >>> [step.status.value for step in steps]
     ['sent', 'delivered', 'read']

@@ -4,7 +4,7 @@ Layout: ``contracts/<provider>/<name>.json``; each schema has a ``title`` and an
 ``x-source`` (the provider's documentation address, or ``"designed"`` with a
 reason). ``validate()`` is public so users can check their own fixtures::
 
-    from emulator import contracts
+    from wa_emulator import contracts
     contracts.validate("mojeeb", "message", {"id": "…", "status": "queued", …})
 
 A schema may use a sibling of its folder with a relative reference, ``{"$ref":

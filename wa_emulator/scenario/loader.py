@@ -175,7 +175,7 @@ def check_schema(data: Any, marks: Marks, source: str) -> None:
     >>> data, marks = parse_yaml("version: 1\nname: x\nseed: many\n", "x.yaml")
     >>> check_schema(data, marks, "x.yaml")
     Traceback (most recent call last):
-    emulator.scenario.errors.ScenarioError: x.yaml:3:7: seed: expected a whole number, got 'many'
+    wa_emulator.scenario.errors.ScenarioError: x.yaml:3:7: seed: expected a whole number, got 'many'
     """
     if not isinstance(data, dict):
         raise ScenarioError(source, 1, 1, "(top level)",

@@ -1,7 +1,0 @@
-"""``python -m emulator`` is the same as the ``wa-emulator`` command."""
-
-import sys
-
-from .cli import main
-
-sys.exit(main())
