@@ -15,7 +15,7 @@ from wa_emulator.core.clock import ClockMode, ClockSpec
 from wa_emulator.core.status import Status
 from wa_emulator.core.webhooks import DELIVERED, RetryPolicy
 from wa_emulator.core.world import World, WorldConfig
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 from .processes import launched
 from .table import Row

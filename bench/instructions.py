@@ -40,10 +40,10 @@ import aiohttp
 from aiohttp import web
 
 from tests.drivers import DRIVERS
-from wa_emulator import keys
 from wa_emulator.cli import tune_gc
 from wa_emulator.core.clock import MANUAL_CLOCK
 from wa_emulator.core.lifecycle import DEFAULT_TIMELINE
+from wa_emulator.web import keys
 
 from .protocol import cpu_per_request, route_request, started
 from .server import ceiling_app, emulator_app, floor_app, record

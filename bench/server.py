@@ -27,15 +27,15 @@ import aiohttp
 from aiohttp import web
 
 from tests.drivers import DRIVERS
-from wa_emulator import keys
 from wa_emulator.app import create_app
 from wa_emulator.cli import tune_gc
 from wa_emulator.core.clock import REAL_CLOCK, ClockSpec
 from wa_emulator.core.world import World
 from wa_emulator.providers import all_providers
-from wa_emulator.providers.front import FrontDoor
-from wa_emulator.routing import Mount, Routes
 from wa_emulator.settings import Settings
+from wa_emulator.web import keys
+from wa_emulator.web.front import FrontDoor
+from wa_emulator.web.routing import Mount, Routes
 
 from . import loops
 

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 # pytester runs the plugin's own tests; the plugin is listed so the suite also works
 # where the project is not installed (its entry point then is not there to load it).
-pytest_plugins = ["pytester", "wa_emulator.pytest_plugin"]
+pytest_plugins = ["pytester", "wa_emulator.testing.pytest_plugin"]
 
 
 @pytest.fixture

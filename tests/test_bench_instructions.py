@@ -9,8 +9,8 @@ import pytest
 from bench import instructions
 from bench.protocol import started
 from bench.server import floor_app
-from wa_emulator import keys
 from wa_emulator.core.status import Status
+from wa_emulator.web import keys
 
 
 async def test_the_floor_answers_each_recorded_route_with_the_recorded_bytes():

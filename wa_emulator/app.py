@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import keys, openapi, strict
+from .contracts import openapi, strict
 from .control.openapi import CONTROL_API
 from .control.routes import build_control_routes
 from .core.world import World, WorldConfig
 from .providers import all_providers
 from .providers.base import Provider
-from .providers.http import json_response
-from .routing import HostDispatch, Mount, Routes
 from .scenario import install, load_scenario
 from .settings import Settings
+from .web import keys
+from .web.http import json_response
+from .web.routing import HostDispatch, Mount, Routes
 
 
 def world_for(settings: Settings) -> World:

@@ -17,13 +17,15 @@ from typing import Any
 
 from aiohttp import web
 
-from . import __version__, contract_check, contracts, keys
+from . import __version__, contracts
 from .app import create_app
+from .contracts import check as contract_check
 from .core.clock import ClockSpec
 from .core.timefmt import iso
 from .scenario import ScenarioError, bundled, current, install, load_scenario
-from .serverlog import quiet_protocol_errors
 from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, Settings
+from .web import keys
+from .web.serverlog import quiet_protocol_errors
 
 EXIT_USAGE = 2
 

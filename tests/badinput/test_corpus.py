@@ -15,7 +15,7 @@ import pytest
 from yarl import URL
 
 from wa_emulator.core.webhooks import DEFAULT_CAP
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 from ..drivers import DRIVERS
 from ..rawbody import stream

@@ -8,12 +8,12 @@ from jsonschema import Draft202012Validator
 
 from wa_emulator import contracts
 from wa_emulator.cli import main
+from wa_emulator.contracts.openapi import ApiDescription, Operation, contracts_used, description_of, siblings
 from wa_emulator.core.webhooks import INVALID, RetryPolicy
-from wa_emulator.openapi import ApiDescription, Operation, contracts_used, description_of, siblings
 from wa_emulator.providers import all_providers
 from wa_emulator.providers.mojeeb import routes as mojeeb_routes
 from wa_emulator.providers.mojeeb import sandbox
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 EVERY_CONTRACT = [(folder, name) for folder in contracts.folders() for name in contracts.names(folder)]
 
@@ -100,7 +100,7 @@ class _Hooked:
 
 
 async def test_strict_mode_refuses_to_send_a_webhook_that_breaks_its_contract(caplog):
-    from wa_emulator import strict
+    from wa_emulator.contracts import strict
 
     async with Emulator(strict=True) as emu:
         emu.world.dispatcher.inspect = strict.webhook_checker({"mojeeb": _Hooked.api})

@@ -9,11 +9,11 @@ import dataclasses
 import pytest
 
 from wa_emulator import contracts
+from wa_emulator.contracts.openapi import ApiDescription, contract_names, description_of
 from wa_emulator.control.openapi import CONTROL_API
-from wa_emulator.openapi import ApiDescription, contract_names, description_of
 from wa_emulator.providers import all_providers
 from wa_emulator.providers.wazapin import WazapinProvider
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 APIS = {**{p.name: description_of(p) for p in all_providers()}, "control": CONTROL_API}
 NO_BODY = 204  # the only status that may declare no contract

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from wa_emulator.openapi import description_of
+from wa_emulator.contracts.openapi import description_of
 from wa_emulator.providers import all_providers
-from wa_emulator.threaded import ThreadedEmulator
+from wa_emulator.testing.threaded import ThreadedEmulator
 
 EXAMPLES_PER_OPERATION = 25
 

@@ -26,6 +26,6 @@ def test_every_example_in_testing_md_passes(pytester):
         pytester.path.joinpath(name).write_text(body, encoding="utf-8")
     expected = sum(len(re.findall(r"^(?:async )?def test_", body, re.M)) for name, body in files.items()
                    if name.startswith("test_"))
-    plugin = [] if entry_point_installed() else ["-p", "wa_emulator.pytest_plugin"]
+    plugin = [] if entry_point_installed() else ["-p", "wa_emulator.testing.pytest_plugin"]
     result = pytester.runpytest(*plugin, "-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=expected)

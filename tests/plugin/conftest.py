@@ -15,7 +15,8 @@ asyncio_default_fixture_loop_scope = function
 
 def entry_point_installed() -> bool:
     """True when the project is installed, so pytest loads the plugin through its entry point."""
-    return any(ep.value == "wa_emulator.pytest_plugin" for ep in importlib.metadata.entry_points(group="pytest11"))
+    plugins = importlib.metadata.entry_points(group="pytest11")
+    return any(ep.value == "wa_emulator.testing.pytest_plugin" for ep in plugins)
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def run_user_tests(pytester: pytest.Pytester):
     def run(source: str, *args: str) -> pytest.RunResult:
         pytester.makeini(INI)
         pytester.makepyfile(test_user=source)
-        plugin = [] if entry_point_installed() else ["-p", "wa_emulator.pytest_plugin"]
+        plugin = [] if entry_point_installed() else ["-p", "wa_emulator.testing.pytest_plugin"]
         return pytester.runpytest(*plugin, "-q", "-p", "no:cacheprovider", *args)
 
     return run

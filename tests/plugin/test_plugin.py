@@ -20,10 +20,10 @@ HEADERS = {"Authorization": f"Bearer {sandbox.KEY_FULL}"}
 
 def test_the_entry_point_names_the_plugin_module():
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
-    plugin = "wa_emulator.pytest_plugin"
+    plugin = "wa_emulator.testing.pytest_plugin"
     assert pyproject["project"]["entry-points"]["pytest11"] == {plugin: plugin}
     if entry_point_installed():  # under `make test` the project is installed (editable): pytest loaded it so
-        assert "wa_emulator.pytest_plugin" in {ep.name for ep in importlib.metadata.entry_points(group="pytest11")}
+        assert plugin in {ep.name for ep in importlib.metadata.entry_points(group="pytest11")}
 
 
 def test_async_fixture_runs_a_fresh_emulator_per_test_with_a_manual_clock(run_user_tests):

@@ -11,7 +11,7 @@ import wa_emulator.providers.wazapin.routes as wazapin_routes
 from wa_emulator.providers.mojeeb import sandbox as mojeeb
 from wa_emulator.providers.qlara import sandbox as qlara
 from wa_emulator.providers.wazapin import sandbox as wazapin
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 CASES = {
     "mojeeb": (mojeeb_routes, "message_json", "/v1/whatsapp/messages/01c45011-d803-4eb0-a762-3228a4c392f3",

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol, Self
 import aiohttp
 
 from tests.receiver import Receiver
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 
 @dataclass(frozen=True)

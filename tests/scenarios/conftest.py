@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from tests.receiver import Receiver
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 from .adapters import ADAPTERS, Adapter
 

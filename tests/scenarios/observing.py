@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 from .adapters import Adapter
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from wa_emulator import contracts
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 from .adapters import Adapter
 from .observing import hooks_are, observe, said

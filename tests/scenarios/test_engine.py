@@ -10,7 +10,7 @@ import aiohttp
 from wa_emulator.core.models import StatusEvent
 from wa_emulator.core.world import World
 from wa_emulator.scenario import install, load_text
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 from .adapters import MojeebAdapter
 from .conftest import UseScenario

@@ -22,7 +22,7 @@ from wa_emulator.core.clock import ClockMode, ClockSpec
 from wa_emulator.core.models import StatusEvent
 from wa_emulator.core.webhooks import DELIVERED, EXHAUSTED, Delivery, RetryPolicy
 from wa_emulator.core.world import World
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 from ..drivers import DRIVERS, Driver
 from ..receiver import Receiver

@@ -13,7 +13,7 @@ from ..core.models import Contact, Message
 from ..core.tenants import Agent
 from ..core.timefmt import parse_duration, parse_iso
 from ..core.world import World
-from ..providers.http import ApiError
+from ..web.http import ApiError
 
 
 def moment(world: World, value: Any, field: str) -> float | None:

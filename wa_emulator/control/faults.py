@@ -13,8 +13,8 @@ from typing import Any
 from aiohttp import web
 
 from ..core.timefmt import parse_duration
-from ..providers.http import ApiError, json_response, read_json_object
-from ..routing import Routes
+from ..web.http import ApiError, json_response, read_json_object
+from ..web.routing import Routes
 from .routes import PROVIDERS, WORLD
 
 MAX_LATENCY = 60.0  # real seconds; a longer stall only makes a test suite hang

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..openapi import ApiDescription, Operation, description_of, document
-from ..providers.http import ApiError, json_response
-from ..routing import Routes
+from ..contracts.openapi import ApiDescription, Operation, description_of, document
+from ..web.http import ApiError, json_response
+from ..web.routing import Routes
 from .routes import PROVIDERS
 
 _FILTERS = ("provider", "status", "to", "direction")

@@ -18,10 +18,10 @@ from ..core.status import Status
 from ..core.timefmt import iso_ms, parse_duration, parse_iso
 from ..core.world import World
 from ..providers.base import Provider
-from ..providers.front import FrontDoor
-from ..providers.http import ApiError, json_response, read_json_object
-from ..routing import Routes
 from ..settings import Settings
+from ..web.front import FrontDoor
+from ..web.http import ApiError, json_response, read_json_object
+from ..web.routing import Routes
 from . import scenario as scenario_routes
 from .actions import receive_inbound, update_contact
 from .views import contact_view, message_view
@@ -60,7 +60,7 @@ def build_control_routes(
     router.add_get("/journal", journal)
     router.add_get("/webhooks/deliveries", deliveries)
     router.add_post("/webhooks/directives", webhook_directive)
-    from . import faults, openapi  # late: both read this module's app keys
+    from . import faults, openapi
 
     faults.register(router)
     openapi.register(router)

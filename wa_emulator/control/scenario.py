@@ -12,10 +12,10 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import keys
-from ..providers.http import ApiError, json_response
-from ..routing import Routes
 from ..scenario import Scenario, ScenarioError, current, install, load_scenario, load_text
+from ..web import keys
+from ..web.http import ApiError, json_response
+from ..web.routing import Routes
 
 
 def add_routes(router: Routes) -> None:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from ..core.tenants import Agent, ApiKey, Organization
 from ..core.world import World
-from ..routing import Routes
+from ..web.routing import Routes
 
 
 class Provider(Protocol):

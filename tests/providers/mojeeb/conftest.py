@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from wa_emulator.providers.mojeeb import sandbox
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 TEXT = {
     "agent_id": sandbox.AGENT_SUPPORT,

@@ -6,8 +6,8 @@ import pytest
 
 from wa_emulator.core.models import Message
 from wa_emulator.core.status import Status
-from wa_emulator.providers.http import dumps
 from wa_emulator.providers.mojeeb.payloads import message_body, message_json
+from wa_emulator.web.http import dumps
 
 CREATED = 1_700_000_000.25
 # Each status a message can be in, with the path it took to get there (times a few seconds apart).

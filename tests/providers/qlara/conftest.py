@@ -11,7 +11,7 @@ import pytest
 
 from wa_emulator import contracts
 from wa_emulator.providers.qlara import sandbox
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 CUSTOMER = "+393401234567"
 TEMPLATE = {

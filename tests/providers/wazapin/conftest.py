@@ -13,7 +13,7 @@ import pytest
 from tests.receiver import Receiver
 from wa_emulator import contracts
 from wa_emulator.providers.wazapin import sandbox
-from wa_emulator.testing import Emulator
+from wa_emulator.testing.emulator import Emulator
 
 CUSTOMER = "6281234567890"
 TEXT = {"channel_id": sandbox.CHANNEL_MAIN, "to": CUSTOMER, "type": "text", "content": {"text": "Halo!"}}

@@ -8,10 +8,10 @@ from typing import Any
 from aiohttp import web
 
 from ...core.world import World
-from ...routing import Routes
+from ...web.front import FrontDoor
+from ...web.http import CORRELATION_ID, ApiError, json_response
+from ...web.routing import Routes
 from ..base import credentials_view
-from ..front import FrontDoor
-from ..http import CORRELATION_ID, ApiError, json_response
 from . import routes, sandbox
 from .api import API
 from .auth import admit

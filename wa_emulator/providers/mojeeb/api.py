@@ -8,7 +8,7 @@ https://docs.mojeeb.app/docs/developers/whatsapp/message-status.
 
 from __future__ import annotations
 
-from ...openapi import ApiDescription, Operation
+from ...contracts.openapi import ApiDescription, Operation
 from .sandbox import KEY_FULL
 
 API = ApiDescription(

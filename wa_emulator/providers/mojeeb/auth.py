@@ -14,7 +14,7 @@ from aiohttp import web
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey
 from ...core.world import World
-from ..http import ApiError, world_of
+from ...web.http import ApiError, world_of
 from .keys import is_well_formed
 
 SEND_SCOPE = "whatsapp:send"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from ..http import ApiError, Handler, world_of
+from ...web.http import ApiError, Handler, world_of
 from .auth import REQUEST_KEY
 
 HEADER = "Idempotency-Key"

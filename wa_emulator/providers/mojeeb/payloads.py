@@ -16,7 +16,7 @@ from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.status import Status
 from ...core.timefmt import iso, iso_json
-from ..http import (
+from ...web.http import (
     BODY_NOT_JSON,
     BODY_NOT_OBJECT,
     BODY_TOO_LARGE,

@@ -8,7 +8,7 @@ from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.tenants import ApiKey
 from ...core.world import World
-from ..http import ApiError, read_json_object, world_of
+from ...web.http import ApiError, read_json_object, world_of
 from .auth import REQUEST_KEY
 from .payloads import SendRequest, invalid, message_json, parse_template_send, parse_text_send
 

@@ -10,10 +10,10 @@ from aiohttp import web
 
 from ...core.tenants import Agent
 from ...core.world import World
-from ...routing import Routes
+from ...web.front import FrontDoor
+from ...web.http import ApiError, json_response
+from ...web.routing import Routes
 from ..base import credentials_view
-from ..front import FrontDoor
-from ..http import ApiError, json_response
 from . import routes, sandbox, webhooks
 from .api import API as DESCRIPTION
 from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, admit

@@ -10,7 +10,7 @@ https://agiletelecom.com/documentation/qlara/guides/webhooks.
 
 from __future__ import annotations
 
-from ...openapi import ApiDescription, Operation
+from ...contracts.openapi import ApiDescription, Operation
 from .sandbox import KEY_PRODUCTION
 
 _WEBHOOK = "/partner-gateway/v1/webhooks/delivery-status"

@@ -19,7 +19,7 @@ from aiohttp import web
 from ...core.ratelimit import Decision, FixedWindows
 from ...core.tenants import Organization
 from ...core.world import World
-from ..http import ApiError, world_of
+from ...web.http import ApiError, world_of
 from . import sandbox
 
 DEFAULT_PER_MINUTE = 1000

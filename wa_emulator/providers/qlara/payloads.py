@@ -17,7 +17,7 @@ from ...core import errors
 from ...core.models import Message
 from ...core.status import Status
 from ...core.timefmt import iso_ms
-from ..http import ApiError, json_nullable, json_string
+from ...web.http import ApiError, json_nullable, json_string
 
 CHANNEL = "WHATSAPP"
 CHANNELS = ("SMS", "RCS", CHANNEL)

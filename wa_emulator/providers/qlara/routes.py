@@ -16,7 +16,7 @@ from ...core.models import OUTBOUND, Message
 from ...core.rules import Step
 from ...core.status import Status
 from ...core.world import World
-from ..http import ApiError, json_response, read_json_object, world_of
+from ...web.http import ApiError, json_response, read_json_object, world_of
 from . import payloads, sandbox
 from .auth import CALLER
 from .webhooks import Endpoint, endpoints

@@ -16,7 +16,7 @@ from ...core.models import OUTBOUND, PLAIN_DELIVERY, Message, StatusEvent, Webho
 from ...core.status import Status
 from ...core.webhooks import RetryPolicy
 from ...core.world import World
-from ..http import dumps
+from ...web.http import dumps
 from . import payloads, sandbox
 
 # Immediately, then after 30 s, 2 min, 10 min, 30 min and 1 h: six attempts over about 1 h 43 min.

@@ -8,10 +8,10 @@ from typing import Any
 from aiohttp import web
 
 from ...core.world import World
-from ...routing import Routes
+from ...web.front import FrontDoor
+from ...web.http import CORRELATION_ID, ApiError, json_response
+from ...web.routing import Routes
 from ..base import agent_view, credentials_view
-from ..front import FrontDoor
-from ..http import CORRELATION_ID, ApiError, json_response
 from . import events, routes, sandbox, webhook_routes
 from .api import API as DESCRIPTION
 from .auth import DEFAULT_RATE_LIMIT, REQUEST_ORG, admit

@@ -10,7 +10,7 @@ https://docsx.wazapin.com/api/webhooks.
 
 from __future__ import annotations
 
-from ...openapi import ApiDescription, Operation
+from ...contracts.openapi import ApiDescription, Operation
 from .endpoints import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
 from .sandbox import KEY_FULL
 

@@ -19,7 +19,7 @@ from aiohttp import web
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey, Organization
 from ...core.world import World
-from ..http import ApiError, world_of
+from ...web.http import ApiError, world_of
 from .sandbox import NAME
 
 KEY_PREFIX = "wzp_"

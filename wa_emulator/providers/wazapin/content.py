@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from ..http import ApiError
+from ...web.http import ApiError
 
 # ASCII only: a str pattern's \d also matches Arabic-Indic and full-width digits.
 PHONE = re.compile(r"\+?[1-9]\d{6,14}", re.ASCII)

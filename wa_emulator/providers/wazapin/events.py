@@ -17,7 +17,7 @@ from ...core.models import INBOUND, PLAIN_DELIVERY, Message, StatusEvent, Webhoo
 from ...core.status import Status
 from ...core.webhooks import Delivery, RetryPolicy, Signer
 from ...core.world import World
-from ..http import dumps
+from ...web.http import dumps
 from . import signing
 from .endpoints import MESSAGE_NEW, STATUS_UPDATE, Endpoint, Registry
 from .payloads import STATUS_WORDS, envelope, message_new_body, status_update_body

@@ -19,7 +19,7 @@ from ...core.models import INBOUND, Message
 from ...core.status import Status
 from ...core.timefmt import iso_ms
 from ...core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, PENDING, Delivery
-from ..http import (
+from ...web.http import (
     BODY_NOT_JSON,
     BODY_NOT_OBJECT,
     BODY_TOO_LARGE,

@@ -11,7 +11,7 @@ from aiohttp import web
 from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.world import World
-from ..http import ApiError, dumps, json_response, read_json_object, world_of
+from ...web.http import ApiError, dumps, json_response, read_json_object, world_of
 from .auth import REQUEST_KEY, require
 from .content import parse_send
 from .events import conversation_id, registry

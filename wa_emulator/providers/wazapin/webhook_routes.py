@@ -10,10 +10,10 @@ from typing import Any
 
 from aiohttp import web
 
-from ... import keys as app_keys
 from ...core.webhooks import DROPPED, EXHAUSTED, PENDING
 from ...core.world import World
-from ..http import ApiError, read_json_object
+from ...web import keys as app_keys
+from ...web.http import ApiError, read_json_object
 from . import events
 from .auth import REQUEST_ORG, require
 from .content import URL, missing, unusable, wrong_type

@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from .settings import Settings
-from .testing import Emulator
+from ..settings import Settings
+from .emulator import Emulator
 
 T = TypeVar("T")
 CALL_TIMEOUT = 60.0  # seconds; a call that takes longer than this has hung, say so instead of waiting forever

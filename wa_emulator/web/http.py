@@ -145,7 +145,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 @functools.cache
 def app_keys() -> Any:
     """The emulator's app keys module (imported late: it pulls in the world and settings)."""
-    from .. import keys
+    from . import keys
 
     return keys
 

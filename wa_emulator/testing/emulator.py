@@ -16,15 +16,15 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from . import keys
-from .app import create_app, world_for
-from .control.actions import receive_inbound, update_contact
-from .control.views import contact_view, message_view
-from .core.clock import ClockMode, ClockSpec
-from .core.timefmt import parse_duration
-from .core.world import World
-from .scenario import Scenario, current, install, load_scenario
-from .settings import Settings
+from ..app import create_app, world_for
+from ..control.actions import receive_inbound, update_contact
+from ..control.views import contact_view, message_view
+from ..core.clock import ClockMode, ClockSpec
+from ..core.timefmt import parse_duration
+from ..core.world import World
+from ..scenario import Scenario, current, install, load_scenario
+from ..settings import Settings
+from ..web import keys
 
 
 class Emulator:

@@ -27,7 +27,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from .resources import resource_root
+from ..resources import resource_root
 
 SHARED = ""
 """The "folder" of the schemas at the top of ``contracts/``, which every folder may refer to."""

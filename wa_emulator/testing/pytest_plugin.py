@@ -26,12 +26,12 @@ from typing import Any
 
 import pytest
 
-from .app import chosen_providers
-from .core.clock import ClockSpec
-from .scenario import ScenarioError, load_scenario
-from .settings import Settings
+from ..app import chosen_providers
+from ..core.clock import ClockSpec
+from ..scenario import ScenarioError, load_scenario
+from ..settings import Settings
+from .emulator import Emulator
 from .sink import WebhookSink
-from .testing import Emulator
 from .threaded import ThreadedEmulator
 
 try:  # pytest-asyncio's own decorator keeps the fixture working in its strict mode too

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import contracts
+from . import schemas as contracts
 
 
 class CheckError(Exception):

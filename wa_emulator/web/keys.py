@@ -6,8 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
-from .core.world import World
-from .settings import Settings
+from ..core.world import World
+from ..settings import Settings
 
 world = web.AppKey("world", World)
 settings = web.AppKey("settings", Settings)

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__, contracts
+from .. import __version__
+from . import schemas as contracts
 
 _PARAMETER = re.compile(r"{([^}]+)}")
 # {"$ref": "other.json#/$defs/x"} in a contract: a sibling, or with "../" a shared schema (contracts.SHARED)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
-from . import contracts
+from . import schemas as contracts
 from .openapi import ApiDescription, Contract, contract_names
 
 log = logging.getLogger(__name__)
