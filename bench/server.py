@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -34,8 +35,8 @@ from wa_emulator.core.world import World
 from wa_emulator.providers import all_providers
 from wa_emulator.settings import Settings
 from wa_emulator.web import keys
-from wa_emulator.web.front import FrontDoor
-from wa_emulator.web.routing import Mount, Routes
+from wa_emulator.web.front import DoorPolicy, FrontDoor, api_routes
+from wa_emulator.web.routing import Mount
 
 from . import loops
 
@@ -129,13 +130,13 @@ def floor_app(bodies: dict[str, Any]) -> web.Application:
 
     app = web.Application()
     world = World()
+    policy = DoorPolicy("floor", render=lambda request, error: web.Response(status=error.status), request_ids=None,
+                        provider=False)
     for provider in all_providers():
-        door = FrontDoor(world, provider.name, render=lambda request, error: web.Response(status=error.status),
-                         journal=False, mint_request_id=False, faults=False)
-        routes = Routes(door.wrap)
-        for route in provider.build_routes(world).routes():
-            routes.add_route(route.method, route.resource.canonical, answer)  # type: ignore[union-attr]
-        app.router.register_resource(Mount(provider.prefix, routes))
+        root = provider.base_path.removeprefix(provider.prefix)
+        api = dataclasses.replace(provider.api, operations=tuple(
+            dataclasses.replace(op, handler=answer, around=None) for op in provider.api.operations))
+        app.router.register_resource(Mount(provider.prefix, api_routes(api, FrontDoor(world, policy), root)))
     return app
 
 

@@ -1,26 +1,28 @@
-"""Builds the one aiohttp application that plays every provider.
+"""Wiring only: the world, every provider and the control API on one flat router.
 
-Each provider is mounted under its prefix (``/mojeeb`` …) and again for its real
-hosts, so a client whose requests reach us with ``Host: api.mojeeb.app`` is
-served at the root. The control API lives under ``/_emulator``. All of them are
-resources of one flat router with no aiohttp middleware (see ``routing.py``).
+Each provider is mounted under its prefix (``/mojeeb`` …) and again for its real hosts, so a
+client whose requests reach us with ``Host: api.mojeeb.app`` is served at the root. The
+control API lives under ``/_emulator``. Each is one resource of the root router, its handlers
+behind its front door (``web/routing.py``, ``web/front.py``); no aiohttp middleware runs.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from .contracts import openapi, strict
-from .control.openapi import CONTROL_API
-from .control.routes import build_control_routes
+from .contracts import strict
+from .control import operations as control
 from .core.world import World, WorldConfig
 from .providers import all_providers
 from .providers.base import Provider
 from .scenario import install, load_scenario
 from .settings import Settings
 from .web import keys
+from .web.front import FrontDoor, api_routes
 from .web.http import json_response
 from .web.routing import HostDispatch, Mount, Routes
+
+CONTROL_PREFIX = "/_emulator"
 
 
 def world_for(settings: Settings) -> World:
@@ -51,24 +53,29 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app[keys.world] = world
     app[keys.settings] = settings
     app[keys.providers] = providers
+    app[keys.apis] = {**{p.name: (p.api, p.base_path) for p in providers}, "control": (control.API, CONTROL_PREFIX)}
     for provider in providers:
         provider.attach(world)
     if settings.strict:
-        apis = {**openapi.descriptions(providers), "control": CONTROL_API}
-        app[keys.response_check] = strict.response_checker(apis)
-        world.dispatcher.inspect = strict.webhook_checker(apis)
+        world.dispatcher.inspect = strict.webhook_checker({name: api for name, (api, _) in app[keys.apis].items()})
     if settings.scenario is not None:
         # After the providers' sandbox seeders, so a scenario can add to their organizations.
         install(world, load_scenario(settings.scenario))
     by_host: dict[str, Routes] = {}
     for provider in providers:
-        routes = provider.build_routes(world)
+        # The part of the base URL below the mount (Qlara's real base URL ends in /api).
+        root = provider.base_path[len(provider.prefix):]
+        door = FrontDoor(world, provider.door, bases=(provider.base_path, root) if root else (provider.base_path,),
+                         check=strict.response_checker(provider.api) if settings.strict else None)
+        routes = api_routes(provider.api, door, root)
         app.router.register_resource(Mount(provider.prefix, routes))
         by_host.update(dict.fromkeys(provider.hosts, routes))
-    app.router.register_resource(Mount("/_emulator", build_control_routes(app, world, providers, settings)))
+    control_check = strict.response_checker(control.API) if settings.strict else None
+    control_door = FrontDoor(world, control.DOOR, check=control_check)
+    app.router.register_resource(Mount(CONTROL_PREFIX, api_routes(control.API, control_door)))
     # Last resort for paths no prefix claims: the real hosts at the root, then a 404 that says where to look.
-    outside = Routes(lambda handler, matched: handler if matched else _not_found)
-    outside.add_route("*", "/{tail:.*}", _not_found)  # every path; the miss handler takes odd targets
+    outside = Routes(miss=_not_found)
+    outside.add_route("*", "/{tail:.*}", _not_found)
     app.router.register_resource(HostDispatch(by_host, outside))
     app.on_startup.append(_start_clock)
     app.on_cleanup.append(_stop_background)

@@ -8,12 +8,13 @@ from jsonschema import Draft202012Validator
 
 from wa_emulator import contracts
 from wa_emulator.cli import main
-from wa_emulator.contracts.openapi import ApiDescription, Operation, contracts_used, description_of, siblings
+from wa_emulator.contracts.openapi import contracts_used, siblings
 from wa_emulator.core.webhooks import INVALID, RetryPolicy
 from wa_emulator.providers import all_providers
-from wa_emulator.providers.mojeeb import routes as mojeeb_routes
+from wa_emulator.providers.mojeeb import handlers as mojeeb_routes
 from wa_emulator.providers.mojeeb import sandbox
 from wa_emulator.testing.emulator import Emulator
+from wa_emulator.web.operations import ApiDescription, Operation
 
 EVERY_CONTRACT = [(folder, name) for folder in contracts.folders() for name in contracts.names(folder)]
 
@@ -31,9 +32,7 @@ def test_every_contract_is_a_valid_schema_with_title_and_source(folder, name):
 
 @pytest.mark.parametrize("provider", [p.name for p in all_providers()])
 def test_every_provider_declares_its_operations_with_existing_contracts(provider):
-    [api] = [description_of(p) for p in all_providers() if p.name == provider]
-    assert api is not None, f"{provider} declares no ApiDescription: add wa_emulator/providers/{provider}/api.py " \
-                            "(see mojeeb/api.py) and set the provider's 'api' attribute to it"
+    [api] = [p.api for p in all_providers() if p.name == provider]
     assert api.operations
     assert all(name in contracts.names(folder) for folder, name in contracts_used(api))
 
@@ -67,7 +66,7 @@ def _refs(node):
 
 
 async def test_strict_mode_answers_a_broken_body_with_a_500_in_the_provider_envelope(emu, http, monkeypatch, caplog):
-    monkeypatch.setattr(mojeeb_routes, "message_json", lambda message, echo_to: f'{{"id":"{message.id}"}}')
+    monkeypatch.setattr(mojeeb_routes, "message_body", lambda message, echo_to: {"id": message.id})
     body = {"agent_id": sandbox.AGENT_SUPPORT, "from": "+15550100001", "to": "+15551234567",
             "template": {"name": "hello_world", "language": "en"}}
     with caplog.at_level(logging.ERROR):
@@ -83,7 +82,7 @@ async def test_strict_mode_answers_a_broken_body_with_a_500_in_the_provider_enve
 
 
 async def test_without_strict_mode_bodies_are_not_checked(http, monkeypatch):
-    monkeypatch.setattr(mojeeb_routes, "message_json", lambda message, echo_to: f'{{"id":"{message.id}"}}')
+    monkeypatch.setattr(mojeeb_routes, "message_body", lambda message, echo_to: {"id": message.id})
     body = {"agent_id": sandbox.AGENT_SUPPORT, "from": "+15550100001", "to": "+15551234567",
             "template": {"name": "hello_world", "language": "en"}}
     async with Emulator() as emu, http.post(f"{emu.url('mojeeb')}/v1/whatsapp/templates", json=body,
@@ -91,11 +90,15 @@ async def test_without_strict_mode_bodies_are_not_checked(http, monkeypatch):
         assert response.status == 202
 
 
+async def _never(request):
+    raise AssertionError("not served")
+
+
 class _Hooked:
     """A provider-like owner whose webhook contract is Mojeeb's message object (Mojeeb has no webhooks)."""
 
     name = "mojeeb"
-    api = ApiDescription("t", "designed: test", "mojeeb", (Operation("get", "/x", "x", "x"),),
+    api = ApiDescription("t", "designed: test", "mojeeb", (Operation("get", "/x", "x", "x", _never),),
                          webhooks={"message.status": "message"})
 
 
@@ -163,21 +166,18 @@ def _routes(router):
 @pytest.mark.parametrize("provider", all_providers(), ids=lambda p: p.name)
 def test_every_provider_route_is_a_declared_operation(provider):
     from wa_emulator.core.world import World
+    from wa_emulator.web.front import FrontDoor, api_routes
 
-    api = description_of(provider)
-    assert api is not None, f"{provider} declares no ApiDescription (wa_emulator/providers/{provider}/api.py)"
+    api = provider.api
     inside = provider.base_path.removeprefix(provider.prefix)  # Qlara's routes carry /api inside its route table
     declared = {(op.method.upper(), inside + op.path) for op in api.operations}
-    assert _routes(provider.build_routes(World())) == declared
+    assert _routes(api_routes(api, FrontDoor(World(), provider.door), inside)) == declared
 
 
 def test_every_control_route_is_in_the_control_openapi_document():
-    from aiohttp import web
-
-    from wa_emulator.control.openapi import CONTROL_API
-    from wa_emulator.control.routes import build_control_routes
+    from wa_emulator.control import operations as control
     from wa_emulator.core.world import World
-    from wa_emulator.settings import Settings
+    from wa_emulator.web.front import FrontDoor, api_routes
 
-    declared = {(op.method.upper(), op.path) for op in CONTROL_API.operations}
-    assert _routes(build_control_routes(web.Application(), World(), all_providers(), Settings())) == declared
+    declared = {(op.method.upper(), op.path) for op in control.API.operations}
+    assert _routes(api_routes(control.API, FrontDoor(World(), control.DOOR))) == declared

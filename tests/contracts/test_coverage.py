@@ -9,13 +9,13 @@ import dataclasses
 import pytest
 
 from wa_emulator import contracts
-from wa_emulator.contracts.openapi import ApiDescription, contract_names, description_of
-from wa_emulator.control.openapi import CONTROL_API
+from wa_emulator.control.operations import API as CONTROL_API
 from wa_emulator.providers import all_providers
 from wa_emulator.providers.wazapin import WazapinProvider
 from wa_emulator.testing.emulator import Emulator
+from wa_emulator.web.operations import ApiDescription, contract_names
 
-APIS = {**{p.name: description_of(p) for p in all_providers()}, "control": CONTROL_API}
+APIS = {**{p.name: p.api for p in all_providers()}, "control": CONTROL_API}
 NO_BODY = 204  # the only status that may declare no contract
 SCHEMA_KEYWORDS = {"type", "$ref", "anyOf", "oneOf", "allOf", "const", "enum", "properties", "items"}
 
@@ -74,7 +74,7 @@ def _document_security(doc, path, method):
 
 @pytest.mark.parametrize("provider", all_providers(), ids=lambda p: p.name)
 async def test_only_public_operations_answer_without_credentials_and_the_document_says_so(provider, emu, http):
-    api = description_of(provider)
+    api = provider.api
     async with http.get(f"{emu.base_url}/_emulator/openapi/{provider.name}.json") as response:
         doc = await response.json()
     assert doc["security"], "the document-wide requirement names the provider's schemes"

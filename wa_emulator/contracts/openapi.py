@@ -6,106 +6,24 @@ contract of the request body and of each response status. The document is
 built from that and from ``contracts/<folder>/*.json``, so a schema is written
 once and serves validation, strict mode and the OpenAPI document alike.
 
->>> op = Operation("get", "/v1/things/{id}", "getThing", "Read a thing", responses={200: "thing"})
->>> op.path_parameters()
-['id']
+>>> from wa_emulator.providers.mojeeb import MojeebProvider
+>>> sorted(document(MojeebProvider.api, "/mojeeb")["paths"])
+['/v1/whatsapp/messages', '/v1/whatsapp/messages/{id}', '/v1/whatsapp/templates']
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
+from ..web.operations import ApiDescription, Contract, Operation, contract_names
 from . import schemas as contracts
 
-_PARAMETER = re.compile(r"{([^}]+)}")
 # {"$ref": "other.json#/$defs/x"} in a contract: a sibling, or with "../" a shared schema (contracts.SHARED)
 _SIBLING = re.compile(r"(\.\./)?([A-Za-z0-9_.-]+)\.json(?:#/(.*))?")
 JSON = "application/json"
-
-Contract = str | tuple[str, ...]
-"""A contract name, or several when a body may take any of their shapes (per-tenant options)."""
-
-
-def contract_names(contract: Contract | None) -> tuple[str, ...]:
-    """The names a Contract stands for.
-
-    >>> contract_names("error"), contract_names(("error", "error_legacy")), contract_names(None)
-    (('error',), ('error', 'error_legacy'), ())
-    """
-    if contract is None:
-        return ()
-    return (contract,) if isinstance(contract, str) else tuple(contract)
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    """One API operation: method, path (relative to the base URL) and the contracts of its bodies."""
-
-    method: str
-    path: str
-    operation_id: str
-    summary: str
-    request: Contract | None = None
-    """Contract of the JSON request body, if it takes one."""
-    responses: Mapping[int, Contract | None] = field(default_factory=dict)
-    """Status -> contract of the JSON body (None: the status carries no body we describe)."""
-    query: tuple[str, ...] = ()
-    """Optional string query parameters."""
-    public: bool = False
-    """Answered without credentials (a health check): the document gives it ``security: []``."""
-
-    def path_parameters(self) -> list[str]:
-        return _PARAMETER.findall(self.path)
-
-
-@dataclass(frozen=True, slots=True)
-class ApiDescription:
-    """Everything the OpenAPI document and strict mode need to know about one API.
-
-    ``folder`` is the contracts folder (usually the provider's name); every 4xx/5xx
-    body follows the ``error`` contract; ``webhooks`` maps an event type to the
-    contract of its body.
-    """
-
-    title: str
-    source: str
-    folder: str
-    operations: tuple[Operation, ...]
-    error: Contract = "error"
-    security_schemes: Mapping[str, Any] = field(default_factory=dict)
-    webhooks: Mapping[str, Contract | None] = field(default_factory=dict)
-    sandbox_headers: Mapping[str, str] = field(default_factory=dict)
-    """Headers a client holding the sandbox's full-access credentials sends (fuzzing and docs use them)."""
-    error_by_status: Mapping[int, Contract] = field(default_factory=dict)
-    """Error statuses whose body follows another contract than ``error`` (Qlara's 429, say)."""
-
-    def error_for(self, status: int) -> Contract:
-        """The contract of a ``status`` error body.
-
-        >>> ApiDescription("t", "x", "t", (), error_by_status={429: "rate"}).error_for(429)
-        'rate'
-        """
-        return self.error_by_status.get(status, self.error)
-
-    def operation_for(self, method: str, route: str) -> Operation | None:
-        """The operation whose path ends ``route`` (a matched aiohttp route's canonical path).
-
-        >>> api = ApiDescription("t", "x", "t", (Operation("get", "/a/{id}", "getA", "A"),))
-        >>> api.operation_for("GET", "/prefix/a/{id}").operation_id
-        'getA'
-        """
-        found = [op for op in self.operations if op.method.upper() == method.upper() and route.endswith(op.path)]
-        return max(found, key=lambda op: len(op.path), default=None)
-
-
-def description_of(api_owner: Any) -> ApiDescription | None:
-    """The ``api`` a provider declares, or None for one that declares none yet."""
-    api = getattr(api_owner, "api", None)
-    return api if isinstance(api, ApiDescription) else None
 
 
 def _component(name: str, schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -231,13 +149,3 @@ def contracts_used(api: ApiDescription) -> set[tuple[str, str]]:
         used.add((folder, name))
         waiting |= siblings(folder, contracts.load(folder, name)) - used
     return used
-
-
-def descriptions(owners: Iterable[Any]) -> dict[str, ApiDescription]:
-    """Name -> ApiDescription of every owner (provider) that declares one."""
-    found = {}
-    for owner in owners:
-        api = description_of(owner)
-        if api is not None:
-            found[owner.name] = api
-    return found

@@ -15,12 +15,12 @@ from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
+from ..web.front import DROPPED, ResponseCheck
+from ..web.operations import ApiDescription, Contract, Operation, contract_names
 from . import schemas as contracts
-from .openapi import ApiDescription, Contract, contract_names
 
 log = logging.getLogger(__name__)
 
-ResponseCheck = Callable[[str, web.Request, web.StreamResponse], str | None]
 WebhookCheck = Callable[[str, str, bytes], str | None]
 
 
@@ -48,24 +48,18 @@ def _body_problem(api: ApiDescription, contract: Contract | None, raw: bytes, wh
     return "; ".join(problems)
 
 
-def response_checker(apis: Mapping[str, ApiDescription]) -> ResponseCheck:
-    """A check for responses of the APIs in ``apis``; it returns the problem or None.
+def response_checker(api: ApiDescription) -> ResponseCheck:
+    """The front door's check for answers of ``api``: the problem with one, or None."""
 
-    APIs that declare no description are not checked (they cannot be).
-    """
-
-    def check(api_name: str, request: web.Request, response: web.StreamResponse) -> str | None:
-        api = apis.get(api_name)
-        if api is None or not isinstance(response, web.Response) or response.status == 499:
+    def check(operation: Operation | None, request: web.Request, response: web.StreamResponse) -> str | None:
+        if not isinstance(response, web.Response) or response.status == DROPPED:
             return None
         raw = response.body if isinstance(response.body, bytes) else b""
         if response.status >= 400:
             return _body_problem(api, api.error_for(response.status), raw, f"a {response.status} error")
-        resource = request.match_info.route.resource
-        route = resource.canonical if resource is not None else request.path
-        operation = api.operation_for(request.method if request.method != "HEAD" else "GET", route)
         if operation is None:
-            return f"{api.folder}: {request.method} {route} answered {response.status} but is no declared operation"
+            return (f"{api.folder}: {request.method} {request.path} answered {response.status} "
+                    "but is no declared operation")
         if response.status not in operation.responses:
             return f"{api.folder}: {operation.operation_id} answered {response.status}, which it does not declare"
         if request.method == "HEAD":

@@ -13,43 +13,34 @@ from typing import Any
 from aiohttp import web
 
 from ..core.timefmt import parse_duration
+from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
-from ..web.routing import Routes
-from .routes import PROVIDERS, WORLD
 
 MAX_LATENCY = 60.0  # real seconds; a longer stall only makes a test suite hang
 
 
-def register(router: Routes) -> None:
-    """Add the fault routes to the control routes."""
-    router.add_get("/faults", list_faults)
-    router.add_post("/faults", add_fault)
-    router.add_delete("/faults", clear_faults)
-    router.add_delete("/faults/{id}", delete_fault)
-
-
 async def list_faults(request: web.Request) -> web.Response:
-    faults = [fault.to_json() for fault in request.app[WORLD].faults.all()]
+    faults = [fault.to_json() for fault in request.app[keys.world].faults.all()]
     return json_response({"data": faults, "count": len(faults)})
 
 
 async def add_fault(request: web.Request) -> web.Response:
     """Add one fault, e.g. ``{"provider": "mojeeb", "path": "/v1/whatsapp/*", "status": 503, "times": 2}``."""
     body = await read_json_object(request)
-    spec = parse_fault(body, [p.name for p in request.app[PROVIDERS]])
-    fault = request.app[WORLD].faults.add(**spec)
+    spec = parse_fault(body, [p.name for p in request.app[keys.providers]])
+    fault = request.app[keys.world].faults.add(**spec)
     return json_response(fault.to_json(), status=201)
 
 
 async def delete_fault(request: web.Request) -> web.Response:
     fault_id = request.match_info["id"]
-    if not request.app[WORLD].faults.remove(fault_id):
+    if not request.app[keys.world].faults.remove(fault_id):
         raise ApiError(404, "fault_not_found", f"No fault with id {fault_id!r}.")
     return web.Response(status=204)
 
 
 async def clear_faults(request: web.Request) -> web.Response:
-    request.app[WORLD].faults.clear()
+    request.app[keys.world].faults.clear()
     return web.Response(status=204)
 
 

@@ -15,13 +15,6 @@ from aiohttp import web
 from ..scenario import Scenario, ScenarioError, current, install, load_scenario, load_text
 from ..web import keys
 from ..web.http import ApiError, json_response
-from ..web.routing import Routes
-
-
-def add_routes(router: Routes) -> None:
-    """Register the scenario routes on the control routes."""
-    router.add_get("/scenario", get_scenario)
-    router.add_post("/scenario", load_another)
 
 
 def scenario_view(scenario: Scenario | None) -> dict[str, Any]:
@@ -33,12 +26,12 @@ def scenario_view(scenario: Scenario | None) -> dict[str, Any]:
 
 async def get_scenario(request: web.Request) -> web.Response:
     """The scenario in force (``name`` is null when none was installed)."""
-    return json_response(scenario_view(current(request.config_dict[keys.world])))
+    return json_response(scenario_view(current(request.app[keys.world])))
 
 
 async def load_another(request: web.Request) -> web.Response:
     """Install another scenario: the world resets and the new one applies from the start."""
-    world = request.config_dict[keys.world]
+    world = request.app[keys.world]
     text = await _body_text(request)
     try:
         scenario = _parse(text)

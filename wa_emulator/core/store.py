@@ -27,7 +27,8 @@ class Store:
     def __init__(self) -> None:
         self._messages: dict[str, Message] = {}
         self._aliases: dict[tuple[str, str, str], str] = {}
-        self._listeners: list[StatusListener] = []
+        self._listeners: list[StatusListener] = []  # every provider's events
+        self._listeners_of: dict[str, list[StatusListener]] = {}  # one provider's
 
     def __len__(self) -> int:
         return len(self._messages)
@@ -35,9 +36,12 @@ class Store:
     def __iter__(self) -> Iterator[Message]:
         return iter(self._messages.values())
 
-    def subscribe(self, listener: StatusListener) -> None:
-        """Call ``listener`` with every status change from now on."""
-        self._listeners.append(listener)
+    def subscribe(self, listener: StatusListener, *, provider: str | None = None) -> None:
+        """Call ``listener`` with every status change from now on (only of ``provider``'s messages, if given)."""
+        if provider is None:
+            self._listeners.append(listener)
+        else:
+            self._listeners_of.setdefault(provider, []).append(listener)
 
     def add(self, message: Message) -> Message:
         """Store a new message; its history starts with its current status."""
@@ -77,5 +81,7 @@ class Store:
             message.error = error
         event = StatusEvent(message, status, at, directive)
         for listener in self._listeners:
+            listener(event)
+        for listener in self._listeners_of.get(message.provider, ()):
             listener(event)
         return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from .clock import MANUAL_CLOCK, Clock, ClockSpec
 from .faults import Faults
@@ -19,13 +19,48 @@ from .lifecycle import Lifecycle
 from .models import INBOUND, Message
 from .rules import Contacts
 from .status import Status
-from .store import Store
+from .store import StatusListener, Store
 from .tenants import Tenants
 from .webhooks import DEFAULT_CAP as DELIVERY_CAP
 from .webhooks import Dispatcher
 
 InboundListener = Callable[[Message], None]
 Seeder = Callable[["World"], None]
+T = TypeVar("T")
+
+
+class StateKey(Generic[T]):
+    """Names one provider's own mutable state in a world, and how to make it afresh.
+
+    A provider keeps what only it knows (rate windows, idempotency keys, webhook endpoints) under
+    a key of its own, so the state is typed where it is read and ``reset()`` empties it whole:
+
+    >>> class Counter:
+    ...     def __init__(self) -> None: self.calls = 0
+    >>> CALLS = StateKey("demo.calls", Counter)
+    >>> world = World(); world.state(CALLS).calls += 1; world.state(CALLS).calls
+    1
+    >>> world.reset(); world.state(CALLS).calls
+    0
+    """
+
+    __slots__ = ("factory", "name")
+
+    def __init__(self, name: str, factory: Callable[[], T]) -> None:
+        self.name = name
+        self.factory = factory
+
+    def __repr__(self) -> str:
+        return f"<StateKey {self.name}>"
+
+
+class Setup(Protocol):
+    """What a world applies again after every reset: the scenario in force."""
+
+    name: str
+
+    def apply_to(self, world: World) -> None:
+        """Put this setup's tenants, contacts, timelines and script into a freshly reset ``world``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +91,12 @@ class World:
         self.request_ids = IdFactory(None if config.seed is None else config.seed + 1)
         self.dispatcher = Dispatcher(self.clock, self.ids, cap=config.delivery_cap)
         self._seeders: list[Seeder] = []
-        self._inbound_listeners: list[InboundListener] = []
-        self._status_listeners: list[Callable[[Any], None]] = []
-        # Per-provider mutable state (idempotency caches, rate windows, webhook endpoints …)
-        # keyed by provider name; reset() empties it so providers rebuild it lazily.
-        self.provider_state: dict[str, Any] = {}
+        self._inbound_listeners: list[tuple[str | None, InboundListener]] = []
+        self._status_listeners: list[tuple[str | None, StatusListener]] = []
+        self._states: dict[StateKey[Any], Any] = {}
         self.provider_names: tuple[str, ...] = ()
+        self.scenario: Setup | None = None
+        """The scenario in force (installed by ``wa_emulator.scenario.install``), applied again on reset."""
         self._build()
 
     def _build(self) -> None:
@@ -71,11 +106,13 @@ class World:
         self.journal = Journal(self.config.journal_cap)
         self.faults = Faults(self.ids)
         self.lifecycle = Lifecycle(self.clock, self.store, self.contacts, self.ids)
-        for listener in self._status_listeners:
-            self.store.subscribe(listener)
-        self.provider_state.clear()
+        for provider, listener in self._status_listeners:
+            self.store.subscribe(listener, provider=provider)
+        self._states.clear()
         for seeder in self._seeders:
             seeder(self)
+        if self.scenario is not None:
+            self.scenario.apply_to(self)
 
     # -- wiring -------------------------------------------------------------------------
 
@@ -84,29 +121,21 @@ class World:
         self._seeders.append(seeder)
         seeder(self)
 
-    def on_status(self, listener: Callable[[Any], None]) -> None:
-        """Subscribe to every status change, surviving resets."""
-        self._status_listeners.append(listener)
-        self.store.subscribe(listener)
+    def on_status(self, listener: StatusListener, *, provider: str | None = None) -> None:
+        """Call ``listener`` with every status change (only of ``provider``'s messages, if given), surviving resets."""
+        self._status_listeners.append((provider, listener))
+        self.store.subscribe(listener, provider=provider)
 
-    def on_inbound(self, listener: InboundListener) -> None:
-        """Call ``listener`` with every inbound (customer to business) message."""
-        self._inbound_listeners.append(listener)
+    def on_inbound(self, listener: InboundListener, *, provider: str | None = None) -> None:
+        """Call ``listener`` with every inbound (customer to business) message (only ``provider``'s, if given)."""
+        self._inbound_listeners.append((provider, listener))
 
-    def state(self, provider: str, factory: Callable[[], Any]) -> Any:
-        """The provider's own mutable state, created by ``factory`` on first use after a reset."""
-        found = self.provider_state.get(provider)
+    def state(self, key: StateKey[T]) -> T:
+        """The state ``key`` names, made by its factory on first use after a reset."""
+        found = self._states.get(key)
         if found is None:
-            found = self.provider_state[provider] = factory()
-        return found
-
-    def existing_state(self, provider: str) -> Any | None:
-        """The provider's state if anything created it since the last reset, else None (never creates it).
-
-        For hot paths that only act when there is state, e.g. a status listener with no webhook
-        registered: ``registry = world.existing_state("demo.webhooks")``.
-        """
-        return self.provider_state.get(provider)
+            found = self._states[key] = key.factory()
+        return found  # type: ignore[no-any-return]
 
     # -- actions ----------------------------------------------------------------------
 
@@ -153,6 +182,7 @@ class World:
             direction=INBOUND,
         )
         self.store.add(message)
-        for listener in self._inbound_listeners:
-            listener(message)
+        for wanted, listener in self._inbound_listeners:
+            if wanted is None or wanted == provider:
+                listener(message)
         return message

@@ -11,7 +11,8 @@ from typing import Any, Protocol
 
 from ..core.tenants import Agent, ApiKey, Organization
 from ..core.world import World
-from ..web.routing import Routes
+from ..web.front import DoorPolicy
+from ..web.operations import ApiDescription
 
 
 class Provider(Protocol):
@@ -27,11 +28,14 @@ class Provider(Protocol):
     hosts: tuple[str, ...]
     """Real API hosts; a request whose Host header names one is served at the root."""
 
-    def attach(self, world: World) -> None:
-        """Once per world: register sandbox seeding and status/inbound listeners."""
+    api: ApiDescription
+    """The operations: one table that routes requests and describes the API (``operations.py``)."""
 
-    def build_routes(self, world: World) -> Routes:
-        """The API's route table, every handler behind the provider's front door (``providers/front.py``)."""
+    door: DoorPolicy
+    """How the front door treats every request: auth, request ids, the error envelope (``web/front.py``)."""
+
+    def attach(self, world: World) -> None:
+        """Once per world: register sandbox seeding and this provider's status and inbound listeners."""
 
     def credentials(self, world: World) -> dict[str, Any]:
         """The sandbox tenants, keys and sender identities, as shown to users."""

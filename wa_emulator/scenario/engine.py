@@ -8,7 +8,6 @@ the script, all from the start again.
 from __future__ import annotations
 
 import logging
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -27,28 +26,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _Slot:
-    """The scenario in force in one world; its ``__call__`` is the world's seeder."""
-
-    def __init__(self) -> None:
-        self.scenario: Scenario | None = None
-
-    def __call__(self, world: World) -> None:
-        if self.scenario is not None:
-            apply(world, self.scenario)
-
-
-_SLOTS: weakref.WeakKeyDictionary[World, _Slot] = weakref.WeakKeyDictionary()
-
-
 def current(world: World) -> Scenario | None:
-    """The scenario installed in ``world``, if any.
+    """The scenario in force in ``world`` (``world.scenario``, typed), if any.
 
     >>> current(World()) is None
     True
     """
-    slot = _SLOTS.get(world)
-    return slot.scenario if slot else None
+    scenario = world.scenario
+    assert scenario is None or isinstance(scenario, Scenario)
+    return scenario
 
 
 def install(world: World, scenario: Scenario) -> None:
@@ -60,22 +46,19 @@ def install(world: World, scenario: Scenario) -> None:
     >>> from wa_emulator.scenario import load_scenario
     >>> world = World()
     >>> install(world, load_scenario("happy-path"))
-    >>> current(world).name
+    >>> world.scenario.name
     'happy-path'
     """
     check_references(world, scenario)
-    slot = _SLOTS.get(world)
-    if slot is None:
-        slot = _SLOTS[world] = _Slot()
-        world.add_seeder(slot)
-    previous, slot.scenario = slot.scenario, scenario
+    previous = current(world)
+    world.scenario = scenario
     if previous is not None and previous.clock_start is not None and scenario.clock_start is None:
         world.clock.restart_at(world.config.clock_start)
     try:
         world.reset()
     except ScenarioError:
         # A fixture relied on tenants only the old scenario had: put the old one back from its start.
-        slot.scenario = previous
+        world.scenario = previous
         world.reset()
         raise
 
@@ -100,7 +83,7 @@ def check_references(world: World, scenario: Scenario) -> None:
 
 
 def apply(world: World, scenario: Scenario) -> None:
-    """Apply ``scenario`` to a freshly reset world (the seeder's body)."""
+    """Apply ``scenario`` to a freshly reset world (``World.reset()`` calls this through ``Scenario.apply_to``)."""
     if scenario.seed is not None:
         world.ids.reseed(scenario.seed)
         world.request_ids.reseed(scenario.seed + 1)

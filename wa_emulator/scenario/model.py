@@ -12,6 +12,7 @@ from typing import Any
 from ..core.clock import ClockSpec
 from ..core.models import Message
 from ..core.rules import Step
+from ..core.world import World
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,3 +179,9 @@ class Scenario:
     script: tuple[Action, ...] = ()
     fixtures: tuple[Fixture, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def apply_to(self, world: World) -> None:
+        """Put this scenario into a freshly reset ``world`` (``World.reset()`` calls it)."""
+        from .engine import apply  # the engine builds on this module, so it is read when first needed
+
+        apply(world, self)

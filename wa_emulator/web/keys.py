@@ -1,8 +1,10 @@
-"""Every aiohttp AppKey the emulator uses, in one place."""
+"""Every aiohttp AppKey the emulator uses, in one place.
+
+Handlers reach the world one way: ``request.app[keys.world]`` (the router is flat, so
+``request.app`` is always the emulator's one application).
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from aiohttp import web
 
@@ -12,4 +14,4 @@ from ..settings import Settings
 world = web.AppKey("world", World)
 settings = web.AppKey("settings", Settings)
 providers = web.AppKey("providers", tuple)  # every Provider mounted, in mount order
-response_check = web.AppKey("response_check", Any)  # strict mode: (api, request, response) -> problem | None
+apis = web.AppKey("apis", dict)  # name -> (ApiDescription, base path) of every API served, the control API last

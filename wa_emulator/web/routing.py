@@ -6,7 +6,7 @@ per host, a sub-router walk and two coroutine layers per middleware: about 20 µ
 40 µs a bare aiohttp handler costs in all. Here each API is one :class:`Mount` on the root
 router, found by its prefix in the router's index; inside it a :class:`Routes` table matches
 the rest of the path with a dict lookup (static paths) or a handful of regexes, and every
-handler it returns is already wrapped in its API's front door (see ``providers/front.py``),
+handler it returns is already wrapped in its API's front door (see ``front.py``),
 so no aiohttp middleware runs at all.
 
 A request whose ``Host`` names a provider's real API (``api.mojeeb.app``) is served at the
@@ -16,7 +16,7 @@ root by :class:`HostDispatch`, the router's last resort for any path no prefix c
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -30,10 +30,7 @@ from aiohttp.web_urldispatcher import (
 )
 from yarl import URL
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Wrap = Callable[[Handler, bool], Handler]
-"""``wrap(handler, matched)``: the handler inside its API's front door; ``matched`` is False
-for the handler that answers a path or method the API does not have."""
+from .operations import Handler
 
 _PARAM = re.compile(r"\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<pattern>[^{}]*))?\}")
 _DEFAULT_PARAM = "[^{}/]+"  # aiohttp's default: one path segment
@@ -72,18 +69,15 @@ class _Miss(UrlMappingMatchInfo):
         return self._exception
 
 
-async def _raise_miss(request: web.Request) -> web.StreamResponse:
-    exception = request.match_info.http_exception
-    assert exception is not None
-    raise exception
-
-
 class Routes:
-    """One API's route table; its methods mirror aiohttp's router so route lists read the same.
+    """One API's route table: a dict lookup for static paths, a handful of regexes for the rest.
+
+    Handlers are added already behind their API's front door; ``miss`` answers a path or method
+    the API lacks (its front door words the 404 or 405).
 
     >>> async def hello(request): return web.Response(text="hi")
-    >>> routes = Routes()
-    >>> _ = routes.add_get("/v1/messages/{id}", hello)
+    >>> routes = Routes(miss=hello)
+    >>> _ = routes.add_route("GET", "/v1/messages/{id}", hello)
     >>> info = routes.resolve("GET", "/v1/messages/42")
     >>> info["id"], info.route.resource.canonical
     ('42', '/v1/messages/{id}')
@@ -91,51 +85,27 @@ class Routes:
     405
     """
 
-    def __init__(self, wrap: Wrap = lambda handler, matched: handler) -> None:
-        self._wrap = wrap
+    def __init__(self, miss: Handler) -> None:
         self._static: dict[str, dict[str, ResourceRoute]] = {}
         self._dynamic: list[tuple[re.Pattern[str], dict[str, ResourceRoute]]] = []
         self._resources: dict[str, PlainResource | DynamicResource] = {}
         self._by_template: dict[str, dict[str, ResourceRoute]] = {}
-        miss = PlainResource("/{tail}")
-        self._miss_route = miss.add_route("*", wrap(_raise_miss, False))
+        self._miss_route = PlainResource("/{tail}").add_route("*", miss)
 
-    def add_route(self, method: str, template: str, handler: Handler, *, name: str | None = None,
-                  wrapped: bool = False) -> ResourceRoute:
-        """Serve ``method`` on ``template`` (``/v1/messages/{id}``) with ``handler``.
-
-        ``wrapped``: the handler is already behind its front door (wrapped with extra steps).
-        """
+    def add_route(self, method: str, template: str, handler: Handler) -> ResourceRoute:
+        """Serve ``method`` (``*``: any) on ``template`` (``/v1/messages/{id}``) with ``handler``."""
         resource = self._resources.get(template)
         if resource is None:
-            resource = PlainResource(template, name=name) if "{" not in template else DynamicResource(
-                template, name=name)
+            resource = DynamicResource(template) if "{" in template else PlainResource(template)
             self._resources[template] = resource
             methods = self._by_template[template] = {}
             if "{" in template:
                 self._dynamic.append((_compile(template), methods))
             else:
                 self._static[template] = methods
-        route = resource.add_route(method, handler if wrapped else self._wrap(handler, True))
+        route = resource.add_route(method, handler)
         self._by_template[template][method.upper()] = route
         return route
-
-    def add_get(self, template: str, handler: Handler, *, name: str | None = None) -> ResourceRoute:
-        """GET (and HEAD, as aiohttp's ``add_get`` does)."""
-        self.add_route("HEAD", template, handler, name=name)
-        return self.add_route("GET", template, handler, name=name)
-
-    def add_post(self, template: str, handler: Handler, *, name: str | None = None) -> ResourceRoute:
-        return self.add_route("POST", template, handler, name=name)
-
-    def add_put(self, template: str, handler: Handler, *, name: str | None = None) -> ResourceRoute:
-        return self.add_route("PUT", template, handler, name=name)
-
-    def add_patch(self, template: str, handler: Handler, *, name: str | None = None) -> ResourceRoute:
-        return self.add_route("PATCH", template, handler, name=name)
-
-    def add_delete(self, template: str, handler: Handler, *, name: str | None = None) -> ResourceRoute:
-        return self.add_route("DELETE", template, handler, name=name)
 
     def routes(self) -> Iterator[ResourceRoute]:
         """Every route, in the order added (``route.method``, ``route.resource.canonical``)."""

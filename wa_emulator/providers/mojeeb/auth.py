@@ -13,9 +13,11 @@ from aiohttp import web
 
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey
-from ...core.world import World
-from ...web.http import ApiError, world_of
+from ...core.world import StateKey, World
+from ...web import keys
+from ...web.http import ApiError
 from .keys import is_well_formed
+from .sandbox import NAME
 
 SEND_SCOPE = "whatsapp:send"
 DEFAULT_RATE_LIMIT = 60
@@ -43,7 +45,7 @@ def authenticate(request: web.Request, world: World) -> ApiKey:
     if not is_well_formed(secret):
         raise unauthorized("Malformed API key. Keys look like mk_live_<22 characters>_<10-character checksum>.")
     key = world.tenants.key(secret)
-    if key is None or world.tenants.org(key.org_id).provider != "mojeeb":
+    if key is None or world.tenants.org(key.org_id).provider != NAME:
         raise unauthorized("Unknown API key.")
     if key.revoked:
         raise unauthorized("This API key has been revoked.")
@@ -53,7 +55,7 @@ def authenticate(request: web.Request, world: World) -> ApiKey:
 
 
 class RateLimits:
-    """Per-key fixed windows of 60 emulated seconds."""
+    """Per-key fixed windows of 60 emulated seconds (one instance per world, under ``RATE_LIMITS``)."""
 
     def __init__(self) -> None:
         self.window = FixedWindow(60.0)
@@ -76,14 +78,17 @@ class RateLimits:
             )
 
 
+RATE_LIMITS = StateKey("mojeeb.rate_limits", RateLimits)
+
+
 def admit(request: web.Request) -> None:
     """Authenticate, count against the key's rate limit, then check the scope (Mojeeb's front door).
 
     Only matched routes are admitted, so an unknown path answers 404 ``endpoint_not_found`` whoever asks.
     """
-    world = world_of(request)  # once: each read walks aiohttp's match info (issue 7)
+    world = request.app[keys.world]
     key = authenticate(request, world)
-    world.state("mojeeb.ratelimits", RateLimits).check(key, world.clock.now())
+    world.state(RATE_LIMITS).check(key, world.clock.now())
     if not key.allows(SEND_SCOPE):
         raise ApiError(
             403,

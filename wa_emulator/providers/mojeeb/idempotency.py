@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from ...web.http import ApiError, Handler, world_of
+from ...core.world import StateKey
+from ...web import keys
+from ...web.http import ApiError
+from ...web.operations import Handler
 from .auth import REQUEST_KEY
 
 HEADER = "Idempotency-Key"
@@ -46,14 +49,19 @@ class IdempotencyCache:
         return entry
 
 
+CACHE = StateKey("mojeeb.idempotency", IdempotencyCache)
+
+
 def _problem(status: int, code: str, message: str, **extra: object) -> ApiError:
     return ApiError(status, code, message, type="idempotency_error", **extra)
 
 
 def idempotent(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
-    """Replay, refuse or record a send that carries an Idempotency-Key (Mojeeb's ``around`` step).
+    """Replay, refuse or record a send that carries an Idempotency-Key (the sends' ``around`` step).
 
-    Without the header it hands back the handler's own coroutine, adding no frame.
+    It runs before an injected fault applies, so a slow (fault-delayed) first send holds its key:
+    the documented 409 while in progress. Without the header it hands back the handler's own
+    coroutine, adding no frame.
     """
     idempotency_key = request.headers.get(HEADER)
     if request.method != "POST" or idempotency_key is None or REQUEST_KEY not in request:
@@ -65,8 +73,8 @@ async def _idempotent(request: web.Request, handler: Handler, idempotency_key: s
     if not 1 <= len(idempotency_key) <= MAX_LENGTH:
         raise _problem(422, "invalid_idempotency_key", f"{HEADER} must be 1 to {MAX_LENGTH} characters long.",
                        param=HEADER)
-    world = world_of(request)
-    cache: IdempotencyCache = world.state("mojeeb.idempotency", IdempotencyCache)
+    world = request.app[keys.world]
+    cache = world.state(CACHE)
     raw = await request.read()
     fingerprint = hashlib.sha256(request.method.encode() + request.path.encode() + b"\n" + raw).hexdigest()
     scope = (request[REQUEST_KEY].secret, idempotency_key)

@@ -18,8 +18,9 @@ from aiohttp import web
 
 from ...core.ratelimit import Decision, FixedWindows
 from ...core.tenants import Organization
-from ...core.world import World
-from ...web.http import ApiError, world_of
+from ...core.world import StateKey, World
+from ...web import keys
+from ...web.http import ApiError
 from . import sandbox
 
 DEFAULT_PER_MINUTE = 1000
@@ -120,13 +121,16 @@ def _headers(decision: Decision) -> dict[str, str]:
     }
 
 
+RATE_LIMITS = StateKey("qlara.rate_limits", RateLimits)
+
+
 def admit(request: web.Request) -> dict[str, str]:
     """Authenticate every request (unknown routes too, as a gateway's security filter does), then count it
     (Qlara's front door); the ``X-RateLimit-*`` headers it returns go on every answer, errors included.
     """
-    world: World = world_of(request)
+    world = request.app[keys.world]
     caller = authenticate(request, world)
     check_allowlist(request, caller.org)
-    headers = world.state("qlara.ratelimits", RateLimits).check(caller, world.clock.now())
+    headers = world.state(RATE_LIMITS).check(caller, world.clock.now())
     request[CALLER] = caller
     return headers

@@ -16,7 +16,8 @@ from ...core.models import OUTBOUND, Message
 from ...core.rules import Step
 from ...core.status import Status
 from ...core.world import World
-from ...web.http import ApiError, json_response, read_json_object, world_of
+from ...web import keys
+from ...web.http import ApiError, json_response, read_json_object
 from . import payloads, sandbox
 from .auth import CALLER
 from .webhooks import Endpoint, endpoints
@@ -31,7 +32,7 @@ META_INVALID_PARAMETER = 131009
 
 
 def _world(request: web.Request) -> World:
-    return world_of(request)
+    return request.app[keys.world]
 
 
 def _org_id(request: web.Request) -> str:

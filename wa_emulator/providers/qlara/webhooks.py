@@ -15,7 +15,7 @@ from typing import Any
 from ...core.models import OUTBOUND, PLAIN_DELIVERY, Message, StatusEvent, WebhookDirective
 from ...core.status import Status
 from ...core.webhooks import RetryPolicy
-from ...core.world import World
+from ...core.world import StateKey, World
 from ...web.http import dumps
 from . import payloads, sandbox
 
@@ -43,24 +43,28 @@ class Endpoint:
     created_at: float
 
 
-_ENDPOINTS = "qlara.webhooks"  # the registry's name among the world's provider state
-
-
 class Endpoints:
     """The active webhook of each account (reset wipes them with the rest of the world)."""
 
     def __init__(self) -> None:
         self.by_org: dict[str, Endpoint] = {}
 
+    def of(self, org_id: str) -> Endpoint | None:
+        """The account's webhook, if it registered one."""
+        return self.by_org.get(org_id)
+
+
+ENDPOINTS = StateKey("qlara.webhooks", Endpoints)
+
 
 def endpoints(world: World) -> Endpoints:
     """This world's webhook registry."""
-    return world.state(_ENDPOINTS, Endpoints)
+    return world.state(ENDPOINTS)
 
 
 def _send(world: World, org_id: str, body: dict[str, Any], *, message_id: str, status: str | None = None,
           directive: WebhookDirective = PLAIN_DELIVERY) -> None:
-    endpoint = endpoints(world).by_org.get(org_id)
+    endpoint = endpoints(world).of(org_id)
     if endpoint is None:
         return
     world.dispatcher.send(provider=sandbox.NAME, org_id=org_id, endpoint_id=endpoint.id, url=endpoint.callback_url,
@@ -71,11 +75,8 @@ def _send(world: World, org_id: str, body: dict[str, Any], *, message_id: str, s
 def on_status(world: World, event: StatusEvent) -> None:
     """A Qlara message changed status: READ gets a READ event, every other status a DELIVERY event."""
     message = event.message
-    if message.provider != sandbox.NAME or message.direction != OUTBOUND:
+    if message.direction != OUTBOUND or endpoints(world).of(message.org_id) is None:
         return
-    known: Endpoints | None = world.existing_state(_ENDPOINTS)  # endpoints() without making the registry
-    if known is None or message.org_id not in known.by_org:
-        return  # no webhook configured: skip building a body nobody receives (issue 7)
     if event.status is Status.READ:
         body = payloads.read_event(message, event.at)
     else:
@@ -86,5 +87,4 @@ def on_status(world: World, event: StatusEvent) -> None:
 
 def on_inbound(world: World, message: Message) -> None:
     """A customer wrote to one of an account's numbers: an INBOUND event."""
-    if message.provider == sandbox.NAME:
-        _send(world, message.org_id, payloads.inbound_event(message), message_id=message.id)
+    _send(world, message.org_id, payloads.inbound_event(message), message_id=message.id)

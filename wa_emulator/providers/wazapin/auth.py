@@ -18,13 +18,13 @@ from aiohttp import web
 
 from ...core.ratelimit import FixedWindow
 from ...core.tenants import ApiKey, Organization
-from ...core.world import World
-from ...web.http import ApiError, world_of
+from ...core.world import StateKey, World
+from ...web import keys
+from ...web.http import ApiError
 from .sandbox import NAME
 
 KEY_PREFIX = "wzp_"
 DEFAULT_RATE_LIMIT = 100
-PUBLIC_ROUTES = frozenset({"health"})  # route names that need no key
 SLUG_HEADER = "X-Organization-Slug"
 
 REQUEST_KEY = web.RequestKey("wazapin_api_key", ApiKey)
@@ -113,24 +113,25 @@ class RateLimits:
         return headers
 
 
+RATE_LIMITS = StateKey("wazapin.rate_limits", RateLimits)
+
+
 def admit(request: web.Request) -> dict[str, str] | None:
-    """Authenticate every matched route except the public ones and count it against the key's limit
-    (Wazapin's front door); the rate-limit headers it returns go on the answer, errors included.
+    """Authenticate a request to any operation but the public health check and count it against the key's
+    limit (Wazapin's front door); the rate-limit headers it returns go on the answer, errors included.
 
     Only matched routes are admitted, so an unknown path answers 404 whoever asks.
     """
-    world: World = world_of(request)
+    world = request.app[keys.world]
     slug = request.headers.get(SLUG_HEADER, "").strip()
     if slug:
         # Known before authentication, so an unauthenticated error can use the tenant's error format.
         slug_org = org_for_slug(world, slug)
         if slug_org is not None:
             request[REQUEST_ORG] = slug_org
-    if request.match_info.route.name in PUBLIC_ROUTES:
-        return None
     key, org = authenticate(request, world)
     request[REQUEST_ORG] = org
     if slug and slug != org.slug:
         raise ApiError(403, "forbidden", f"API key does not belong to organization {slug!r}")
     request[REQUEST_KEY] = key
-    return world.state("wazapin.ratelimits", RateLimits).check(key, world.clock.now())
+    return world.state(RATE_LIMITS).check(key, world.clock.now())

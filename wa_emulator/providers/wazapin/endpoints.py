@@ -75,6 +75,16 @@ class Registry:
         self.conversations: dict[tuple[str, str, str], str] = {}  # (org, channel, customer) -> id
         self.contacts: dict[tuple[str, str], str] = {}  # (org, customer) -> id
 
+    def subscribed(self, org_id: str, event_type: str) -> list[Endpoint]:
+        """The endpoints of ``org_id`` that get ``event_type`` events (none at all: answered at once).
+
+        >>> Registry().subscribed("org_acme01", "message.new")
+        []
+        """
+        if not self.endpoints:
+            return []
+        return [endpoint for endpoint in self.of_org(org_id) if endpoint.wants(event_type)]
+
     def of_org(self, org_id: str) -> list[Endpoint]:
         return [endpoint for endpoint in self.endpoints.values() if endpoint.org_id == org_id]
 

@@ -16,23 +16,22 @@ from typing import Any
 from ...core.models import INBOUND, PLAIN_DELIVERY, Message, StatusEvent, WebhookDirective
 from ...core.status import Status
 from ...core.webhooks import Delivery, RetryPolicy, Signer
-from ...core.world import World
+from ...core.world import StateKey, World
 from ...web.http import dumps
 from . import signing
 from .endpoints import MESSAGE_NEW, STATUS_UPDATE, Endpoint, Registry
 from .payloads import STATUS_WORDS, envelope, message_new_body, status_update_body
 from .sandbox import NAME
 
-_RECEIVED = Status.RECEIVED  # read once: an enum member read through its class costs a metaclass lookup
 POLICY = RetryPolicy(schedule=(0, 5, 300, 1800, 7200, 18000, 36000, 36000), timeout=15.0)
 
 
-_REGISTRY = "wazapin.webhooks"  # the registry's name among the world's provider state
+REGISTRY = StateKey("wazapin.webhooks", Registry)
 
 
 def registry(world: World) -> Registry:
     """The organizations' webhook endpoints (wiped by a reset)."""
-    return world.state(_REGISTRY, Registry)
+    return world.state(REGISTRY)
 
 
 def conversation_id(world: World, org_id: str, channel_id: str, customer: str) -> str:
@@ -102,10 +101,7 @@ def subscribed(world: World, org_id: str, event_type: str) -> list[Endpoint]:
     >>> subscribed(World(), "org_acme01", "message.new")
     []
     """
-    known = registry(world)
-    if not known.endpoints:
-        return []  # no endpoint anywhere, as on every status step of a world without webhooks (issue 7)
-    return [endpoint for endpoint in known.of_org(org_id) if endpoint.wants(event_type)]
+    return registry(world).subscribed(org_id, event_type)
 
 
 def _signer(world: World, endpoint: Endpoint) -> Signer:
@@ -119,16 +115,11 @@ def _signer(world: World, endpoint: Endpoint) -> Signer:
 def on_status(world: World, event: StatusEvent) -> None:
     """``message.status_update`` for each new Wazapin status word of an outbound message."""
     message = event.message
-    if message.provider != NAME or message.direction == INBOUND or event.status is _RECEIVED:
+    if message.direction == INBOUND or event.status is Status.RECEIVED:
         return  # received reads "sent" in Wazapin's words: nothing new to tell
-    known = world.existing_state(_REGISTRY)
-    if known is None or not known.endpoints:
-        # No endpoint anywhere (or no registry yet), as on every step of a world without webhooks: told
-        # before subscribed() and the registry lookup run, which cost more than the step's own work (issue 7).
-        return
     targets = subscribed(world, message.org_id, STATUS_UPDATE)
     if not targets:
-        return  # nobody subscribed: skip building a body nobody receives (issue 7)
+        return
     publish(
         world,
         org_id=message.org_id,
@@ -144,8 +135,6 @@ def on_status(world: World, event: StatusEvent) -> None:
 
 def on_inbound(world: World, message: Message) -> None:
     """``message.new`` for a customer's message; it joins the channel's conversation with them."""
-    if message.provider != NAME:
-        return
     message.conversation_id = conversation_id(world, message.org_id, message.agent_id, message.sender)
     publish(
         world,

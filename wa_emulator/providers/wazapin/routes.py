@@ -11,7 +11,8 @@ from aiohttp import web
 from ...core.ids import canonical_uuid
 from ...core.models import Message
 from ...core.world import World
-from ...web.http import ApiError, dumps, json_response, read_json_object, world_of
+from ...web import keys
+from ...web.http import ApiError, dumps, json_response, read_json_object
 from .auth import REQUEST_KEY, require
 from .content import parse_send
 from .events import conversation_id, registry
@@ -38,7 +39,7 @@ def not_found(what: str) -> ApiError:
 
 def find_message(request: web.Request) -> Message:
     """The message named in the path, if it belongs to the caller's organization."""
-    world: World = world_of(request)
+    world = request.app[keys.world]
     message_id = canonical_uuid(request.match_info["id"])
     message = world.store.get(message_id) if message_id else None
     if message is None or message.provider != NAME or message.org_id != request[REQUEST_KEY].org_id:
@@ -55,7 +56,7 @@ async def send_message(request: web.Request) -> web.Response:
     """``POST /v1/messages``: 201 with the record, status ``queued``; the lifecycle runs on the clock."""
     key = require(request, SEND)
     send = parse_send(await read_json_object(request))
-    world: World = world_of(request)
+    world = request.app[keys.world]
     channel = world.tenants.agent(send.channel_id)
     if channel is None or channel.org_id != key.org_id:
         raise not_found(f"channel {send.channel_id}")
@@ -109,7 +110,7 @@ async def list_messages(request: web.Request) -> web.Response:
     """``GET /v1/messages``: newest first; ``limit`` (1–100), ``cursor``, filters ``status``,
     ``channel_id``, ``conversation_id``, ``direction``; ``meta.next_cursor`` is null on the last page."""
     key = require(request, READ)
-    world: World = world_of(request)
+    world = request.app[keys.world]
     query = request.query
     limit = _limit(query.get("limit"))
     filters = {name: query[name] for name in ("status", "channel_id", "conversation_id", "direction") if name in query}

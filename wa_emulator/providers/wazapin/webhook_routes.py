@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ...core.webhooks import DROPPED, EXHAUSTED, PENDING
 from ...core.world import World
-from ...web import keys as app_keys
+from ...web import keys
 from ...web.http import ApiError, read_json_object
 from . import events
 from .auth import REQUEST_ORG, require
@@ -27,7 +27,7 @@ MAX_DELIVERIES = 100
 
 
 def _world(request: web.Request) -> World:
-    return request.config_dict[app_keys.world]
+    return request.app[keys.world]
 
 
 def _endpoint(request: web.Request) -> Endpoint:

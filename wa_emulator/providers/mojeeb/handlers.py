@@ -5,14 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from ...core.ids import canonical_uuid
-from ...core.models import Message
-from ...core.tenants import ApiKey
-from ...core.world import World
-from ...web.http import ApiError, read_json_object, world_of
+from ...core.models import OUTBOUND, Message
+from ...web import keys
+from ...web.http import ApiError, json_response, read_json_object
 from .auth import REQUEST_KEY
-from .payloads import SendRequest, invalid, message_json, parse_template_send, parse_text_send
-
-NAME = "mojeeb"
+from .parse import SendRequest, invalid, parse_template_send, parse_text_send
+from .render import message_body
+from .sandbox import NAME
 
 
 def not_found() -> ApiError:
@@ -21,34 +20,36 @@ def not_found() -> ApiError:
 
 async def send_message(request: web.Request) -> web.Response:
     """``POST /v1/whatsapp/messages``: free-form text (202, then the lifecycle runs)."""
-    return _accepted(request, _send(request, parse_text_send(await read_json_object(request))))
+    message = _send(request, parse_text_send(await read_json_object(request)))
+    return json_response(message_body(message, echo_to=True), status=202)
 
 
 async def send_template(request: web.Request) -> web.Response:
     """``POST /v1/whatsapp/templates``: an approved template, allowed outside the 24-hour window."""
-    return _accepted(request, _send(request, parse_template_send(await read_json_object(request))))
+    message = _send(request, parse_template_send(await read_json_object(request)))
+    return json_response(message_body(message, echo_to=True), status=202)
 
 
 async def get_message(request: web.Request) -> web.Response:
     """``GET /v1/whatsapp/messages/{id}``: 404 for unknown, malformed and other orgs' or agents' ids."""
-    world: World = world_of(request)
-    key: ApiKey = request[REQUEST_KEY]
+    world = request.app[keys.world]
+    key = request[REQUEST_KEY]
     message_id = canonical_uuid(request.match_info["id"])
     message = world.store.get(message_id) if message_id else None
     if (
         message is None
         or message.provider != NAME
-        or message.direction != "outbound"
+        or message.direction != OUTBOUND
         or message.org_id != key.org_id
         or not key.may_use_agent(message.agent_id)
     ):
         raise not_found()
-    return _json(message_json(message, echo_to=False))
+    return json_response(message_body(message, echo_to=False))
 
 
 def _send(request: web.Request, send: SendRequest) -> Message:
-    world: World = world_of(request)
-    key: ApiKey = request[REQUEST_KEY]
+    world = request.app[keys.world]
+    key = request[REQUEST_KEY]
     agent = world.tenants.agent(send.agent_id)
     if agent is None or agent.org_id != key.org_id:
         raise invalid("invalid_agent_id", "agent_id does not match an agent in your organization.", "agent_id")
@@ -76,11 +77,3 @@ def _send(request: web.Request, send: SendRequest) -> Message:
         content=send.content(),
     )
     return world.send(message)
-
-
-def _accepted(request: web.Request, message: Message) -> web.Response:
-    return _json(message_json(message, echo_to=True), status=202)
-
-
-def _json(text: str, status: int = 200) -> web.Response:
-    return web.Response(body=text.encode(), status=status, content_type="application/json")

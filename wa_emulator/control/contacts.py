@@ -1,0 +1,31 @@
+"""``/_emulator/contacts`` and ``/_emulator/inbound``: recipient profiles, and a customer writing in."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..web import keys
+from ..web.http import json_response, read_json_object
+from .actions import receive_inbound, update_contact
+from .views import contact_view, message_view
+
+
+async def list_contacts(request: web.Request) -> web.Response:
+    return json_response({"data": [contact_view(c) for c in request.app[keys.world].contacts.all()]})
+
+
+async def set_contact(request: web.Request) -> web.Response:
+    """Set a recipient's profile: ``last_inbound`` (ISO, duration ago like ``"-1h"``, or null) and flags."""
+    body = await read_json_object(request)
+    return json_response(contact_view(update_contact(request.app[keys.world], request.match_info["phone"], body)))
+
+
+async def inbound(request: web.Request) -> web.Response:
+    """A customer writes in: ``{"provider", "from", "text", "to"?}``. Opens the 24-hour window."""
+    world = request.app[keys.world]
+    body = await read_json_object(request)
+    names = [p.name for p in request.app[keys.providers]]
+    message = receive_inbound(world, names, body.get("provider"), body.get("from"), body.get("text", ""),
+                              body.get("to"))
+    await world.clock.settle()
+    return json_response(message_view(message), status=201)

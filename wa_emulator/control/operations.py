@@ -1,0 +1,74 @@
+"""The control API's operations: the one table that routes ``/_emulator/`` and builds its OpenAPI document.
+
+Its JSON is its own, not a provider's: errors are ``{"error": {"code", "message", …}}`` with a 4xx.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..web.front import DoorPolicy
+from ..web.http import ApiError, json_response
+from ..web.operations import ApiDescription, Operation
+from . import clock, contacts, credentials, faults, health, journal, messages, openapi, scenario, webhooks
+
+_FILTERS = ("provider", "status", "to", "direction")
+
+
+def render_error(request: web.Request, error: ApiError) -> web.Response:
+    body = {"error": {"code": error.code, "message": error.message, **error.extra}}
+    return json_response(body, status=error.status, headers=error.headers)
+
+
+# Not a provider: no request ids, no journal entries, no faults; only the error envelope and strict checks.
+DOOR = DoorPolicy("control", render=render_error, request_ids=None, provider=False)
+
+API = ApiDescription(
+    title="wa-emulator control API",
+    source="designed: the emulator's own API (design.md, Tests, fixture and control)",
+    folder="control",
+    operations=(
+        Operation("get", "/health", "health", "Health, version, providers and clock", health.health,
+                  responses={200: "health"}),
+        Operation("post", "/reset", "reset", "Messages, journal, deliveries, faults and clock back to the start",
+                  health.reset, responses={200: "reset"}),
+        Operation("get", "/clock", "getClock", "Read the emulated clock", clock.get_clock, responses={200: "clock"}),
+        Operation("post", "/clock/advance", "advanceClock",
+                  "Move time forward by {seconds} or to {to}, running due events", clock.advance_clock,
+                  responses={200: "clock"}),
+        Operation("post", "/clock/mode", "setClockMode", "Switch to real, scaled (factor) or manual time",
+                  clock.set_clock_mode, responses={200: "clock"}),
+        Operation("get", "/credentials", "credentials", "Sandbox tenants, keys and senders by provider",
+                  credentials.credentials, responses={200: "credentials"}),
+        Operation("get", "/messages", "listMessages", "Messages with their full status history", messages.list_messages,
+                  responses={200: "message-list"}, query=_FILTERS),
+        Operation("get", "/messages/{id}", "getMessage", "One message with its full status history",
+                  messages.get_message, responses={200: "message"}),
+        Operation("get", "/contacts", "listContacts", "Recipient profiles", contacts.list_contacts,
+                  responses={200: "contact-list"}),
+        Operation("put", "/contacts/{phone}", "setContact", "Set a recipient's profile", contacts.set_contact,
+                  responses={200: "contact"}),
+        Operation("post", "/inbound", "inbound", "A customer writes in (opens the 24-hour window)", contacts.inbound,
+                  responses={201: "message"}),
+        Operation("get", "/journal", "journal", "Every provider API call", journal.journal, responses={200: "journal"},
+                  query=("provider", "method", "path", "status", "limit")),
+        Operation("get", "/webhooks/deliveries", "deliveries", "Webhook deliveries with every attempt",
+                  webhooks.deliveries, responses={200: "delivery-list"},
+                  query=("provider", "message_id", "state")),
+        Operation("post", "/webhooks/directives", "webhookDirective",
+                  "Delay, duplicate or drop the webhook of one future status change",
+                  webhooks.webhook_directive, responses={201: "directive"}),
+        Operation("get", "/scenario", "getScenario", "The scenario in force", scenario.get_scenario,
+                  responses={200: "scenario"}),
+        Operation("post", "/scenario", "loadScenario", "Load another scenario: {name}, {path}, or YAML or JSON",
+                  scenario.load_another, responses={201: "scenario"}),
+        Operation("get", "/faults", "listFaults", "Faults in force", faults.list_faults, responses={200: "fault-list"}),
+        Operation("post", "/faults", "addFault", "Inject a fault on provider routes", faults.add_fault,
+                  request="fault-request", responses={201: "fault"}),
+        Operation("delete", "/faults", "clearFaults", "Remove every fault", faults.clear_faults, responses={204: None}),
+        Operation("delete", "/faults/{id}", "deleteFault", "Remove one fault", faults.delete_fault,
+                  responses={204: None}),
+        Operation("get", "/openapi/{name}.json", "openapi", "The OpenAPI 3.1 document of a provider or 'control'",
+                  openapi.openapi_document, responses={200: "openapi"}),
+    ),
+)

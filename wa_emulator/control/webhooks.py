@@ -1,0 +1,58 @@
+"""``/_emulator/webhooks/…``: webhook deliveries with every attempt, and directives for future ones."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..core.models import WebhookDirective
+from ..core.status import Status
+from ..core.timefmt import parse_duration
+from ..web import keys
+from ..web.http import ApiError, json_response, read_json_object
+
+
+async def deliveries(request: web.Request) -> web.Response:
+    """Webhook deliveries with every attempt, filtered by ``provider``, ``message_id``, ``state``."""
+    query = request.query
+    found = request.app[keys.world].dispatcher.deliveries(
+        provider=query.get("provider"), message_id=query.get("message_id"), state=query.get("state"),
+    )
+    return json_response({"data": [d.to_json() for d in found], "count": len(found)})
+
+
+async def webhook_directive(request: web.Request) -> web.Response:
+    """How the webhook of one future status change is delivered.
+
+    ``{"message_id", "status", "delay": "5s", "duplicate": 1, "drop": false}``: hold
+    the first attempt back (so a later status overtakes it), send extra copies,
+    or record it without sending.
+    """
+    world = request.app[keys.world]
+    body = await read_json_object(request)
+    message = world.store.get(str(body.get("message_id", "")))
+    if message is None:
+        raise ApiError(404, "message_not_found", f"No message with id {body.get('message_id')!r}.")
+    try:
+        status = Status(body.get("status"))
+    except ValueError:
+        names = ", ".join(s.value for s in Status)
+        raise ApiError(422, "invalid_status", f"'status' must be one of {names}.") from None
+    try:
+        delay = parse_duration(body.get("delay", 0))
+    except (TypeError, ValueError) as exc:
+        raise ApiError(422, "invalid_duration", str(exc)) from None
+    duplicate, drop = body.get("duplicate", 0), body.get("drop", False)
+    if not isinstance(duplicate, int) or isinstance(duplicate, bool) or not 0 <= duplicate <= 10:
+        raise ApiError(422, "invalid_field", "'duplicate' must be a whole number from 0 to 10.", field="duplicate")
+    if not isinstance(drop, bool):
+        raise ApiError(422, "invalid_field", "'drop' must be true or false.", field="drop")
+    if delay < 0:
+        raise ApiError(422, "invalid_duration", "'delay' must not be negative.")
+    if message.reached(status) is not None:
+        raise ApiError(409, "status_already_reached", f"Message {message.id} already reached {status.value}.")
+    directive = WebhookDirective(delay=delay, duplicate=duplicate, drop=drop)
+    world.lifecycle.webhook_overrides[(message.id, status)] = directive
+    return json_response(
+        {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop},
+        status=201,
+    )

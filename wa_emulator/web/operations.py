@@ -1,0 +1,107 @@
+"""An API as data: one table of operations that both routes requests and describes the API.
+
+Each provider (and the control API) declares its operations once, in its ``operations.py``: method,
+path, handler, and the contract each body follows. The router is built from that table
+(:func:`route_table`), and so are the OpenAPI document (``contracts/openapi.py``) and strict mode's
+checks, so a route cannot exist without its contract or the other way round.
+
+>>> async def get_thing(request): ...
+>>> op = Operation("get", "/v1/things/{id}", "getThing", "Read a thing", get_thing, responses={200: "thing"})
+>>> op.path_parameters()
+['id']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+Around = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
+"""A step between admission and the handler that may answer instead of it (Mojeeb's idempotency
+replay); it calls ``proceed(request)`` to go on."""
+
+Contract = str | tuple[str, ...]
+"""A contract name, or several when a body may take any of their shapes (per-tenant options)."""
+
+_PARAMETER = re.compile(r"{([^}]+)}")
+
+
+def contract_names(contract: Contract | None) -> tuple[str, ...]:
+    """The names a Contract stands for.
+
+    >>> contract_names("error"), contract_names(("error", "error-legacy")), contract_names(None)
+    (('error',), ('error', 'error-legacy'), ())
+    """
+    if contract is None:
+        return ()
+    return (contract,) if isinstance(contract, str) else tuple(contract)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One API operation: method, path (relative to the API's base URL), handler and body contracts."""
+
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    handler: Handler
+    request: Contract | None = None
+    """Contract of the JSON request body, if it takes one."""
+    responses: Mapping[int, Contract | None] = field(default_factory=dict)
+    """Status -> contract of the JSON body (None: the status carries no body)."""
+    query: tuple[str, ...] = ()
+    """Optional string query parameters."""
+    public: bool = False
+    """Answered without credentials (a health check): not admitted, and ``security: []`` in the document."""
+    around: Around | None = None
+    """A step run between admission and the handler (see ``Around``)."""
+    example: Mapping[str, Any] | None = None
+    """A valid request body, for the OpenAPI document and for anyone who needs one (benchmarks, fuzzing)."""
+
+    def path_parameters(self) -> list[str]:
+        return _PARAMETER.findall(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDescription:
+    """One API: its operations, and what its OpenAPI document and strict mode need to know.
+
+    ``folder`` is the contracts folder (the provider's name, or ``control``); every 4xx/5xx body
+    follows the ``error`` contract unless ``error_by_status`` names another; ``webhooks`` maps an
+    event type to the contract of its body.
+    """
+
+    title: str
+    source: str
+    folder: str
+    operations: tuple[Operation, ...]
+    error: Contract = "error"
+    security_schemes: Mapping[str, Any] = field(default_factory=dict)
+    webhooks: Mapping[str, Contract | None] = field(default_factory=dict)
+    sandbox_headers: Mapping[str, str] = field(default_factory=dict)
+    """Headers a client holding the sandbox's full-access credentials sends (fuzzing and docs use them)."""
+    error_by_status: Mapping[int, Contract] = field(default_factory=dict)
+    """Error statuses whose body follows another contract than ``error`` (Qlara's 429, say)."""
+
+    def error_for(self, status: int) -> Contract:
+        """The contract of a ``status`` error body.
+
+        >>> ApiDescription("t", "x", "t", (), error_by_status={429: "rate"}).error_for(429)
+        'rate'
+        """
+        return self.error_by_status.get(status, self.error)
+
+    def operation(self, operation_id: str) -> Operation:
+        """The operation called ``operation_id`` (KeyError names the known ones)."""
+        for op in self.operations:
+            if op.operation_id == operation_id:
+                return op
+        raise KeyError(f"{self.folder} has no operation {operation_id!r}; it has "
+                       f"{', '.join(op.operation_id for op in self.operations)}")
