@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 from wa_emulator.core.clock import ClockMode, ClockSpec
-from wa_emulator.core.models import Message
+from wa_emulator.core.models import Message, Payload
 from wa_emulator.core.world import World, WorldConfig
 
 from .table import Row
@@ -44,7 +44,7 @@ def fill(count: int, kind: str) -> float:
         if kind == "emulator":
             world.send(Message(id=world.ids.uuid(), provider="mojeeb", org_id="org", agent_id="agent",
                                sender="+15550100001", to=to, type="template", created_at=now,
-                               template="order_shipped", content=_template(n)))
+                               template="order_shipped", content=Payload.of(_template(n))))
         else:
             message_id = world.ids.uuid()
             kept[message_id] = json.dumps({

@@ -75,7 +75,7 @@ async def test_offline_recipient_expires_after_the_30_day_ttl():
     assert message.status is Status.SENT
     await w.clock.advance(2 * 86400)
     assert message.status is Status.EXPIRED
-    assert message.reached(Status.EXPIRED) - START == 30 * 86400
+    assert message.history.reached(Status.EXPIRED) - START == 30 * 86400
 
 
 async def test_status_never_moves_backwards():

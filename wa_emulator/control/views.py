@@ -25,7 +25,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "to": message.to,
         "type": message.type,
         "template": message.template,
-        "content": message.content,
+        "content": None if message.content is None else message.content.data(),
         "status": message.status.value,
         "wamid": message.wamid,
         "custom_id": message.custom_id,

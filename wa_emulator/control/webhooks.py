@@ -48,7 +48,7 @@ async def webhook_directive(request: web.Request) -> web.Response:
         raise ApiError(422, "invalid_field", "'drop' must be true or false.", field="drop")
     if delay < 0:
         raise ApiError(422, "invalid_duration", "'delay' must not be negative.")
-    if message.reached(status) is not None:
+    if message.history.reached(status) is not None:
         raise ApiError(409, "status_already_reached", f"Message {message.id} already reached {status.value}.")
     directive = WebhookDirective(delay=delay, duplicate=duplicate, drop=drop)
     world.lifecycle.webhook_overrides[(message.id, status)] = directive

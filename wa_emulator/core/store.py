@@ -45,8 +45,8 @@ class Store:
 
     def add(self, message: Message) -> Message:
         """Store a new message; its history starts with its current status."""
-        if not message._history:  # the packed history: reading .history would build a list to test it
-            message.record(message.status, message.created_at)
+        if not message.history:
+            message.history.record(message.status, message.created_at)
         self._messages[message.id] = message
         if message.custom_id is not None:
             self._aliases[(message.provider, message.org_id, message.custom_id)] = message.id
@@ -73,10 +73,10 @@ class Store:
         directive: WebhookDirective = PLAIN_DELIVERY,
     ) -> bool:
         """Move ``message`` to ``status`` if the table allows it; tell listeners. Returns whether it moved."""
-        if status not in TRANSITIONS[message.status]:  # can_transition(), inlined: every step of every message
+        if status not in TRANSITIONS[message.status]:
             return False
         message.status = status
-        message.record(status, at)
+        message.history.record(status, at)
         if error is not None:
             message.error = error
         event = StatusEvent(message, status, at, directive)

@@ -16,7 +16,7 @@ from .ids import IdFactory
 from .journal import DEFAULT_CAP as JOURNAL_CAP
 from .journal import Journal
 from .lifecycle import Lifecycle
-from .models import INBOUND, Message
+from .models import INBOUND, Message, Payload
 from .rules import Contacts
 from .status import Status
 from .store import StatusListener, Store
@@ -178,7 +178,7 @@ class World:
             type="text",
             created_at=now,
             status=Status.DELIVERED,
-            content={"text": text},
+            content=Payload.of({"text": text}),
             direction=INBOUND,
         )
         self.store.add(message)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..core.lifecycle import default_timeline
-from ..core.models import Contact, Message, StatusChange
+from ..core.models import Contact, Message, Payload
 from ..core.rules import Step
 from ..core.status import Status
 from ..core.tenants import Agent, ApiKey, Organization
@@ -177,15 +177,18 @@ def _add_org(world: World, spec: OrgSpec) -> None:
 
 def _message(world: World, fixture: Fixture, start: float) -> Message:
     created = fixture.created_at.resolve(start)
-    history = [StatusChange(Status.QUEUED, created)]
-    history += [StatusChange(Status(entry.status), entry.at.resolve(start)) for entry in fixture.history]
     wamid = fixture.wamid or world.ids.wamid(fixture.to.lstrip("+"))
-    return Message(
+    message = Message(
         id=fixture.id, provider=fixture.provider, org_id=fixture.org, agent_id=fixture.agent, sender=fixture.sender,
-        to=fixture.to, type=fixture.type, created_at=created, status=Status(fixture.status), history=history,
-        template=fixture.template, content=fixture.content, error=fixture.error, wamid=wamid,
+        to=fixture.to, type=fixture.type, created_at=created, status=Status(fixture.status),
+        template=fixture.template, content=None if fixture.content is None else Payload.of(fixture.content),
+        error=fixture.error, wamid=wamid,
         conversation_id=fixture.conversation_id, custom_id=fixture.custom_id,
     )
+    message.history.record(Status.QUEUED, created)
+    for entry in fixture.history:
+        message.history.record(Status(entry.status), entry.at.resolve(start))
+    return message
 
 
 def _performer(world: World, action: Action) -> Callable[[], None]:

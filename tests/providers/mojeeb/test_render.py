@@ -28,9 +28,9 @@ def _message(path: list[Status], **fields: str) -> Message:
               "to": "+15551234567", "type": "template", **fields}
     message = Message(values["id"], "mojeeb", "org_1", values["agent_id"], "+15550100001", values["to"],
                       values["type"], CREATED)
-    message.record(Status.QUEUED, CREATED)
+    message.history.record(Status.QUEUED, CREATED)
     for step, status in enumerate(path, start=1):
-        message.record(status, CREATED + 7.6 * step)
+        message.history.record(status, CREATED + 7.6 * step)
         message.status = status
         message.wamid = "wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI="
     return message

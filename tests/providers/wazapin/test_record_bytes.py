@@ -4,7 +4,7 @@ The expected texts are what ``dumps()`` made of the dicts the text replaced (iss
 faster way of writing them must still produce exactly these bytes.
 """
 
-from wa_emulator.core.models import INBOUND, Message
+from wa_emulator.core.models import INBOUND, Message, Payload
 from wa_emulator.core.status import Status
 from wa_emulator.providers.wazapin.payloads import record, status_view
 
@@ -14,10 +14,11 @@ CREATED = 1_700_000_000.25  # a fraction of a second, so the milliseconds show
 def outbound(*steps: tuple[Status, float], error: int | None = None) -> Message:
     """An outbound message (with text JSON must escape) that went through ``steps``."""
     message = Message("0b7c1b6e-3c8e-4f7e-9a55-6d2f0b2d4c11", "wazapin", "org_acme", "wzp_ch_1", "+6281100000001",
-                      "+6281234567890", "text", CREATED, content={"text": "Halo \"é\" \u2028"}, conversation_id="c-1")
+                      "+6281234567890", "text", CREATED, content=Payload.of({"text": "Halo \"é\" \u2028"}),
+                      conversation_id="c-1")
     for status, at in steps:
         message.status = status
-        message.record(status, at)
+        message.history.record(status, at)
     message.error = error
     return message
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ...core.ids import canonical_uuid
-from ...core.models import OUTBOUND, Message
+from ...core.models import OUTBOUND, Message, Payload
 from ...web import keys
 from ...web.http import ApiError, json_response, read_json_object
 from .auth import REQUEST_KEY
@@ -74,6 +74,6 @@ def _send(request: web.Request, send: SendRequest) -> Message:
         type=send.type,
         created_at=world.clock.now(),
         template=send.template_name,
-        content=send.content(),
+        content=Payload.of(send.content()),
     )
     return world.send(message)

@@ -70,7 +70,8 @@ _GENERIC_CODES = {
 def message_body(message: Message, *, echo_to: bool) -> dict[str, Any]:
     """The documented message object. ``to`` is echoed on send but "" on GET (a documented gap)."""
     status = message.status
-    failed_at = message.reached(Status.FAILED) or message.reached(Status.EXPIRED)
+    reached = message.history.reached_times()
+    failed_at = reached.get(Status.FAILED) or reached.get(Status.EXPIRED)
     return {
         "id": message.id,
         "status": STATUS_WORDS[status],
@@ -79,7 +80,7 @@ def message_body(message: Message, *, echo_to: bool) -> dict[str, Any]:
         "type": message.type,
         "platform_message_id": message.wamid if status is not Status.QUEUED else None,
         "created_at": iso(message.created_at),
-        "sent_at": iso(message.reached(Status.SENT)),
+        "sent_at": iso(reached.get(Status.SENT)),
         "failed_at": iso(failed_at),
     }
 

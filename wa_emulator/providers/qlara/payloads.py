@@ -233,7 +233,7 @@ def status_body(message: Message) -> str:
         f'"channel":"{CHANNEL}","destination":{json_string(message.to)},"deliveryStatus":"{STATUS_WORDS[status]}",'
         f'"deliveryStatusDescription":{json_string(description(message))},'
         f'"errorCode":{message.error if failed and message.error is not None else "null"},'
-        f'"createdAt":"{iso_ms(message.created_at)}","updatedAt":"{iso_ms(message.updated_at)}"}}'
+        f'"createdAt":"{iso_ms(message.created_at)}","updatedAt":"{iso_ms(message.history.last_at)}"}}'
     )
 
 
@@ -259,7 +259,7 @@ def read_event(message: Message, at: float) -> dict[str, Any]:
 
 def inbound_event(message: Message) -> dict[str, Any]:
     """An ``INBOUND`` webhook body: ``source`` is the customer, ``destination`` the business number."""
-    text = (message.content or {}).get("text", "")
+    text = (message.content.data() if message.content else {}).get("text", "")
     return {"eventType": "INBOUND", "source": message.sender, "destination": message.to, "text": text,
             "channel": CHANNEL, "messageType": "TEXT", "timestamp": iso_ms(message.created_at)}
 

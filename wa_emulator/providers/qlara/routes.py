@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from ...core import errors
-from ...core.models import OUTBOUND, Message
+from ...core.models import OUTBOUND, Message, Payload
 from ...core.rules import Step
 from ...core.status import Status
 from ...core.world import World
@@ -65,7 +65,7 @@ async def send_whatsapp(request: web.Request) -> web.Response:
     message = Message(
         id=platform_id, provider=sandbox.NAME, org_id=org.id, agent_id=agent.id, sender=agent.phones[0],
         to=send.destination, type=send.type, created_at=world.clock.now(), template=send.template_name,
-        content=send.content, custom_id=send.message_id or platform_id,
+        content=None if send.content is None else Payload.of(send.content), custom_id=send.message_id or platform_id,
         extra={"campaignId": send.campaign_id, "fallbackRcs": send.fallback_rcs, "fallbackSms": send.fallback_sms},
     )
     refusal = _refusal(org.settings, send)

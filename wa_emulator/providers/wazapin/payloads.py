@@ -87,7 +87,7 @@ def failure(message: Message) -> tuple[str | None, str | None]:
 
 def _times(message: Message) -> tuple[str, str, str, str, str, str]:
     """JSON texts of ``(created_at, sent_at, delivered_at, read_at, failed_at, updated_at)``."""
-    reached = message.reached_times()
+    reached = message.history.reached_times()
     # An ISO time holds nothing JSON escapes: quoting it is enough. Written inline, not through a helper
     # per field: six calls a record add up (issue 7). Creation and update times are always set.
     sent, delivered, read = reached.get(_SENT), reached.get(_DELIVERED), reached.get(_READ)
@@ -98,7 +98,7 @@ def _times(message: Message) -> tuple[str, str, str, str, str, str]:
         "null" if delivered is None else f'"{iso_ms(delivered)}"',
         "null" if read is None else f'"{iso_ms(read)}"',
         "null" if failed is None else f'"{iso_ms(failed)}"',
-        f'"{iso_ms(message.updated_at)}"',
+        f'"{iso_ms(message.history.last_at)}"',
     )
 
 
@@ -124,7 +124,7 @@ def record(message: Message) -> str:
         f'{{"id":{json_string(message.id)},"organization_id":{json_string(message.org_id)},'
         f'"channel_id":{json_string(message.agent_id)},"conversation_id":{json_nullable(message.conversation_id)},'
         f'"direction":{json_string(message.direction)},"type":{json_string(message.type)},'
-        f'"content":{"null" if (content := message.content) is None else dumps(content).decode()},'
+        f'"content":{"null" if (content := message.content) is None else dumps(content.data()).decode()},'
         f'"metadata":{{}},"status":"{INBOUND_STATUS if inbound else STATUS_WORDS[message.status]}",'
         f'"to_phone":{json_string(message.to.lstrip("+"))},"sender_phone":{json_string(message.sender.lstrip("+"))},'
         f'"sent_by":{"null" if inbound else _API},"sent_via":{_WHATSAPP if inbound else _API},'

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from ...core.ids import canonical_uuid
-from ...core.models import Message
+from ...core.models import Message, Payload
 from ...core.world import World
 from ...web import keys
 from ...web.http import ApiError, dumps, json_response, read_json_object
@@ -76,7 +76,7 @@ async def send_message(request: web.Request) -> web.Response:
         type=send.type,
         created_at=world.clock.now(),
         template=send.template_name,
-        content=send.content,
+        content=None if send.content is None else Payload.of(send.content),
         conversation_id=conversation,
     )
     return data_text(record(world.send(message)), status=201)
