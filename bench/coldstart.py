@@ -67,7 +67,7 @@ def measure(loop: str, repeats: int = 5) -> Row:
             timings.append(_first_200(build(port), port))  # type: ignore[operator]
         return statistics.median(timings)
 
-    ours = median(lambda port: [sys.executable, "-m", "emulator", "serve", "--port", str(port), "--clock", "manual",
+    ours = median(lambda port: [sys.executable, "-m", "wa_emulator", "serve", "--port", str(port), "--clock", "manual",
                                 "--loop", loop])
     bare = median(lambda port: [sys.executable, "-c", BARE, str(port), loop])
     return Row(loop, "cold start of serve to first 200 (median)", "s", ours, bare, "bare aiohttp server",
