@@ -17,8 +17,8 @@ from yarl import URL
 from wa_emulator.core.webhooks import DEFAULT_CAP
 from wa_emulator.testing.emulator import Emulator
 
-from ..rawbody import stream
 from ..support import CLIENTS
+from ..support.rawbody import stream
 from .corpus import CASES, Probe, Target
 
 PARAMS = [
