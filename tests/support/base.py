@@ -72,13 +72,6 @@ class Sent(Answer):
     id: str | None
 
 
-def raise_key_limits(world: World, provider: str, per_minute: int) -> None:
-    """Give every sandbox key of ``provider`` a rate limit of ``per_minute``."""
-    for key in world.tenants.keys.values():
-        if world.tenants.orgs[key.org_id].provider == provider:
-            key.rate_limit = per_minute
-
-
 @dataclass
 class Client:
     """One provider's client of a running emulator, speaking only HTTP to it (its API and the control API).
@@ -148,8 +141,11 @@ class Client:
         raise NotImplementedError
 
     def unlimit(self, world: World, per_minute: int) -> None:
-        """Raise the sandbox keys' rate limits (a test firing many requests would be throttled)."""
-        raise_key_limits(world, self.provider, per_minute)
+        """Raise the provider's sandbox rate limits (a test firing many requests would be throttled); Mojeeb
+        and Wazapin limit each key."""
+        for key in world.tenants.keys.values():
+            if world.tenants.orgs[key.org_id].provider == self.provider:
+                key.rate_limit = per_minute
 
     # -- calls ----------------------------------------------------------------------------
 
