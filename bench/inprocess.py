@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from tests.drivers import DRIVERS
 from wa_emulator.core.clock import ClockMode, ClockSpec
 from wa_emulator.core.status import Status
 from wa_emulator.core.webhooks import DELIVERED, RetryPolicy
 from wa_emulator.core.world import World, WorldConfig
 from wa_emulator.testing.emulator import Emulator
 
+from .calls import CALLS
 from .processes import launched
 from .table import Row
 
@@ -54,27 +54,27 @@ async def fixture_start_stop(loop: str, repeats: int = 50) -> Row:
 
 async def _scenario_expiry(emu: Emulator, http: aiohttp.ClientSession, name: str, travel: bool) -> None:
     """An offline recipient: the message stays sent, then expires after the 30-day TTL."""
-    driver = DRIVERS[name]
+    calls = CALLS[name]
     emu.world.contacts.update("+15550009999", online=False)
-    message_id = await driver.send(http, emu.url(name), "+15550009999")
+    message_id = await calls.send_template(http, emu.url(name), "+15550009999")
     await emu.advance(30 * DAY + 1 if travel else 0)
-    await driver.poll(http, emu.url(name), message_id)
+    await calls.poll(http, emu.url(name), message_id)
     _expect(emu, message_id, Status.EXPIRED if travel else Status.QUEUED)
 
 
 async def _scenario_window(emu: Emulator, http: aiohttp.ClientSession, name: str, travel: bool) -> None:
     """A customer writes in, text goes through; a day later the window has closed and text fails."""
-    driver = DRIVERS[name]
+    calls = CALLS[name]
     customer = "+15550008888"
     async with http.post(emu.base_url + "/_emulator/inbound",
                          json={"provider": name, "from": customer, "text": "hi"}) as response:
         assert response.status == 201
-    first = await driver.send_text(http, emu.url(name), customer)
+    first = await calls.send_text(http, emu.url(name), customer)
     await emu.advance(DAY + 1 if travel else 0)
-    second = await driver.send_text(http, emu.url(name), customer)
+    second = await calls.send_text(http, emu.url(name), customer)
     await emu.advance(10 if travel else 0)
-    await driver.poll(http, emu.url(name), first)
-    await driver.poll(http, emu.url(name), second)
+    await calls.poll(http, emu.url(name), first)
+    await calls.poll(http, emu.url(name), second)
     _expect(emu, first, Status.READ if travel else Status.QUEUED)
     _expect(emu, second, Status.FAILED if travel else Status.QUEUED)
 
@@ -104,7 +104,7 @@ async def scenarios(loop: str, repeats: int = 20) -> list[Row]:
     """Each scenario's wall time, against the same calls with the clock not moved."""
     rows = []
     async with aiohttp.ClientSession() as http:
-        for name in DRIVERS:
+        for name in CALLS:
             for label, scenario in (("30-day expiry", _scenario_expiry), ("24-hour window", _scenario_window)):
                 ours = await _scenario_ms(scenario, http, name, True, repeats)
                 still = await _scenario_ms(scenario, http, name, False, repeats)

@@ -39,12 +39,12 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 
-from tests.drivers import DRIVERS
 from wa_emulator.cli import tune_gc
 from wa_emulator.core.clock import MANUAL_CLOCK
 from wa_emulator.core.lifecycle import DEFAULT_TIMELINE
 from wa_emulator.web import keys
 
+from .calls import CALLS
 from .protocol import cpu_per_request, route_request, started
 from .server import ceiling_app, emulator_app, floor_app, record
 
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         target, route, requests = args.child
         asyncio.run(answer(target, route, int(requests)))
         return 0
-    known = [f"{name}-{kind}" for name in DRIVERS for kind in KINDS]
+    known = [f"{name}-{kind}" for name in CALLS for kind in KINDS]
     unknown = sorted(set(args.routes) - set(known))
     if unknown:
         parser.error(f"unknown route(s) {', '.join(unknown)}; there are: {', '.join(known)}")

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import threading
 
 import aiohttp
 from aiohttp import web
 
-from tests.drivers import DRIVERS
-
 from . import wrk
+from .calls import CALLS
 from .server import emulator_app
 
 
@@ -28,19 +28,24 @@ async def profile(route_kind: str, seconds: float) -> str:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     port = runner.addresses[0][1]
-    name, driver = next(iter(DRIVERS.items()))
+    name, calls = next(iter(CALLS.items()))
     base = f"http://127.0.0.1:{port}/{name}"
     async with aiohttp.ClientSession() as http:
-        message_id = await driver.send(http, base, "+15557654321")
-    route = next(r for r in driver.routes if r.kind == route_kind)
-    headers = dict(driver.auth())
+        message_id = await calls.send_template(http, base, "+15557654321")
+    headers = calls.headers()
     body = None
-    if route.kind == "send":
+    if route_kind == "send":
+        operation = calls.send_operation()
+        url = base + operation.path
         headers["Content-Type"] = "application/json"
-        body = __import__("json").dumps(route.body)
+        body = json.dumps(calls.send_body())
+    else:
+        operation = calls.status_operation()
+        url = base + calls.status_path(message_id)
+    method = operation.method.upper()
     result: list[wrk.Load] = []
     load = threading.Thread(target=lambda: result.append(wrk.run(
-        route.url(base, message_id), seconds=seconds, method=route.method, headers=headers, body=body)))
+        url, seconds=seconds, method=method, headers=headers, body=body)))
     profiler = Profiler(interval=0.0005, async_mode="disabled")
     profiler.start()
     load.start()
@@ -48,7 +53,7 @@ async def profile(route_kind: str, seconds: float) -> str:
         await asyncio.sleep(0.05)
     profiler.stop()
     await runner.cleanup()
-    summary = f"{route.method} {route.path}: {result[0].rps:,.0f} req/s under the profiler\n" if result else ""
+    summary = f"{method} {operation.path}: {result[0].rps:,.0f} req/s under the profiler\n" if result else ""
     return summary + profiler.output_text(unicode=False, color=False, show_all=False)
 
 

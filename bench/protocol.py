@@ -25,9 +25,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.drivers import DRIVERS
 from wa_emulator.cli import tune_gc
 
+from .calls import CALLS
 from .server import ceiling_app, emulator_app, floor_app, record
 
 PIPELINE = 50  # requests written at once, like wrk's 50 connections each with one in flight
@@ -151,7 +151,7 @@ def route_request(entry: dict[str, Any], kind: str) -> bytes:
 async def measure(routes: list[str], sort: str | None, rounds: int) -> None:
     """Print each chosen route's CPU per request, emulator and ceiling, the best of ``rounds`` runs."""
     tune_gc()  # what `wa-emulator serve` does
-    for name in DRIVERS:
+    for name in CALLS:
         for label in ("status", "send"):
             if routes and f"{name}-{label}" not in routes:
                 continue

@@ -22,12 +22,12 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from tests.drivers import DRIVERS
 from wa_emulator.app import create_app
 from wa_emulator.cli import tune_gc
 from wa_emulator.core.clock import REAL_CLOCK, ClockSpec
@@ -39,6 +39,7 @@ from wa_emulator.web.front import DoorPolicy, FrontDoor, api_routes
 from wa_emulator.web.routing import Mount
 
 from . import loops
+from .calls import CALLS, unlimit
 
 RATE_LIMIT = 1_000_000_000  # per minute: the benchmark must measure the server, not the limiter
 SEED = 7
@@ -52,33 +53,30 @@ def emulator_app(clock: ClockSpec = REAL_CLOCK) -> web.Application:
     True
     """
     app = create_app(Settings(port=0, clock=clock, seed=SEED))
-    for driver in DRIVERS.values():
-        driver.unlimit(app[keys.world], RATE_LIMIT)
+    unlimit(app[keys.world], RATE_LIMIT)
     return app
 
 
 async def record(app: web.Application, port: int) -> dict[str, Any]:
-    """One message per provider, and the bodies its status and (first) send route answer."""
+    """One message per provider, and the bodies its status lookup and its template send answer."""
     recorded: dict[str, Any] = {}
     base_url = f"http://127.0.0.1:{port}"
     providers = {p.name: p for p in app[keys.providers]}
     async with aiohttp.ClientSession() as http:
-        for name, driver in DRIVERS.items():
-            base = base_url + providers[name].base_path
-            status_route = next(r for r in driver.routes if r.kind == "status")
-            send_route = next(r for r in driver.routes if r.kind == "send")
-            message_id = await driver.send(http, base, "+15557654321")
-            async with http.get(status_route.url(base, message_id), headers=driver.auth()) as response:
+        for name, calls in CALLS.items():
+            base_path = providers[name].base_path
+            message_id = await calls.send_template(http, base_url + base_path, "+15557654321")
+            status_path = base_path + calls.status_path(message_id)
+            async with http.get(base_url + status_path, headers=calls.headers()) as response:
                 status_body = await response.read()
-            async with http.post(send_route.url(base), json=dict(send_route.body or {}),
-                                 headers=driver.auth()) as response:
+            send_path = base_path + calls.send_operation().path
+            async with http.post(base_url + send_path, json=calls.send_body(), headers=calls.headers()) as response:
                 send_body = await response.read()
                 send_status = response.status
             recorded[name] = {
-                "base": providers[name].base_path, "message_id": message_id, "auth": driver.auth(),
-                "status_path": status_route.url(providers[name].base_path, message_id),
-                "status_body": status_body.decode(), "send_path": send_route.url(providers[name].base_path),
-                "send_request": json.dumps(send_route.body), "send_body": send_body.decode(),
+                "base": base_path, "message_id": message_id, "auth": calls.headers(),
+                "status_path": status_path, "status_body": status_body.decode(), "send_path": send_path,
+                "send_request": json.dumps(calls.send_body()), "send_body": send_body.decode(),
                 "send_status": send_status,
             }
     return recorded
@@ -140,10 +138,16 @@ def floor_app(bodies: dict[str, Any]) -> web.Application:
     return app
 
 
-def _receiver_app() -> web.Application:
+async def _no_content() -> int:
+    return 204
+
+
+def receiver_app(answer: Callable[[], Awaitable[int]] = _no_content) -> web.Application:
+    """A webhook receiver that reads each POST and answers the status ``answer()`` gives (204 by default)."""
+
     async def receive(request: web.Request) -> web.Response:
         await request.read()
-        return web.Response(status=204)
+        return web.Response(status=await answer())
 
     app = web.Application()
     app.router.add_post("/{tail:.*}", receive)
@@ -160,7 +164,7 @@ async def serve(kind: str, port: int, bodies_file: str | None) -> None:
         with open(bodies_file, encoding="utf-8") as handle:
             app = ceiling_app(json.load(handle))
     else:
-        app = _receiver_app()
+        app = receiver_app()
     if kind == "emulator":
         tune_gc()  # what `wa-emulator serve` does
     runner = web.AppRunner(app, handle_signals=False, access_log=None)

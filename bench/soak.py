@@ -7,7 +7,7 @@ import argparse
 import asyncio
 import sys
 
-from tests.soak.engine import run_soak
+from .soakengine import run_soak
 
 
 def main(argv: list[str] | None = None) -> int:

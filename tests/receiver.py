@@ -1,4 +1,7 @@
-"""A real HTTP webhook receiver on 127.0.0.1 for tests: records requests, can fail or stall."""
+"""A real HTTP webhook receiver on 127.0.0.1 for tests: records requests, can fail or stall.
+
+Only the Wazapin and Qlara provider tests still use it; other tests take the public
+``wa_emulator.testing.WebhookSink`` (``tests.support.sinks.running_sink`` for a block)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from multidict import CIMultiDict
 
-from ..drivers import Driver, Route
+from ..support import Client, Route
 
 MAX_BODY = 1024 * 1024  # Settings.max_body_bytes
 NESTING = 100_000
@@ -34,7 +34,7 @@ class Probe:
 
 @dataclass(frozen=True)
 class Target:
-    driver: Driver
+    client: Client
     route: Route
     message_id: str  # an existing message the route can address
 
@@ -51,7 +51,7 @@ class Target:
         return f"{lead}{self.route.query}" if self.route.query else ""
 
     def headers(self, json_body: bool = True) -> CIMultiDict[str]:
-        headers = CIMultiDict(self.driver.auth())
+        headers = CIMultiDict(self.client.auth())
         if json_body:
             headers["Content-Type"] = "application/json"
         return headers
@@ -169,7 +169,7 @@ def non_e164(t: Target) -> Iterator[Probe]:
     if not t.route.phone_field:
         return
     for phone in NOT_E164:
-        if phone in t.driver.phones_accepted:
+        if phone in t.client.phones_accepted:
             continue
         body = with_field(valid(t), t.route.phone_field, phone)
         # Providers differ on 400 or 422 for a well-typed but unusable value; either is an answer.
@@ -193,7 +193,7 @@ def non_uuid_ids(t: Target) -> Iterator[Probe]:
 
 
 def _auth_variants(t: Target) -> Iterator[tuple[str, CIMultiDict[str]]]:
-    good = t.driver.auth()
+    good = t.client.auth()
     base = t.headers()
     for name in good:
         del base[name]

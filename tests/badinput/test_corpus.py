@@ -17,14 +17,14 @@ from yarl import URL
 from wa_emulator.core.webhooks import DEFAULT_CAP
 from wa_emulator.testing.emulator import Emulator
 
-from ..drivers import DRIVERS
-from ..rawbody import stream
+from ..support import CLIENTS
+from ..support.rawbody import stream
 from .corpus import CASES, Probe, Target
 
 PARAMS = [
     pytest.param(provider, route.name, case, id=f"{provider}-{route.name}-{case}")
-    for provider, driver in DRIVERS.items()
-    for route in driver.routes
+    for provider, client in CLIENTS.items()
+    for route in client.routes
     for case in CASES
 ]
 
@@ -52,16 +52,16 @@ async def test_bad_input_gets_the_provider_envelope_and_loses_no_state(
     provider: str, route_name: str, case: str,
 ) -> None:
     caplog.set_level(logging.ERROR)
-    driver = DRIVERS[provider]
-    driver.unlimit(emu.world, DEFAULT_CAP)
+    client = CLIENTS[provider](emu, http)
+    client.unlimit(emu.world, DEFAULT_CAP)
     base = emu.url(provider)
-    route = next(r for r in driver.routes if r.name == route_name)
-    earlier = [await driver.send(http, base, to) for to in ("+15551230001", "+15551230002")]
+    route = next(r for r in client.routes if r.name == route_name)
+    earlier = [await client.send(to) for to in ("+15551230001", "+15551230002")]
     await emu.advance(3)
-    polled = [await driver.poll(http, base, message_id) for message_id in earlier]
+    polled = [await client.status(message_id) for message_id in earlier]
     before = snapshot(emu)
     accepted = 0
-    probes = list(CASES[case](Target(driver, route, earlier[0])))
+    probes = list(CASES[case](Target(client, route, earlier[0])))
     for probe in probes:
         status, headers, body = await answer(http, base, probe)
         where = f"{probe.method} {probe.path[:80]} [{probe.label}] -> {status} {body[:300]!r}"
@@ -70,11 +70,11 @@ async def test_bad_input_gets_the_provider_envelope_and_loses_no_state(
         if probe.expect is not None:
             assert status in probe.expect, where
         if status >= 400 and probe.method != "HEAD":
-            driver.check_error(status, headers, body)
+            client.check_error(status, headers, body)
         elif route.kind == "send" and probe.path.split("?")[0] == route.path and probe.method == route.method:
             accepted += 1
     after = snapshot(emu)
     assert len(after) == len(before) + accepted
     assert {k: after[k] for k in before} == before
-    assert [await driver.poll(http, base, message_id) for message_id in earlier] == polled
+    assert [await client.status(message_id) for message_id in earlier] == polled
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -7,7 +7,7 @@ schemas are exercised, not only the empty list.
 
 import pytest
 
-from tests.receiver import Receiver
+from tests.support.sinks import running_sink
 from wa_emulator import contracts
 from wa_emulator.providers.wazapin import sandbox as wazapin
 from wa_emulator.scenario.loader import bundled
@@ -25,7 +25,8 @@ async def control(http, emu, method, path, json=None):
 
 async def test_every_list_follows_its_item_contract(http, emu):
     headers = {"X-Api-Key": wazapin.KEY_FULL}
-    async with Receiver(statuses=[500]) as receiver:
+    async with running_sink() as receiver:
+        receiver.fail(500, times=1)
         async with http.post(emu.url("wazapin") + HOOKS, json={"url": receiver.url}, headers=headers) as response:
             assert response.status == 201
         async with http.post(emu.url("wazapin") + "/v1/messages", json=TEMPLATE, headers=headers) as response:

@@ -1,6 +1,6 @@
 import socket
 
-from tests.receiver import Receiver
+from tests.support.sinks import running_sink
 from wa_emulator.core.clock import Clock, ClockMode, ClockSpec
 from wa_emulator.core.ids import IdFactory
 from wa_emulator.core.models import WebhookDirective
@@ -21,10 +21,12 @@ def send(d: Dispatcher, url: str, **kw):
 
 async def test_failures_are_retried_on_the_emulated_schedule_until_success():
     d = dispatcher()
-    async with Receiver(statuses=[500, 503]) as rx:
+    async with running_sink() as rx:
+        rx.fail(500, times=1)
         [delivery] = send(d, rx.url, sign=lambda dl, wall: {"X-Sig": f"{dl.event_id}:{int(wall)}"})
         await d.clock.settle()
         assert [a.status_code for a in delivery.attempts] == [500]
+        rx.fail(503, times=1)
         await d.clock.advance(5)
         assert [a.status_code for a in delivery.attempts] == [500, 503]
         await d.clock.advance(299)
@@ -51,7 +53,8 @@ async def test_a_dead_receiver_exhausts_every_attempt_and_keeps_each_one():
 
 async def test_a_stalled_receiver_times_out_and_counts_as_a_failure():
     d = dispatcher()
-    async with Receiver(stall=0.5) as rx:
+    async with running_sink() as rx:
+        rx.slow(0.5)
         policy = RetryPolicy(schedule=(0,), timeout=0.1)
         [delivery] = d.send(provider="demo", org_id="org", endpoint_id="ep", url=rx.url, event_type="e",
                             body=b"{}", policy=policy)
@@ -62,7 +65,7 @@ async def test_a_stalled_receiver_times_out_and_counts_as_a_failure():
 
 async def test_directives_delay_duplicate_and_drop():
     d = dispatcher()
-    async with Receiver() as rx:
+    async with running_sink() as rx:
         [late] = send(d, rx.url, directive=WebhookDirective(delay=5))
         copies = send(d, rx.url, directive=WebhookDirective(duplicate=2))
         [dropped] = send(d, rx.url, directive=WebhookDirective(drop=True))
@@ -78,7 +81,8 @@ async def test_directives_delay_duplicate_and_drop():
 
 async def test_manual_retry_starts_a_fresh_round():
     d = dispatcher()
-    async with Receiver(statuses=[500, 500, 500]) as rx:
+    async with running_sink() as rx:
+        rx.fail(500, times=3)
         [delivery] = send(d, rx.url)
         await d.clock.advance(400)
         assert delivery.state == EXHAUSTED
@@ -90,7 +94,8 @@ async def test_manual_retry_starts_a_fresh_round():
 
 async def test_a_cancelled_delivery_makes_no_more_attempts_and_keeps_its_log():
     d = dispatcher()
-    async with Receiver(statuses=[500, 500, 500]) as rx:
+    async with running_sink() as rx:
+        rx.fail(500, times=3)
         [delivery] = send(d, rx.url)
         await d.clock.settle()
         assert d.cancel(delivery) is True and delivery.state == CANCELLED
@@ -104,7 +109,8 @@ async def test_waiting_for_a_connection_slot_does_not_count_against_the_receiver
     clock = Clock(ClockSpec(ClockMode.MANUAL), start=START)
     d = Dispatcher(clock, IdFactory(3), connections=2)
     policy = RetryPolicy(schedule=(0,), timeout=0.3)
-    async with Receiver(stall=0.2) as rx:  # each answer takes 0.2 s; only 2 at a time
+    async with running_sink() as rx:
+        rx.slow(0.2)  # each answer takes 0.2 s; only 2 at a time
         deliveries = [
             delivery
             for _ in range(4)
@@ -120,7 +126,8 @@ async def test_waiting_for_a_connection_slot_does_not_count_against_the_receiver
 async def test_a_stalled_receiver_does_not_delay_another_receiver():
     clock = Clock(ClockSpec(ClockMode.MANUAL), start=START)
     d = Dispatcher(clock, IdFactory(3), connections=1)
-    async with Receiver(stall=0.5) as slow, Receiver() as fast:
+    async with running_sink() as slow, running_sink() as fast:
+        slow.slow(0.5)
         for _ in range(3):
             d.send(provider="demo", org_id="org", endpoint_id="slow", url=slow.url, event_type="e", body=b"{}",
                    policy=RetryPolicy(schedule=(0,), timeout=2.0))

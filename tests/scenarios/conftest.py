@@ -1,23 +1,22 @@
-"""Fixtures for scenario tests: a client adapter per provider, and loading a scenario over HTTP."""
+"""Fixtures for scenario tests: each provider's client in turn, and loading a scenario over HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import pytest
 
-from tests.receiver import Receiver
+from tests.support import CLIENTS, Client
 from wa_emulator.testing.emulator import Emulator
+from wa_emulator.testing.sink import WebhookSink
 
-from .adapters import ADAPTERS, Adapter
 
-
-@pytest.fixture(params=sorted(ADAPTERS))
-async def client(request: pytest.FixtureRequest, emu: Emulator, http: aiohttp.ClientSession) -> AsyncIterator[Adapter]:
-    """One provider's client view of ``emu`` (the test runs once per provider in ``ADAPTERS``)."""
-    async with Receiver() as receiver:
-        yield await ADAPTERS[request.param](emu, http, receiver).start()
+@pytest.fixture(params=sorted(CLIENTS))
+async def client(request: pytest.FixtureRequest, emu: Emulator, http: aiohttp.ClientSession,
+                 wa_webhook_sink: WebhookSink) -> Client:
+    """One provider's client of ``emu``, its webhooks going to the sink (the test runs once per provider)."""
+    return await CLIENTS[request.param](emu, http, wa_webhook_sink).start()
 
 
 UseScenario = Callable[[str], Awaitable[None]]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from tests.support import Client
 from wa_emulator.testing.emulator import Emulator
 
-from .adapters import Adapter
 
-
-async def observe(emu: Emulator, client: Adapter, message_id: str, steps: list[float]) -> list[str]:
+async def observe(emu: Emulator, client: Client, message_id: str, steps: list[float]) -> list[str]:
     """Poll once now, then once after each clock step; the words the client saw."""
     seen = [await client.status(message_id)]
     for seconds in steps:
@@ -16,12 +15,12 @@ async def observe(emu: Emulator, client: Adapter, message_id: str, steps: list[f
     return seen
 
 
-def said(client: Adapter, *statuses: str) -> list[str]:
+def said(client: Client, *statuses: str) -> list[str]:
     """Core statuses in the client's provider's words."""
     return [client.words[status] for status in statuses]
 
 
-async def hooks_are(client: Adapter, message_id: str, *statuses: str) -> None:
+async def hooks_are(client: Client, message_id: str, *statuses: str) -> None:
     """For providers that push: the status webhooks of ``message_id`` arrived as ``statuses``, in that order."""
     received = await client.webhooks()
     if received is not None:  # Mojeeb never pushes; its clients only poll

@@ -7,12 +7,12 @@ from typing import Any
 
 import aiohttp
 
+from tests.support.mojeeb import MojeebClient
 from wa_emulator.core.models import StatusEvent
 from wa_emulator.core.world import World
 from wa_emulator.scenario import install, load_text
 from wa_emulator.testing.emulator import Emulator
 
-from .adapters import MojeebAdapter
 from .conftest import UseScenario
 
 CUSTOMER = "+15550001000"
@@ -104,7 +104,7 @@ async def test_reset_reapplies_the_scenario_in_force(
     emu: Emulator, http: aiohttp.ClientSession, use: UseScenario
 ) -> None:
     await use("sandbox")
-    client = await MojeebAdapter(emu, http).start()
+    client = await MojeebClient(emu, http).start()
     await client.send_text("+15550001001")
     mojeeb = f"{emu.base_url}/_emulator/messages?provider=mojeeb"
     assert len((await call(http, "GET", mojeeb))[1]["data"]) == 2
@@ -118,7 +118,7 @@ async def test_reset_reapplies_the_scenario_in_force(
 async def _run_once(http: aiohttp.ClientSession) -> list[Any]:
     async with Emulator() as emu:
         await call(http, "POST", f"{emu.base_url}/_emulator/scenario", json={"name": "happy-path"})
-        client = await MojeebAdapter(emu, http).start()
+        client = await MojeebClient(emu, http).start()
         ids = [(await client.send_text(CUSTOMER)).id, (await client.send_template("+15550009999")).id]
         await emu.advance(10)
         messages = (await call(http, "GET", f"{emu.base_url}/_emulator/messages"))[1]["data"]
@@ -139,7 +139,7 @@ async def test_script_turns_a_contact_offline_at_its_time(emu: Emulator, http: a
         "script": [{"at": "1m", "contact": {"phone": CUSTOMER, "online": False}}],
     }
     await call(http, "POST", f"{emu.base_url}/_emulator/scenario", json=scenario)
-    client = await MojeebAdapter(emu, http).start()
+    client = await MojeebClient(emu, http).start()
     before = (await client.send_text(CUSTOMER)).id or ""
     await emu.advance(60)
     after = (await client.send_text(CUSTOMER)).id or ""
@@ -163,7 +163,7 @@ timelines:
 """
     await call(http, "POST", f"{emu.base_url}/_emulator/scenario", data=scenario)
     assert (await call(http, "GET", f"{emu.base_url}/_emulator/clock"))[1]["now"] == "2026-01-01T00:00:00.000Z"
-    client = await MojeebAdapter(emu, http).start()
+    client = await MojeebClient(emu, http).start()
     failing = (await client.send_template(CUSTOMER, "payment_due")).id or ""
     other = (await client.send_template(CUSTOMER, "order_shipped")).id or ""
     text = (await client.send_text(CUSTOMER)).id or ""
@@ -179,7 +179,7 @@ async def test_webhook_directives_of_a_timeline_travel_with_the_status_events(
     events: list[StatusEvent] = []
     emu.world.on_status(events.append)
     await use("read-before-delivered")
-    client = await MojeebAdapter(emu, http).start()
+    client = await MojeebClient(emu, http).start()
     await client.send_text(CUSTOMER)
     await emu.advance(10)
     assert [(e.status.value, e.directive.delay) for e in events] == [("sent", 0), ("delivered", 10), ("read", 0)]

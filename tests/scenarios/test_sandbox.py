@@ -5,10 +5,10 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from tests.support import Client
 from wa_emulator import contracts
 from wa_emulator.testing.emulator import Emulator
 
-from .adapters import Adapter
 from .observing import hooks_are, observe, said
 
 # number, clock steps after sending, what polling says at the start and after each step, and the
@@ -31,7 +31,7 @@ MAGIC = [
 
 @pytest.mark.parametrize(("number", "steps", "expected", "hooks"), MAGIC, ids=[m[0] for m in MAGIC])
 async def test_each_magic_number_behaves_as_the_readme_says(
-    emu: Emulator, client: Adapter, number: str, steps: list[float], expected: list[str], hooks: list[str]
+    emu: Emulator, client: Client, number: str, steps: list[float], expected: list[str], hooks: list[str]
 ) -> None:
     await client.load("sandbox")
     sent = await client.send_text(number)
@@ -41,14 +41,14 @@ async def test_each_magic_number_behaves_as_the_readme_says(
     await hooks_are(client, sent.id, *hooks)
 
 
-async def test_the_window_closed_number_still_takes_templates(emu: Emulator, client: Adapter) -> None:
+async def test_the_window_closed_number_still_takes_templates(emu: Emulator, client: Client) -> None:
     await client.load("sandbox")
     sent = await client.send_template("+15550001005")
     await emu.advance(10)
     assert await client.status(sent.id or "") == client.words["read"]
 
 
-async def test_the_sandbox_has_a_fixed_rate_limited_key(emu: Emulator, client: Adapter) -> None:
+async def test_the_sandbox_has_a_fixed_rate_limited_key(emu: Emulator, client: Client) -> None:
     await client.load("sandbox")
     await client.use_key("rate-limited")
     answers = [await client.send_template("+15550001001") for _ in range(4)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.receiver import Receiver
+from tests.support.sinks import running_sink
 from wa_emulator.core.clock import Clock, ClockMode, ClockSpec
 from wa_emulator.core.ids import IdFactory
 from wa_emulator.core.journal import Journal
@@ -11,7 +11,7 @@ from wa_emulator.core.webhooks import Dispatcher, RetryPolicy
 
 async def test_a_burst_of_pending_deliveries_overshoots_the_log_cap_only_until_they_finish():
     dispatcher = Dispatcher(Clock(ClockSpec(ClockMode.MANUAL), start=1_700_000_000.0), IdFactory(1), cap=2)
-    async with Receiver() as rx:
+    async with running_sink() as rx:
         for _ in range(5):
             dispatcher.send(provider="demo", org_id="org", endpoint_id="ep", url=rx.url, event_type="e",
                             body=b"{}", policy=RetryPolicy(schedule=(0,), timeout=1.0))

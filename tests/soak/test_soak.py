@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from bench.soakengine import Tally, run_soak
 from wa_emulator.core.webhooks import DELIVERED, EXHAUSTED
-
-from .engine import Tally, run_soak
 
 JOURNAL_CAP, DELIVERY_CAP = 300, 200
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from tests.rawbody import stream
+from tests.support.rawbody import stream
 from wa_emulator.providers.mojeeb import sandbox
 
 from .conftest import TEXT

@@ -1,6 +1,6 @@
 """Authentication, IP allowlists, rate limits, error shapes, real hosts and faults."""
 
-from tests.rawbody import stream
+from tests.support.rawbody import stream
 from wa_emulator import contracts
 from wa_emulator.providers.qlara import sandbox
 

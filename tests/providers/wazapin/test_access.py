@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.rawbody import stream
+from tests.support.rawbody import stream
 from wa_emulator.providers.wazapin import sandbox
 
 from .conftest import TEXT, WEBHOOKS

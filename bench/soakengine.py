@@ -1,5 +1,5 @@
-"""The soak: concurrent sends, polls and inbound messages against every registered provider,
-with a webhook receiver that fails or stalls 30% of the time, then a check of every invariant.
+"""The soak: concurrent sends, polls and inbound messages against every provider, with a webhook
+receiver that fails or stalls 30% of the time, then a check of every invariant.
 
 ``tests/soak/test_soak.py`` runs it for a few seconds; ``python -m bench.soak`` for longer.
 Every loop is bounded by both a deadline and a count; everything binds to 127.0.0.1.
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 
 from wa_emulator.core.clock import ClockMode, ClockSpec
 from wa_emulator.core.models import StatusEvent
@@ -24,8 +23,9 @@ from wa_emulator.core.webhooks import DELIVERED, EXHAUSTED, Delivery, RetryPolic
 from wa_emulator.core.world import World
 from wa_emulator.testing.emulator import Emulator
 
-from ..drivers import DRIVERS, Driver
-from ..receiver import Receiver
+from .calls import CALLS, Calls, unlimit
+from .protocol import started
+from .server import receiver_app
 
 # Emulated seconds between attempts; real seconds before a stalled receiver counts as timed out.
 SOAK_POLICY = RetryPolicy(schedule=(0.0, 2.0, 4.0), timeout=0.2)
@@ -33,28 +33,24 @@ STALL = 0.5
 RECIPIENTS = [f"+1555400{n:04d}" for n in range(50)]
 
 
-@dataclass
-class FlakyReceiver(Receiver):
-    """Answers 500 to 15% of requests and stalls past the sender's timeout on another 15%."""
+class FlakyAnswers:
+    """A receiver's answers: 500 to 15% of requests, a stall past the sender's timeout on another 15%."""
 
-    seed: int = 7
-    answers: Counter[str] = field(default_factory=Counter)
+    def __init__(self, seed: int) -> None:
+        self.counts: Counter[str] = Counter()
+        self._rng = random.Random(seed)
 
-    def __post_init__(self) -> None:
-        self._rng = random.Random(self.seed)
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        await request.read()
+    async def __call__(self) -> int:
         roll = self._rng.random()
         if roll < 0.15:
-            self.answers["500"] += 1
-            return web.Response(status=500)
+            self.counts["500"] += 1
+            return 500
         if roll < 0.30:
-            self.answers["stall"] += 1
+            self.counts["stall"] += 1
             await asyncio.sleep(STALL)
-            return web.Response(status=200)
-        self.answers["200"] += 1
-        return web.Response(status=204)
+            return 200
+        self.counts["200"] += 1
+        return 204
 
 
 @dataclass
@@ -153,16 +149,16 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-async def _sender(driver: Driver, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
+async def _sender(calls: Calls, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
                   rng: random.Random, over: Callable[[], bool], limit: int) -> None:
     for _ in range(limit):
         if over():
             return
-        ids.append(await driver.send(http, base, rng.choice(RECIPIENTS)))
+        ids.append(await calls.send_template(http, base, rng.choice(RECIPIENTS)))
         tally.sends += 1
 
 
-async def _poller(driver: Driver, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
+async def _poller(calls: Calls, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
                   rng: random.Random, over: Callable[[], bool], limit: int) -> None:
     # Each poller is sequential, so its own view of a message must never go back.
     seen: dict[str, int] = {}
@@ -173,10 +169,10 @@ async def _poller(driver: Driver, http: aiohttp.ClientSession, base: str, ids: l
             await asyncio.sleep(0.01)
             continue
         message_id = rng.choice(ids)
-        word = await driver.poll(http, base, message_id)
-        rank = driver.status_rank[word]
+        word = await calls.poll(http, base, message_id)
+        rank = calls.ranks[word]
         if rank < seen.get(message_id, -1):
-            tally.backwards.append(f"{driver.name} {message_id}: {word} after rank {seen[message_id]}")
+            tally.backwards.append(f"{calls.provider} {message_id}: {word} after rank {seen[message_id]}")
         seen[message_id] = max(rank, seen.get(message_id, -1))
         tally.polls += 1
 
@@ -196,7 +192,7 @@ async def _customer(provider: str, http: aiohttp.ClientSession, control: str, ta
 async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, delivery_cap: int = 200,
                    max_ops: int = 100_000, seed: int = 1, enough: Callable[[Tally], bool] | None = None,
                    most_seconds: float | None = None) -> SoakReport:
-    """Drive every registered provider for ``seconds`` of wall time, flush, stop, and report.
+    """Drive every provider for ``seconds`` of wall time, flush, stop, and report.
 
     ``enough``: keep going past ``seconds`` until it holds for the tally, so a slow or busy
     machine still does the work a check needs; ``most_seconds`` (default four times
@@ -206,11 +202,13 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
     fds_before = open_fds()
     tally = Tally()
     loop = asyncio.get_running_loop()
-    started = loop.time()
+    began = loop.time()
     emu = Emulator(clock=ClockSpec(ClockMode.SCALED, 20.0), journal_cap=journal_cap, delivery_cap=delivery_cap,
                    seed=seed)
-    async with FlakyReceiver(seed=seed) as receiver:
-        CoreWebhooks(emu.world, receiver.url, tally)
+    answers = FlakyAnswers(seed)
+    receiver, port = await started(receiver_app(answers))
+    try:
+        CoreWebhooks(emu.world, f"http://127.0.0.1:{port}/hook", tally)
         async with emu, aiohttp.ClientSession() as http:
             until = loop.time() + seconds
             deadline = loop.time() + (most_seconds if most_seconds is not None else 4 * seconds)
@@ -221,13 +219,13 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
 
             rng = random.Random(seed)
             jobs = []
-            for name, driver in DRIVERS.items():
-                driver.unlimit(emu.world, 10 * max_ops)
+            unlimit(emu.world, 10 * max_ops)
+            for name, calls in CALLS.items():
                 base, ids = emu.url(name), []
                 for n in range(workers):  # senders, pollers and two writing customers
                     worker_rng = random.Random(rng.random())
-                    jobs.append(_sender(driver, http, base, ids, tally, worker_rng, over, max_ops))
-                    jobs.append(_poller(driver, http, base, ids, tally, worker_rng, over, max_ops))
+                    jobs.append(_sender(calls, http, base, ids, tally, worker_rng, over, max_ops))
+                    jobs.append(_poller(calls, http, base, ids, tally, worker_rng, over, max_ops))
                     if n < 2:
                         jobs.append(_customer(name, http, emu.base_url + "/_emulator", tally, worker_rng, over,
                                               max_ops))
@@ -243,9 +241,11 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
                 log_len=len(world.dispatcher.deliveries()), delivery_cap=world.dispatcher.cap,
                 pending_after=world.clock.pending(), messages=len(world.store),
             )
+    finally:
+        await receiver.cleanup()
     leaked = await _leftover_tasks(baseline_tasks)
     fds_after = await _fds_back_to(fds_before)
-    return SoakReport(tally, loop.time() - started, receiver.answers, tasks_leaked=leaked, fds_before=fds_before,
+    return SoakReport(tally, loop.time() - began, answers.counts, tasks_leaked=leaked, fds_before=fds_before,
                       fds_after=fds_after, **report)
 
 
