@@ -6,7 +6,7 @@ import re
 import pytest
 
 import wa_emulator.providers.mojeeb.handlers as mojeeb_handlers
-import wa_emulator.providers.qlara.payloads as qlara_payloads
+import wa_emulator.providers.qlara.handlers as qlara_handlers
 import wa_emulator.providers.wazapin.routes as wazapin_routes
 from wa_emulator.providers.mojeeb import sandbox as mojeeb
 from wa_emulator.providers.qlara import sandbox as qlara
@@ -18,7 +18,7 @@ CASES = {
                {"Authorization": f"Bearer {mojeeb.KEY_FULL}"}),
     "wazapin": (wazapin_routes, "status_view", "/v1/messages/9f1fd66d-c37a-4b50-a8c2-b4dca523f9c8/status",
                 {"X-Api-Key": wazapin.KEY_FULL}),
-    "qlara": (qlara_payloads, "status_body", "/partner-gateway/v1/messages/status/your_reference_id?channel=WHATSAPP",
+    "qlara": (qlara_handlers, "status_body", "/partner-gateway/v1/messages/status/your_reference_id?channel=WHATSAPP",
               {"X-Api-Key": qlara.KEY_PRODUCTION}),
 }
 

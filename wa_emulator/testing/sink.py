@@ -108,6 +108,13 @@ class WebhookSink:
             await self._runner.cleanup()
             self._runner = None
 
+    async def __aenter__(self) -> WebhookSink:
+        """``async with WebhookSink() as sink:`` starts the sink and stops it on the way out."""
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.read()
         status = 200

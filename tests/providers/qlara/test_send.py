@@ -4,6 +4,7 @@ import pytest
 
 from wa_emulator import contracts
 from wa_emulator.providers.qlara import sandbox
+from wa_emulator.providers.qlara.operations import API
 
 from .conftest import CUSTOMER, TEMPLATE, TEXT, open_window
 
@@ -113,3 +114,14 @@ async def test_a_phone_number_of_another_account_or_none_at_all_is_refused(qlara
         answer = await qlara.send({**TEMPLATE, "phoneNumberId": phone_number_id})
         assert answer.status == 403, answer.body
         assert str(phone_number_id) in answer.body["message"]
+
+
+async def test_the_operations_example_bodies_are_accepted(qlara):
+    # The OpenAPI document shows these bodies and the benchmarks send them, so each must work as it stands.
+    send = API.operation("sendWhatsapp")
+    answer = await qlara.call("POST", send.path, json=dict(send.example))
+    assert answer.status == 200, answer.body
+    for operation_id, status in (("createWebhook", 201), ("updateWebhook", 200)):
+        operation = API.operation(operation_id)
+        answer = await qlara.call(operation.method.upper(), operation.path, json=dict(operation.example))
+        assert answer.status == status, answer.body

@@ -166,8 +166,8 @@ async def test_the_whatsapp_status_endpoint_finds_a_message_by_either_id(qlara, 
 
 
 async def test_any_customer_id_comes_back_exactly_in_compact_json(qlara, emu, http):
-    # Status bodies and the send answer are written as JSON text by hand (issue 7): quotes, backslashes,
-    # control characters and non-ASCII come back exactly, in the same compact UTF-8 as every other body.
+    # Quotes, backslashes, control characters and non-ASCII in a client's id come back exactly, in the
+    # same compact UTF-8 as every other body.
     odd = 'Ordine "42" \\ C:\\x\ttab è 日本 😀'
     sent = await qlara.send({**TEMPLATE, "messageId": odd})
     assert sent.status == 200 and sent.body["messageId"] == odd

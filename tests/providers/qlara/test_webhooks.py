@@ -1,10 +1,10 @@
 """The delivery-status webhook: one per account, its events, and retries on the manual clock."""
 
-from tests.receiver import Receiver
 from wa_emulator import contracts
 from wa_emulator.core.rules import Step
 from wa_emulator.core.status import Status
 from wa_emulator.providers.qlara import sandbox
+from wa_emulator.testing import WebhookSink
 
 from .conftest import CUSTOMER, TEMPLATE, WEBHOOKS
 
@@ -39,11 +39,11 @@ async def test_a_callback_url_must_be_an_absolute_http_url(qlara):
 
 
 async def test_delivery_and_read_events_follow_the_message(qlara, emu):
-    async with Receiver() as receiver:
-        await qlara.set_webhook(receiver.url)
+    async with WebhookSink() as sink:
+        await qlara.set_webhook(sink.url)
         message_id = (await qlara.send({**TEMPLATE, "messageId": "track-me"})).body["messageId"]
         await emu.advance(10)
-        events = [r.json() for r in receiver.received]
+        events = [r.json() for r in sink.received]
     assert [e["eventType"] for e in events] == ["DELIVERY", "DELIVERY", "READ"]
     sent, delivered, read = events
     for event in (sent, delivered):
@@ -57,29 +57,29 @@ async def test_delivery_and_read_events_follow_the_message(qlara, emu):
 
 
 async def test_an_error_event_says_why(qlara, emu):
-    async with Receiver() as receiver:
-        await qlara.set_webhook(receiver.url)
+    async with WebhookSink() as sink:
+        await qlara.set_webhook(sink.url)
         await qlara.send({**TEMPLATE, "phoneNumberId": sandbox.PHONE_RESTRICTED})
         await emu.advance(5)
-        [event] = [r.json() for r in receiver.received]
+        [event] = [r.json() for r in sink.received]
     contracts.validate("qlara", "event-delivery", event)
     assert event["statusCode"] == 5 and "131031" in event["description"]
 
 
 async def test_an_inbound_message_is_an_inbound_event(qlara, emu, http):
-    async with Receiver() as receiver:
-        await qlara.set_webhook(receiver.url)
+    async with WebhookSink() as sink:
+        await qlara.set_webhook(sink.url)
         async with http.post(emu.base_url + "/_emulator/inbound",
                              json={"provider": "qlara", "from": CUSTOMER, "text": "Is my order on its way?"}) as r:
             assert r.status == 201
-        [event] = [r.json() for r in receiver.received]
+        [event] = [r.json() for r in sink.received]
     contracts.validate("qlara", "event-inbound", event)
     assert event["source"] == CUSTOMER and event["destination"] == sandbox.SENDER_MAIN
     assert event["text"] == "Is my order on its way?"
 
 
 async def test_events_go_to_the_current_webhook_only_and_nowhere_without_one(qlara, emu):
-    async with Receiver() as old, Receiver() as new:
+    async with WebhookSink() as old, WebhookSink() as new:
         await qlara.send()
         await emu.advance(1)
         await qlara.set_webhook(old.url)
@@ -90,21 +90,23 @@ async def test_events_go_to_the_current_webhook_only_and_nowhere_without_one(qla
 
 
 async def test_simulated_sends_and_other_accounts_send_nothing(qlara, emu):
-    async with Receiver() as receiver:
-        await qlara.set_webhook(receiver.url)
+    async with WebhookSink() as sink:
+        await qlara.set_webhook(sink.url)
         await qlara.send({**TEMPLATE, "simulation": True})
         await qlara.send({**TEMPLATE, "phoneNumberId": sandbox.PHONE_TRIAL}, key=sandbox.KEY_TRIAL)
         await emu.advance(60)
-        assert receiver.received == []
+        assert sink.received == []
 
 
 async def test_anything_but_200_is_retried_on_the_designed_schedule(qlara, emu):
     emu.world.lifecycle.timelines = lambda message: [Step(1, Status.SENT)]
-    async with Receiver(statuses=[500, 204]) as receiver:
-        await qlara.set_webhook(receiver.url)
+    async with WebhookSink() as sink:
+        sink.fail(500, times=1)
+        await qlara.set_webhook(sink.url)
         await qlara.send()
         start = emu.world.clock.now()
         await emu.advance(1)
+        sink.fail(204, times=1)
         await emu.advance(30)
         [delivery] = emu.world.dispatcher.deliveries(provider="qlara")
         assert delivery.state == "pending" and [a.status_code for a in delivery.attempts] == [500, 204]
@@ -112,18 +114,19 @@ async def test_anything_but_200_is_retried_on_the_designed_schedule(qlara, emu):
         assert delivery.state == "delivered"
         assert [a.status_code for a in delivery.attempts] == [500, 204, 200]
         assert [a.at - start for a in delivery.attempts] == [1, 31, 151]
-        assert len(receiver.received) == 3 and len({r.body for r in receiver.received}) == 1
+        assert len(sink.received) == 3 and len({r.body for r in sink.received}) == 1
 
 
 async def test_a_receiver_that_never_answers_200_exhausts_six_attempts(qlara, emu):
     emu.world.lifecycle.timelines = lambda message: [Step(1, Status.SENT)]
-    async with Receiver(statuses=[503] * 6) as receiver:
-        await qlara.set_webhook(receiver.url)
+    async with WebhookSink() as sink:
+        sink.fail(503, times=6)
+        await qlara.set_webhook(sink.url)
         await qlara.send()
         await emu.advance(1 + 30 + 120 + 600 + 1800 + 3600)
         [delivery] = emu.world.dispatcher.deliveries(provider="qlara")
         assert delivery.state == "exhausted" and len(delivery.attempts) == 6
-        assert len(receiver.received) == 6
+        assert len(sink.received) == 6
 
 
 async def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt_and_is_retried(qlara, emu, monkeypatch):
@@ -137,14 +140,15 @@ async def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt_and_is_ret
     assert webhooks.POLICY.timeout == 5.0
     monkeypatch.setattr(webhooks, "POLICY", dataclasses.replace(webhooks.POLICY, timeout=0.2))
     emu.world.lifecycle.timelines = lambda message: [Step(1, Status.SENT)]
-    async with Receiver(stall=0.5) as receiver:
-        await qlara.set_webhook(receiver.url)
+    async with WebhookSink() as sink:
+        sink.slow(0.5)
+        await qlara.set_webhook(sink.url)
         await qlara.send()
         await emu.advance(1)
         [delivery] = emu.world.dispatcher.deliveries(provider="qlara")
         [attempt] = delivery.attempts
         assert attempt.status_code is None and attempt.error and "timed out" in attempt.error.lower()
         assert delivery.state == "pending", "a timed-out attempt is retried on the schedule"
-        receiver.stall = 0
+        sink.recover()
         await emu.advance(30)
         assert delivery.state == "delivered" and [a.status_code for a in delivery.attempts] == [None, 200]

@@ -6,23 +6,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from aiohttp import web
-
 from ...core.tenants import Agent
 from ...core.world import World
-from ...web import keys
 from ...web.front import DoorPolicy, RequestIds
-from ...web.http import ApiError, json_response
 from ..base import credentials_view
 from . import sandbox, webhooks
 from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, admit
 from .operations import API
-from .payloads import error_body
-
-
-def _render_error(request: web.Request, error: ApiError) -> web.Response:
-    now = request.app[keys.world].clock.now()
-    return json_response(error_body(error, request.path, now), status=error.status, headers=error.headers)
+from .render import render_error
 
 
 class QlaraProvider:
@@ -35,7 +26,7 @@ class QlaraProvider:
     api = API
     # Qlara documents no request-id header: the id goes to the log and the journal only. Its gateway
     # checks credentials before routing, so an unknown path with a bad key answers 401, not 404.
-    door = DoorPolicy(sandbox.NAME, render=_render_error, admit=admit, admit_unmatched=True, request_ids=RequestIds())
+    door = DoorPolicy(sandbox.NAME, render=render_error, admit=admit, admit_unmatched=True, request_ids=RequestIds())
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)
@@ -60,6 +51,7 @@ class QlaraProvider:
             key=lambda key: {"name": key.name, "secret": key.secret, "revoked": key.revoked},
             agent=_sender,
         )
+
 
 def _sender(agent: Agent) -> dict[str, Any]:
     # "id" is what a client sends (the phoneNumberId), so the start-up banner shows that.

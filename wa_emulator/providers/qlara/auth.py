@@ -5,7 +5,7 @@ or ``Authorization: Basic base64(username:password)``; 401 when missing or wrong
 an optional per-account IP allowlist answers 403 to other addresses.
 The llms-full text linked from qlara/api/qlara-platform-api: per key, production
 1000 requests a minute with bursts of 50 a second (trial 100 and 10), ``X-RateLimit-*``
-headers, and the 429 body (rendered in payloads.error_body).
+headers, and the 429 body (rendered in render.error_body).
 """
 
 from __future__ import annotations
@@ -28,11 +28,7 @@ DEFAULT_PER_SECOND = 50
 
 
 class Caller(NamedTuple):
-    """Who is calling: their account and the identity their requests are counted under.
-
-    A named tuple, not a frozen dataclass: one is built per request, and a frozen dataclass
-    sets each field through ``object.__setattr__``.
-    """
+    """Who is calling: their account and the identity their requests are counted under."""
 
     org: Organization
     identity: str  # "key:<secret>" or "basic:<username>"
@@ -71,7 +67,6 @@ def _by_basic(world: World, encoded: str) -> Caller:
 def authenticate(request: web.Request, world: World) -> Caller:
     """The caller a request names, by ``X-Api-Key`` first, then HTTP Basic; 401 otherwise."""
     headers = request.headers
-    # Each header is read once: a lookup in aiohttp's case-insensitive headers folds the name's case (issue 7).
     api_keys = headers.getall("X-Api-Key", ())
     authorizations = headers.getall("Authorization", ())
     if len(api_keys) > 1 or len(authorizations) > 1:

@@ -10,10 +10,16 @@ https://agiletelecom.com/documentation/qlara/guides/webhooks.
 from __future__ import annotations
 
 from ...web.operations import ApiDescription, Operation
-from . import routes
-from .sandbox import KEY_PRODUCTION
+from . import handlers
+from .sandbox import KEY_PRODUCTION, PHONE_MAIN
 
 _WEBHOOK = "/partner-gateway/v1/webhooks/delivery-status"
+
+# Valid requests for the sandbox's production account (the OpenAPI document shows them; benchmarks send them).
+SEND_EXAMPLE = {"destination": "+393401234567", "phoneNumberId": PHONE_MAIN,
+                "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara", "A-42"]}}
+# The discard port on loopback: events sent to it fail and are recorded, and nothing leaves the machine.
+WEBHOOK_EXAMPLE = {"callbackUrl": "http://127.0.0.1:9/qlara/delivery-status"}
 
 API = ApiDescription(
     title="Qlara partner gateway (Agile Telecom), WhatsApp, as emulated by wa-emulator",
@@ -21,23 +27,25 @@ API = ApiDescription(
     folder="qlara",
     operations=(
         Operation("post", "/message-server/whatsapp/send", "sendWhatsapp", "Send a WhatsApp template or text",
-                  routes.send_whatsapp, request="send-request", responses={200: "send-response"}),
+                  handlers.send_whatsapp, request="send-request", responses={200: "send-response"},
+                  example=SEND_EXAMPLE),
         Operation("get", "/partner-gateway/v1/messages/status", "getStatuses",
-                  "Statuses of several messages by customerMessageId", routes.get_statuses,
+                  "Statuses of several messages by customerMessageId", handlers.get_statuses,
                   responses={200: "status-batch"}, query=("ids", "customerMessageIds", "channel")),
         Operation("get", "/partner-gateway/v1/messages/status/{customerMessageId}", "getStatus",
-                  "Status of one message by customerMessageId", routes.get_status, responses={200: "status"},
+                  "Status of one message by customerMessageId", handlers.get_status, responses={200: "status"},
                   query=("channel",)),
         Operation("get", "/partner-gateway/v1/whatsapp/messages/{messageId}/status", "getWhatsappStatus",
-                  "Status of one WhatsApp message by messageId", routes.get_whatsapp_status,
+                  "Status of one WhatsApp message by messageId", handlers.get_whatsapp_status,
                   responses={200: "status"}),
         Operation("post", _WEBHOOK, "createWebhook", "Configure the account's delivery-status webhook",
-                  routes.create_webhook, request="webhook-request", responses={201: "webhook"}),
-        Operation("get", _WEBHOOK, "getWebhook", "Read the delivery-status webhook", routes.get_webhook,
+                  handlers.create_webhook, request="webhook-request", responses={201: "webhook"},
+                  example=WEBHOOK_EXAMPLE),
+        Operation("get", _WEBHOOK, "getWebhook", "Read the delivery-status webhook", handlers.get_webhook,
                   responses={200: "webhook"}),
-        Operation("put", _WEBHOOK, "updateWebhook", "Change the delivery-status webhook's URL", routes.update_webhook,
-                  request="webhook-request", responses={200: "webhook"}),
-        Operation("delete", _WEBHOOK, "deleteWebhook", "Remove the delivery-status webhook", routes.delete_webhook,
+        Operation("put", _WEBHOOK, "updateWebhook", "Change the delivery-status webhook's URL", handlers.update_webhook,
+                  request="webhook-request", responses={200: "webhook"}, example=WEBHOOK_EXAMPLE),
+        Operation("delete", _WEBHOOK, "deleteWebhook", "Remove the delivery-status webhook", handlers.delete_webhook,
                   responses={204: None}),
     ),
     error_by_status={429: "rate-limit-error"},

@@ -42,7 +42,7 @@ SENDER_ALLOWLISTED = "+390212345008"
 
 REJECTED_TEMPLATE = "promo_rejected"
 
-# Settings keys on an Organization (read by auth.py and routes.py).
+# Settings keys on an Organization (read by auth.py and refusals.py).
 BASIC_USERS = "basic_users"
 PER_MINUTE = "rate_per_minute"
 PER_SECOND = "burst_per_second"

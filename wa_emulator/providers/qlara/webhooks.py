@@ -17,7 +17,8 @@ from ...core.status import Status
 from ...core.webhooks import RetryPolicy
 from ...core.world import StateKey, World
 from ...web.http import dumps
-from . import payloads, sandbox
+from .render import STATUS_WORDS, delivery_event, inbound_event, read_event
+from .sandbox import NAME
 
 # Immediately, then after 30 s, 2 min, 10 min, 30 min and 1 h: six attempts over about 1 h 43 min.
 SCHEDULE: tuple[float, ...] = (0.0, 30.0, 120.0, 600.0, 1800.0, 3600.0)
@@ -38,36 +39,50 @@ POLICY = RetryPolicy(schedule=SCHEDULE, timeout=TIMEOUT, accept=only_200)
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
+    """An account's delivery-status webhook: its id, where events go, and when it was first set."""
+
     id: str
     callback_url: str
     created_at: float
 
 
-class Endpoints:
-    """The active webhook of each account (reset wipes them with the rest of the world)."""
+class Webhooks:
+    """The active webhook of each account (reset wipes them with the rest of the world).
+
+    >>> hooks = Webhooks(); hooks.put("org", Endpoint("wh-1", "https://hooks.test/q", 0.0))
+    >>> hooks.subscribed("org"), hooks.remove("org").id, hooks.of("org")
+    (True, 'wh-1', None)
+    """
 
     def __init__(self) -> None:
-        self.by_org: dict[str, Endpoint] = {}
+        self._by_org: dict[str, Endpoint] = {}
+
+    def put(self, org_id: str, endpoint: Endpoint) -> None:
+        """Make ``endpoint`` the account's webhook, replacing any other."""
+        self._by_org[org_id] = endpoint
 
     def of(self, org_id: str) -> Endpoint | None:
         """The account's webhook, if it registered one."""
-        return self.by_org.get(org_id)
+        return self._by_org.get(org_id)
+
+    def remove(self, org_id: str) -> Endpoint | None:
+        """Forget the account's webhook; the one removed, or None if there was none."""
+        return self._by_org.pop(org_id, None)
+
+    def subscribed(self, org_id: str) -> bool:
+        """Whether the account has a webhook, so its events are worth rendering."""
+        return org_id in self._by_org
 
 
-ENDPOINTS = StateKey("qlara.webhooks", Endpoints)
+WEBHOOKS = StateKey("qlara.webhooks", Webhooks)
 
 
-def endpoints(world: World) -> Endpoints:
-    """This world's webhook registry."""
-    return world.state(ENDPOINTS)
-
-
-def _send(world: World, org_id: str, body: dict[str, Any], *, message_id: str, status: str | None = None,
-          directive: WebhookDirective = PLAIN_DELIVERY) -> None:
-    endpoint = endpoints(world).of(org_id)
+def _deliver(world: World, org_id: str, body: dict[str, Any], *, message_id: str, status: str | None = None,
+             directive: WebhookDirective = PLAIN_DELIVERY) -> None:
+    endpoint = world.state(WEBHOOKS).of(org_id)
     if endpoint is None:
         return
-    world.dispatcher.send(provider=sandbox.NAME, org_id=org_id, endpoint_id=endpoint.id, url=endpoint.callback_url,
+    world.dispatcher.send(provider=NAME, org_id=org_id, endpoint_id=endpoint.id, url=endpoint.callback_url,
                           event_type=body["eventType"], body=dumps(body), policy=POLICY, message_id=message_id,
                           status=status, directive=directive)
 
@@ -75,16 +90,13 @@ def _send(world: World, org_id: str, body: dict[str, Any], *, message_id: str, s
 def on_status(world: World, event: StatusEvent) -> None:
     """A Qlara message changed status: READ gets a READ event, every other status a DELIVERY event."""
     message = event.message
-    if message.direction != OUTBOUND or endpoints(world).of(message.org_id) is None:
+    if message.direction != OUTBOUND or not world.state(WEBHOOKS).subscribed(message.org_id):
         return
-    if event.status is Status.READ:
-        body = payloads.read_event(message, event.at)
-    else:
-        body = payloads.delivery_event(message, event.at)
-    _send(world, message.org_id, body, message_id=message.id, status=payloads.STATUS_WORDS[event.status],
-          directive=event.directive)
+    event_body = read_event if event.status is Status.READ else delivery_event
+    _deliver(world, message.org_id, event_body(message, event.at), message_id=message.id,
+             status=STATUS_WORDS[event.status], directive=event.directive)
 
 
 def on_inbound(world: World, message: Message) -> None:
     """A customer wrote to one of an account's numbers: an INBOUND event."""
-    _send(world, message.org_id, payloads.inbound_event(message), message_id=message.id)
+    _deliver(world, message.org_id, inbound_event(message), message_id=message.id)

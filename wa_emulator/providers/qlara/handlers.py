@@ -1,0 +1,135 @@
+"""Qlara's API operations, one handler each: parse, call the core, render.
+
+Paths are as documented under the real base URL ``https://lora-api.agiletelecom.com/api``.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...core.models import OUTBOUND, Message, Payload
+from ...core.world import World
+from ...web import keys
+from ...web.http import ApiError, json_response, read_json_object
+from . import sandbox
+from .auth import CALLER
+from .parse import CHANNEL, parse_batch, parse_callback_url, parse_channel, parse_send
+from .refusals import refusal, refuse_later
+from .render import send_body, status_body, webhook_body
+from .webhooks import WEBHOOKS, Endpoint
+
+
+def message_not_found(what: str) -> ApiError:
+    return ApiError(404, "message_not_found", f"No message found with {what} for this account.")
+
+
+def webhook_not_found() -> ApiError:
+    return ApiError(404, "webhook_not_found", "No delivery-status webhook is configured for this account.")
+
+
+async def send_whatsapp(request: web.Request) -> web.Response:
+    """``POST /message-server/whatsapp/send``: validate, then (unless simulating) create the message."""
+    send = parse_send(await read_json_object(request))
+    world, org = request.app[keys.world], request[CALLER].org
+    agent = world.tenants.agent(sandbox.agent_id(send.phone_number_id))
+    if agent is None or agent.org_id != org.id:
+        raise ApiError(403, "phone_number_not_allowed",
+                       f"phoneNumberId {send.phone_number_id} is not a WhatsApp number of this account.")
+    if send.message_id is not None and world.store.by_custom_id(sandbox.NAME, org.id, send.message_id):
+        raise ApiError(409, "duplicate_message_id", f"messageId {send.message_id!r} was already used by this "
+                       "account.")
+    if send.simulation:
+        return json_response(send_body(send.message_id or world.ids.uuid(), simulation=True))
+    platform_id = world.ids.uuid()
+    customer_message_id = send.message_id or platform_id
+    message = Message(
+        id=platform_id, provider=sandbox.NAME, org_id=org.id, agent_id=agent.id, sender=agent.phones[0],
+        to=send.destination, type=send.type, created_at=world.clock.now(), template=send.template_name,
+        content=Payload.of(send.content), custom_id=customer_message_id,
+        extra={"campaignId": send.campaign_id, "fallbackRcs": send.fallback_rcs, "fallbackSms": send.fallback_sms},
+    )
+    code = refusal(org.settings, send)
+    if code is None:
+        world.send(message)
+    else:
+        refuse_later(world, message, code)
+    return json_response(send_body(customer_message_id, simulation=False))
+
+
+def _own_message(world: World, org_id: str, customer_message_id: str) -> Message | None:
+    message = world.store.by_custom_id(sandbox.NAME, org_id, customer_message_id)
+    return message if message is not None and message.direction == OUTBOUND else None
+
+
+async def get_status(request: web.Request) -> web.Response:
+    """``GET /partner-gateway/v1/messages/status/{customerMessageId}?channel=…``: channel-scoped lookup."""
+    channel = parse_channel(request.query)
+    customer_message_id = request.match_info["customerMessageId"]
+    message = _own_message(request.app[keys.world], request[CALLER].org.id, customer_message_id)
+    if message is None or channel != CHANNEL:
+        raise message_not_found(f"customerMessageId {customer_message_id!r} on channel {channel}")
+    return json_response(status_body(message))
+
+
+async def get_statuses(request: web.Request) -> web.Response:
+    """``GET /partner-gateway/v1/messages/status?ids=a,b,c``: unknown and other accounts' ids are left out."""
+    lookup = parse_batch(request.query)
+    if lookup.channel not in (None, CHANNEL):
+        return json_response([])
+    world, org_id = request.app[keys.world], request[CALLER].org.id
+    found = [_own_message(world, org_id, customer_id) for customer_id in lookup.ids]
+    return json_response([status_body(message) for message in found if message is not None])
+
+
+async def get_whatsapp_status(request: web.Request) -> web.Response:
+    """``GET /partner-gateway/v1/whatsapp/messages/{messageId}/status`` (path designed).
+
+    ``messageId`` is the id the send answered with; the platform id from a webhook works too.
+    """
+    world, org_id = request.app[keys.world], request[CALLER].org.id
+    message_id = request.match_info["messageId"]
+    message = _own_message(world, org_id, message_id)
+    if message is None:
+        by_platform_id = world.store.get(message_id)
+        if by_platform_id is not None and by_platform_id.provider == sandbox.NAME \
+                and by_platform_id.org_id == org_id and by_platform_id.direction == OUTBOUND:
+            message = by_platform_id
+    if message is None:
+        raise message_not_found(f"messageId {message_id!r}")
+    return json_response(status_body(message))
+
+
+async def create_webhook(request: web.Request) -> web.Response:
+    """``POST /partner-gateway/v1/webhooks/delivery-status``: set the account's webhook, replacing any old one."""
+    url = parse_callback_url(await read_json_object(request))
+    world = request.app[keys.world]
+    endpoint = Endpoint("wh-" + world.ids.hex(8), url, world.clock.now())
+    world.state(WEBHOOKS).put(request[CALLER].org.id, endpoint)
+    return json_response(webhook_body(endpoint), status=201)
+
+
+async def get_webhook(request: web.Request) -> web.Response:
+    """``GET /partner-gateway/v1/webhooks/delivery-status``: 404 when none is configured."""
+    endpoint = request.app[keys.world].state(WEBHOOKS).of(request[CALLER].org.id)
+    if endpoint is None:
+        raise webhook_not_found()
+    return json_response(webhook_body(endpoint))
+
+
+async def update_webhook(request: web.Request) -> web.Response:
+    """``PUT /partner-gateway/v1/webhooks/delivery-status``: change the URL of the existing webhook (404 if none)."""
+    url = parse_callback_url(await read_json_object(request))
+    webhooks, org_id = request.app[keys.world].state(WEBHOOKS), request[CALLER].org.id
+    old = webhooks.of(org_id)
+    if old is None:
+        raise webhook_not_found()
+    endpoint = Endpoint(old.id, url, old.created_at)
+    webhooks.put(org_id, endpoint)
+    return json_response(webhook_body(endpoint))
+
+
+async def delete_webhook(request: web.Request) -> web.Response:
+    """``DELETE /partner-gateway/v1/webhooks/delivery-status``: 204, or 404 when none is configured."""
+    if request.app[keys.world].state(WEBHOOKS).remove(request[CALLER].org.id) is None:
+        raise webhook_not_found()
+    return web.Response(status=204)

@@ -1,0 +1,48 @@
+"""Sends the platform accepts and then fails before WhatsApp ever sees them.
+
+https://agiletelecom.com/documentation/qlara/api/whats-app lists the causes of ERROR: among them a
+restricted WhatsApp Business account, a template Meta has not approved and an invalid destination.
+Each is accepted (the send's answer does not wait for Meta) and ends in ERROR without reaching SENT.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core import errors
+from ...core.models import Message
+from ...core.rules import Step
+from ...core.status import Status
+from ...core.world import World
+from . import sandbox
+from .parse import SendRequest
+
+# A refused send fails this long after it was accepted (designed).
+REFUSAL_DELAY = 1.0
+META_ACCOUNT_LOCKED = 131031
+META_TEMPLATE_NOT_APPROVED = 132001
+META_INVALID_PARAMETER = 131009
+_LISTS = (list, tuple, set, frozenset)
+
+
+def _listed(settings: dict[str, Any], name: str, value: object) -> bool:
+    listed = settings.get(name, ())
+    return isinstance(listed, _LISTS) and value in listed
+
+
+def refusal(settings: dict[str, Any], send: SendRequest) -> int | None:
+    """The Meta error a send ends in before WhatsApp ever sees it, or None if it goes ahead."""
+    if _listed(settings, sandbox.RESTRICTED_NUMBERS, send.phone_number_id):
+        return META_ACCOUNT_LOCKED
+    if send.template_name is not None and _listed(settings, sandbox.REJECTED_TEMPLATES, send.template_name):
+        return META_TEMPLATE_NOT_APPROVED
+    if not send.plausible_destination:
+        return META_INVALID_PARAMETER
+    return None
+
+
+def refuse_later(world: World, message: Message, code: int) -> None:
+    """Store ``message`` as accepted, then fail it with Meta's ``code`` after ``REFUSAL_DELAY``."""
+    world.store.add(message)
+    step = Step(REFUSAL_DELAY, Status.FAILED, error=errors.lookup(code).code)
+    world.clock.call_later(REFUSAL_DELAY, lambda: world.lifecycle.apply(message, step), label=f"{message.id}:refused")
