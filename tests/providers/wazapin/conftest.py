@@ -51,7 +51,7 @@ class Wazapin:
             body = await response.json(content_type=None) if response.status != 204 else None
             answer = Answer(response.status, response.headers, body)
         if answer.status >= 400:
-            name = "error_legacy" if isinstance(body, dict) and "error" in body else "error"
+            name = "error-legacy" if isinstance(body, dict) and "error" in body else "error"
             contracts.validate("wazapin", name, body)
             if name == "error":
                 assert response.content_type == "application/problem+json"
@@ -73,14 +73,14 @@ class Wazapin:
     async def status(self, message_id: str, **kw: Any) -> Answer:
         answer = await self.call("GET", f"/v1/messages/{message_id}/status", **kw)
         if answer.status == 200:
-            contracts.validate("wazapin", "message_status", answer.body)
+            contracts.validate("wazapin", "message-status", answer.body)
         return answer
 
     async def add_endpoint(self, url: str, **fields: Any) -> dict[str, Any]:
         """Register a webhook endpoint; returns it with its secret."""
         answer = await self.call("POST", f"{WEBHOOKS}/endpoints", json={"url": url, **fields})
         assert answer.status == 201, answer.body
-        contracts.validate("wazapin", "webhook_endpoint", answer.body)
+        contracts.validate("wazapin", "webhook-endpoint", answer.body)
         return answer.body["data"]
 
     async def deliveries(self, **query: str) -> list[dict[str, Any]]:
@@ -88,7 +88,7 @@ class Wazapin:
         answer = await self.call("GET", f"{WEBHOOKS}/deliveries?{params}")
         assert answer.status == 200, answer.body
         for delivery in answer.body["data"]:
-            contracts.validate("wazapin", "webhook_delivery", delivery)
+            contracts.validate("wazapin", "webhook-delivery", delivery)
         return answer.body["data"]
 
 

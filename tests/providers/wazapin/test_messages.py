@@ -186,7 +186,7 @@ async def test_list_is_newest_first_with_cursor_pagination_and_filters(wazapin, 
         path = "/v1/messages?limit=2" + (f"&cursor={cursor}" if cursor else "")
         answer = await wazapin.call("GET", path)
         assert answer.status == 200
-        contracts.validate("wazapin", "message_list", answer.body)
+        contracts.validate("wazapin", "message-list", answer.body)
         seen += [item["id"] for item in answer.body["data"]]
         cursor = answer.body["meta"]["next_cursor"]
         if cursor is None:

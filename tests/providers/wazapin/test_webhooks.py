@@ -47,7 +47,7 @@ async def test_patch_changes_some_fields_and_put_replaces_them(wazapin, receiver
     assert patched.status == 200 and patched.body["data"]["disabled"] is True
     assert patched.body["data"]["events"] == ["message.new"] and "secret" not in patched.body["data"]
     put = await wazapin.call("PUT", path, json={"url": receiver.url + "/v2"})
-    contracts.validate("wazapin", "webhook_endpoint", put.body)
+    contracts.validate("wazapin", "webhook-endpoint", put.body)
     assert put.body["data"]["url"] == receiver.url + "/v2"
     assert put.body["data"]["events"] == [] and put.body["data"]["disabled"] is False
     assert (await wazapin.call("PATCH", path, json={})).status == 400
@@ -96,7 +96,7 @@ async def test_deliveries_verify_with_standardwebhooks_and_carry_wall_clock_time
     verifier = Webhook(endpoint["secret"])
     for item in receiver.received:
         body = verifier.verify(item.body, item.headers)
-        contracts.validate("wazapin", "webhook_status_update", body)
+        contracts.validate("wazapin", "webhook-status-update", body)
         assert body["message_id"] == message_id and body["organization_id"] == sandbox.ORG_ACME
         for name in ("id", "timestamp", "signature"):
             assert item.headers[f"svix-{name}"] == item.headers[f"webhook-{name}"]
@@ -220,7 +220,7 @@ async def test_endpoints_receive_only_the_events_they_subscribed_to(wazapin, emu
         await wazapin.send()
         await emu.advance(10)
         [new] = bodies(inbound_rx)
-        contracts.validate("wazapin", "webhook_message_new", new)
+        contracts.validate("wazapin", "webhook-message-new", new)
         assert new["message_id"] == inbound_id and new["from_phone"] == CUSTOMER
         assert new["channel_id"] == sandbox.CHANNEL_MAIN and new["msg_type"] == "text"
         assert statuses(status_rx) == ["sent", "delivered", "read"]
@@ -232,7 +232,7 @@ async def test_an_endpoint_can_ask_for_the_event_envelope(wazapin, receiver, emu
     message_id = (await wazapin.send(TEMPLATE)).body["data"]["id"]
     await emu.advance(1)
     [body] = bodies(receiver)
-    contracts.validate("wazapin", "webhook_envelope", body)
+    contracts.validate("wazapin", "webhook-envelope", body)
     assert body["event_type"] == "message.status_update" and body["event_id"] == receiver.received[0].headers["svix-id"]
     assert body["data"] == {"message_id": message_id, "conversation_id": body["data"]["conversation_id"],
                             "status": "sent", "organization_id": sandbox.ORG_ACME}
