@@ -5,11 +5,10 @@ these tests also check each body against the contract by name, so the name a use
 from the docs is the one that fits.
 """
 
-from tests.receiver import Receiver
 from wa_emulator import contracts
 from wa_emulator.providers.wazapin import sandbox
 
-from .conftest import TEMPLATE, WEBHOOKS
+from .conftest import TEMPLATE, WEBHOOKS, started_sink
 
 
 async def test_health_follows_its_contract_without_a_key(wazapin):
@@ -19,7 +18,8 @@ async def test_health_follows_its_contract_without_a_key(wazapin):
 
 
 async def test_webhook_management_answers_follow_their_contracts(wazapin, emu, http):
-    async with Receiver(statuses=[500] * 100) as failing, Receiver() as receiver:
+    async with started_sink() as failing, started_sink() as receiver:
+        failing.fail(500)
         flat = await wazapin.add_endpoint(receiver.url)
         wrapped = await wazapin.add_endpoint(receiver.url + "/envelope", payload_format="envelope")
         await wazapin.add_endpoint(failing.url, events=["message.status_update"])

@@ -93,7 +93,7 @@ class Registry:
         del self._by_org[endpoint.org_id][endpoint.id]
 
     def has_endpoints(self, org_id: str) -> bool:
-        """Whether ``org_id`` registered any endpoint at all (most never do: their events cost nothing).
+        """Whether ``org_id`` registered any endpoint at all.
 
         >>> Registry().has_endpoints("org_acme01")
         False
