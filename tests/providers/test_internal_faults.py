@@ -7,7 +7,7 @@ import pytest
 
 import wa_emulator.providers.mojeeb.handlers as mojeeb_handlers
 import wa_emulator.providers.qlara.handlers as qlara_handlers
-import wa_emulator.providers.wazapin.routes as wazapin_routes
+import wa_emulator.providers.wazapin.handlers as wazapin_handlers
 from wa_emulator.providers.mojeeb import sandbox as mojeeb
 from wa_emulator.providers.qlara import sandbox as qlara
 from wa_emulator.providers.wazapin import sandbox as wazapin
@@ -16,7 +16,7 @@ from wa_emulator.testing.emulator import Emulator
 CASES = {
     "mojeeb": (mojeeb_handlers, "message_body", "/v1/whatsapp/messages/01c45011-d803-4eb0-a762-3228a4c392f3",
                {"Authorization": f"Bearer {mojeeb.KEY_FULL}"}),
-    "wazapin": (wazapin_routes, "status_view", "/v1/messages/9f1fd66d-c37a-4b50-a8c2-b4dca523f9c8/status",
+    "wazapin": (wazapin_handlers, "status_view", "/v1/messages/9f1fd66d-c37a-4b50-a8c2-b4dca523f9c8/status",
                 {"X-Api-Key": wazapin.KEY_FULL}),
     "qlara": (qlara_handlers, "status_body", "/partner-gateway/v1/messages/status/your_reference_id?channel=WHATSAPP",
               {"X-Api-Key": qlara.KEY_PRODUCTION}),

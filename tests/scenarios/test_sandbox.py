@@ -85,7 +85,7 @@ async def test_wazapins_documentation_example_answers_as_documented(http: aiohtt
         assert response.status == 200
         body = (await response.json())["data"]
     assert (body["id"], body["status"]) == ("9f1fd66d-c37a-4b50-a8c2-b4dca523f9c8", "delivered")
-    contracts.validate("wazapin", "message_status", {"data": body})
+    contracts.validate("wazapin", "message-status", {"data": body})
 
 
 async def test_qlaras_documentation_example_answers_as_documented(http: aiohttp.ClientSession) -> None:

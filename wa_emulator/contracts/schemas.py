@@ -8,7 +8,7 @@ reason). ``validate()`` is public so users can check their own fixtures::
     contracts.validate("mojeeb", "message", {"id": "…", "status": "queued", …})
 
 A schema may use a sibling of its folder with a relative reference, ``{"$ref":
-"webhook_delivery.json"}`` (or ``"webhook_delivery.json#/$defs/…"``), so a shape
+"webhook-delivery.json"}`` (or ``"webhook-delivery.json#/$defs/…"``), so a shape
 shared by several bodies is written once; the OpenAPI documents turn such a
 reference into one to the sibling's component. Schemas at the top of ``contracts/``
 (the scenario format) are shared: a contract refers to one as

@@ -1,19 +1,19 @@
 """Helpers for Wazapin tests: sandbox credentials, a thin client that checks every body against
-its contract, and a webhook receiver that records signed deliveries."""
+its contract, and the public webhook sink to record signed deliveries."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.receiver import Receiver
 from wa_emulator import contracts
 from wa_emulator.providers.wazapin import sandbox
-from wa_emulator.testing.emulator import Emulator
+from wa_emulator.testing import Emulator, WebhookSink
 
 CUSTOMER = "6281234567890"
 TEXT = {"channel_id": sandbox.CHANNEL_MAIN, "to": CUSTOMER, "type": "text", "content": {"text": "Halo!"}}
@@ -51,7 +51,7 @@ class Wazapin:
             body = await response.json(content_type=None) if response.status != 204 else None
             answer = Answer(response.status, response.headers, body)
         if answer.status >= 400:
-            name = "error_legacy" if isinstance(body, dict) and "error" in body else "error"
+            name = "error-legacy" if isinstance(body, dict) and "error" in body else "error"
             contracts.validate("wazapin", name, body)
             if name == "error":
                 assert response.content_type == "application/problem+json"
@@ -73,14 +73,14 @@ class Wazapin:
     async def status(self, message_id: str, **kw: Any) -> Answer:
         answer = await self.call("GET", f"/v1/messages/{message_id}/status", **kw)
         if answer.status == 200:
-            contracts.validate("wazapin", "message_status", answer.body)
+            contracts.validate("wazapin", "message-status", answer.body)
         return answer
 
     async def add_endpoint(self, url: str, **fields: Any) -> dict[str, Any]:
         """Register a webhook endpoint; returns it with its secret."""
         answer = await self.call("POST", f"{WEBHOOKS}/endpoints", json={"url": url, **fields})
         assert answer.status == 201, answer.body
-        contracts.validate("wazapin", "webhook_endpoint", answer.body)
+        contracts.validate("wazapin", "webhook-endpoint", answer.body)
         return answer.body["data"]
 
     async def deliveries(self, **query: str) -> list[dict[str, Any]]:
@@ -88,7 +88,7 @@ class Wazapin:
         answer = await self.call("GET", f"{WEBHOOKS}/deliveries?{params}")
         assert answer.status == 200, answer.body
         for delivery in answer.body["data"]:
-            contracts.validate("wazapin", "webhook_delivery", delivery)
+            contracts.validate("wazapin", "webhook-delivery", delivery)
         return answer.body["data"]
 
 
@@ -99,16 +99,21 @@ def wazapin(emu: Emulator, http: aiohttp.ClientSession) -> Wazapin:
 
 
 @pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    """A webhook receiver on 127.0.0.1 that answers 200 unless told otherwise."""
-    async with Receiver() as rx:
-        yield rx
+def sink(wa_webhook_sink: WebhookSink) -> WebhookSink:
+    """The plugin's webhook sink on 127.0.0.1: it answers 200 unless told otherwise."""
+    return wa_webhook_sink
+
+
+@asynccontextmanager
+async def started_sink() -> AsyncIterator[WebhookSink]:
+    """A webhook sink of the block's own, stopped when it ends: for tests that need several at once."""
+    started = await WebhookSink().start()
+    try:
+        yield started
+    finally:
+        await started.stop()
 
 
 def open_window(emu: Emulator, phone: str = CUSTOMER) -> None:
     """Make ``phone`` a customer who wrote in just now (free-form messages may go out)."""
     emu.world.contacts.update("+" + phone.lstrip("+"), last_inbound=emu.world.clock.now())
-
-
-def bodies(rx: Receiver) -> list[Any]:
-    return [item.json() for item in rx.received]

@@ -131,8 +131,8 @@ async def test_the_record_follows_the_lifecycle_on_the_clock(wazapin, emu):
 
 
 async def test_records_carry_any_text_exactly_in_compact_json(wazapin, emu, http):
-    # Records are written as JSON text by hand (issue 7): quotes, backslashes, control characters,
-    # line separators and non-ASCII must come back exactly, in the same compact UTF-8 as every other body.
+    # Quotes, backslashes, control characters, line separators and non-ASCII come back exactly,
+    # in the same compact UTF-8 as every other body.
     text = 'Say "hi" \\ C:\\path\n\ttab \u2028 \x00 é 日本 😀'
     open_window(emu)
     message_id = (await wazapin.send({**TEXT, "content": {"text": text}})).body["data"]["id"]
@@ -186,7 +186,7 @@ async def test_list_is_newest_first_with_cursor_pagination_and_filters(wazapin, 
         path = "/v1/messages?limit=2" + (f"&cursor={cursor}" if cursor else "")
         answer = await wazapin.call("GET", path)
         assert answer.status == 200
-        contracts.validate("wazapin", "message_list", answer.body)
+        contracts.validate("wazapin", "message-list", answer.body)
         seen += [item["id"] for item in answer.body["data"]]
         cursor = answer.body["meta"]["next_cursor"]
         if cursor is None:

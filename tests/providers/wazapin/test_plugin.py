@@ -3,7 +3,7 @@
 The requests and checks below are what src/client.ts and src/webhook.ts do, written in Python:
 Bearer key plus X-Organization-Slug, ``content.text`` and ``type: "media"`` sends, ``data.id`` /
 ``data.status`` / ``data.content.text`` reads, ``error.message`` on failures, Svix verification
-with a 5-minute tolerance against the receiver's own clock, and ``{event_id, event_type, data}``.
+with a 5-minute tolerance against the sink's own clock, and ``{event_id, event_type, data}``.
 """
 
 import base64
@@ -55,17 +55,17 @@ async def test_plugin_reads_error_message_on_failures(wazapin):
 
 
 async def test_plugin_receives_verifies_and_parses_an_inbound_message_then_fetches_its_text(wazapin, emu, http,
-                                                                                           receiver):
-    await emu.advance(3 * 86400)  # emulated time far from the receiver's wall clock
+                                                                                           sink):
+    await emu.advance(3 * 86400)  # emulated time far from the sink's wall clock
     created = await wazapin.call("POST", f"{WEBHOOKS}/endpoints", key="", headers=HEADERS,
-                                 json={"url": receiver.url, "events": ["message.new"]})
+                                 json={"url": sink.url, "events": ["message.new"]})
     secret = created.body["data"]["secret"].removeprefix("whsec_")
     assert created.body["data"]["payload_format"] == "envelope", "the tenant's default"
     async with http.post(emu.base_url + "/_emulator/inbound",
                          json={"provider": "wazapin", "from": CUSTOMER, "text": "Pesan saya",
                                "to": "+6281300000001"}) as response:
         assert response.status == 201
-    [item] = receiver.received
+    [item] = sink.received
     headers = item.headers
     assert plugin_verify(headers["svix-id"], headers["svix-timestamp"], item.body.decode(),
                          headers["svix-signature"], secret)

@@ -6,17 +6,17 @@ import time
 import pytest
 from standardwebhooks import Webhook
 
-from tests.receiver import Receiver
 from wa_emulator import contracts
 from wa_emulator.providers.wazapin import sandbox
+from wa_emulator.testing import WebhookSink
 
-from .conftest import CUSTOMER, TEMPLATE, WEBHOOKS, bodies
+from .conftest import CUSTOMER, TEMPLATE, WEBHOOKS, started_sink
 
 SVIX_SCHEDULE = [0, 5, 300, 1800, 7200, 18000, 36000, 36000]
 
 
-def statuses(rx: Receiver) -> list[str]:
-    return [body["status"] for body in bodies(rx)]
+def statuses(sink: WebhookSink) -> list[str]:
+    return [body["status"] for body in sink.bodies()]
 
 
 async def directive(http, emu, **body):
@@ -27,8 +27,8 @@ async def directive(http, emu, **body):
 # -- endpoint management -------------------------------------------------------------------
 
 
-async def test_endpoint_secret_is_shown_once_and_listing_hides_it(wazapin, receiver):
-    endpoint = await wazapin.add_endpoint(receiver.url, events=["message.status_update"], description="main")
+async def test_endpoint_secret_is_shown_once_and_listing_hides_it(wazapin, sink):
+    endpoint = await wazapin.add_endpoint(sink.url, events=["message.status_update"], description="main")
     assert endpoint["secret"].startswith("whsec_") and endpoint["events"] == ["message.status_update"]
     assert endpoint["payload_format"] == "flat" and endpoint["disabled"] is False
     listing = await wazapin.call("GET", WEBHOOKS)
@@ -40,15 +40,15 @@ async def test_endpoint_secret_is_shown_once_and_listing_hides_it(wazapin, recei
     assert other.body["data"]["endpoints"] == []
 
 
-async def test_patch_changes_some_fields_and_put_replaces_them(wazapin, receiver):
-    endpoint = await wazapin.add_endpoint(receiver.url, events=["message.new"], description="d")
+async def test_patch_changes_some_fields_and_put_replaces_them(wazapin, sink):
+    endpoint = await wazapin.add_endpoint(sink.url, events=["message.new"], description="d")
     path = f"{WEBHOOKS}/endpoints/{endpoint['id']}"
     patched = await wazapin.call("PATCH", path, json={"disabled": True})
     assert patched.status == 200 and patched.body["data"]["disabled"] is True
     assert patched.body["data"]["events"] == ["message.new"] and "secret" not in patched.body["data"]
-    put = await wazapin.call("PUT", path, json={"url": receiver.url + "/v2"})
-    contracts.validate("wazapin", "webhook_endpoint", put.body)
-    assert put.body["data"]["url"] == receiver.url + "/v2"
+    put = await wazapin.call("PUT", path, json={"url": sink.url + "/v2"})
+    contracts.validate("wazapin", "webhook-endpoint", put.body)
+    assert put.body["data"]["url"] == sink.url + "/v2"
     assert put.body["data"]["events"] == [] and put.body["data"]["disabled"] is False
     assert (await wazapin.call("PATCH", path, json={})).status == 400
     assert (await wazapin.call("PUT", path, json={"events": []})).status == 400, "PUT needs the url"
@@ -71,9 +71,9 @@ async def test_invalid_endpoint_bodies(wazapin, body, status, detail):
     assert answer.status == status and detail in answer.body["detail"]
 
 
-async def test_duplicate_url_is_409_and_other_orgs_endpoints_are_404(wazapin, receiver):
-    endpoint = await wazapin.add_endpoint(receiver.url)
-    answer = await wazapin.call("POST", f"{WEBHOOKS}/endpoints", json={"url": receiver.url})
+async def test_duplicate_url_is_409_and_other_orgs_endpoints_are_404(wazapin, sink):
+    endpoint = await wazapin.add_endpoint(sink.url)
+    answer = await wazapin.call("POST", f"{WEBHOOKS}/endpoints", json={"url": sink.url})
     assert answer.status == 409
     path = f"{WEBHOOKS}/endpoints/{endpoint['id']}"
     for method in ("PATCH", "DELETE"):
@@ -87,52 +87,54 @@ async def test_duplicate_url_is_409_and_other_orgs_endpoints_are_404(wazapin, re
 # -- signatures -----------------------------------------------------------------------------
 
 
-async def test_deliveries_verify_with_standardwebhooks_and_carry_wall_clock_timestamps(wazapin, receiver, emu):
+async def test_deliveries_verify_with_standardwebhooks_and_carry_wall_clock_timestamps(wazapin, sink, emu):
     await emu.advance(5 * 86400)  # the emulated clock is days ahead of the real one
-    endpoint = await wazapin.add_endpoint(receiver.url)
+    endpoint = await wazapin.add_endpoint(sink.url)
     message_id = (await wazapin.send(TEMPLATE)).body["data"]["id"]
     await emu.advance(10)
-    assert statuses(receiver) == ["sent", "delivered", "read"]
+    assert statuses(sink) == ["sent", "delivered", "read"]
     verifier = Webhook(endpoint["secret"])
-    for item in receiver.received:
+    for item in sink.received:
         body = verifier.verify(item.body, item.headers)
-        contracts.validate("wazapin", "webhook_status_update", body)
+        contracts.validate("wazapin", "webhook-status-update", body)
         assert body["message_id"] == message_id and body["organization_id"] == sandbox.ORG_ACME
         for name in ("id", "timestamp", "signature"):
             assert item.headers[f"svix-{name}"] == item.headers[f"webhook-{name}"]
         assert abs(int(item.headers["svix-timestamp"]) - time.time()) < 300
-    assert len({item.headers["svix-id"] for item in receiver.received}) == 3
-    tampered = receiver.received[0]
+    assert len({item.headers["svix-id"] for item in sink.received}) == 3
+    tampered = sink.received[0]
     with pytest.raises(Exception, match="signature"):
         verifier.verify(tampered.body.replace(b"sent", b"read"), tampered.headers)
 
 
-async def test_rotation_gives_a_new_secret_and_the_old_one_still_verifies_for_a_day(wazapin, receiver, emu):
-    endpoint = await wazapin.add_endpoint(receiver.url)
+async def test_rotation_gives_a_new_secret_and_the_old_one_still_verifies_for_a_day(wazapin, sink, emu):
+    endpoint = await wazapin.add_endpoint(sink.url)
     path = f"{WEBHOOKS}/endpoints/{endpoint['id']}"
     rotated = await wazapin.call("POST", path + "/rotate-secret")
     assert rotated.status == 200 and rotated.body["data"]["secret"] != endpoint["secret"]
     await wazapin.call("POST", path + "/test")
     await emu.settle()
     for secret in (endpoint["secret"], rotated.body["data"]["secret"]):
-        Webhook(secret).verify(receiver.received[-1].body, receiver.received[-1].headers)
+        Webhook(secret).verify(sink.received[-1].body, sink.received[-1].headers)
     await emu.advance(86400)
     await wazapin.call("POST", path + "/test")
     await emu.settle()
-    assert len(receiver.received[-1].headers["svix-signature"].split(" ")) == 1
-    Webhook(rotated.body["data"]["secret"]).verify(receiver.received[-1].body, receiver.received[-1].headers)
+    assert len(sink.received[-1].headers["svix-signature"].split(" ")) == 1
+    Webhook(rotated.body["data"]["secret"]).verify(sink.received[-1].body, sink.received[-1].headers)
 
 
 # -- retries --------------------------------------------------------------------------------
 
 
 async def test_a_failing_receiver_is_retried_on_svix_schedule_until_it_answers_2xx(wazapin, emu):
-    async with Receiver(statuses=[500, 500, 503]) as rx:
+    async with started_sink() as rx:
+        rx.fail(500, times=2)
         endpoint = await wazapin.add_endpoint(rx.url, events=["message.new"])
         answer = await wazapin.call("POST", f"{WEBHOOKS}/endpoints/{endpoint['id']}/test")
         assert answer.status == 202 and answer.body["data"]["event_type"] == "webhook.test"
         await emu.settle()
         await emu.advance(5)
+        rx.fail(503, times=1)
         await emu.advance(300)
         [delivery] = await wazapin.deliveries(endpoint_id=endpoint["id"])
         assert delivery["state"] == "pending" and len(delivery["attempts"]) == 3
@@ -141,7 +143,7 @@ async def test_a_failing_receiver_is_retried_on_svix_schedule_until_it_answers_2
         assert delivery["state"] == "delivered"
         assert [a["status_code"] for a in delivery["attempts"]] == [500, 500, 503, 200]
         assert len({item.headers["svix-id"] for item in rx.received}) == 1, "retries keep the event id"
-        assert bodies(rx)[0]["endpoint_id"] == endpoint["id"]
+        assert rx.bodies()[0]["endpoint_id"] == endpoint["id"]
 
 
 async def test_a_receiver_that_is_down_exhausts_all_eight_attempts_and_polling_stays_right(wazapin, emu):
@@ -162,32 +164,32 @@ async def test_a_receiver_that_is_down_exhausts_all_eight_attempts_and_polling_s
 # -- order, duplicates, drops ---------------------------------------------------------------
 
 
-async def test_read_can_arrive_before_delivered(wazapin, receiver, emu, http):
-    await wazapin.add_endpoint(receiver.url)
+async def test_read_can_arrive_before_delivered(wazapin, sink, emu, http):
+    await wazapin.add_endpoint(sink.url)
     message_id = (await wazapin.send(TEMPLATE)).body["data"]["id"]
     await directive(http, emu, message_id=message_id, status="delivered", delay="10s")
     await emu.advance(10)
-    assert statuses(receiver) == ["sent", "read"]
+    assert statuses(sink) == ["sent", "read"]
     await emu.advance(3)
-    assert statuses(receiver) == ["sent", "read", "delivered"]
+    assert statuses(sink) == ["sent", "read", "delivered"]
     assert (await wazapin.status(message_id)).body["data"]["status"] == "read", "polling never goes back"
 
 
-async def test_duplicates_share_the_svix_id(wazapin, receiver, emu, http):
-    await wazapin.add_endpoint(receiver.url)
+async def test_duplicates_share_the_svix_id(wazapin, sink, emu, http):
+    await wazapin.add_endpoint(sink.url)
     message_id = (await wazapin.send(TEMPLATE)).body["data"]["id"]
     await directive(http, emu, message_id=message_id, status="read", duplicate=1)
     await emu.advance(10)
-    assert statuses(receiver) == ["sent", "delivered", "read", "read"]
-    assert receiver.received[2].headers["svix-id"] == receiver.received[3].headers["svix-id"]
+    assert statuses(sink) == ["sent", "delivered", "read", "read"]
+    assert sink.received[2].headers["svix-id"] == sink.received[3].headers["svix-id"]
 
 
-async def test_a_dropped_webhook_leaves_polling_right_and_can_be_retried(wazapin, receiver, emu, http):
-    await wazapin.add_endpoint(receiver.url)
+async def test_a_dropped_webhook_leaves_polling_right_and_can_be_retried(wazapin, sink, emu, http):
+    await wazapin.add_endpoint(sink.url)
     message_id = (await wazapin.send(TEMPLATE)).body["data"]["id"]
     await directive(http, emu, message_id=message_id, status="delivered", drop=True)
     await emu.advance(10)
-    assert statuses(receiver) == ["sent", "read"]
+    assert statuses(sink) == ["sent", "read"]
     record = (await wazapin.get(message_id)).body["data"]
     assert record["status"] == "read" and record["delivered_at"] is not None
     dropped = await wazapin.deliveries(message_id=message_id, state="dropped")
@@ -195,7 +197,7 @@ async def test_a_dropped_webhook_leaves_polling_right_and_can_be_retried(wazapin
     retry = await wazapin.call("POST", f"{WEBHOOKS}/deliveries/{message_id}/retry")
     assert retry.status == 202 and retry.body["data"]["retried"] == 1
     await emu.settle()
-    assert statuses(receiver) == ["sent", "read", "delivered"]
+    assert statuses(sink) == ["sent", "read", "delivered"]
     again = await wazapin.call("POST", f"{WEBHOOKS}/deliveries/{message_id}/retry")
     assert again.status == 409
     assert (await wazapin.call("POST", f"{WEBHOOKS}/deliveries/nope/retry")).status == 404
@@ -210,7 +212,7 @@ async def test_deliveries_listing_validates_its_limit(wazapin):
 
 
 async def test_endpoints_receive_only_the_events_they_subscribed_to(wazapin, emu, http):
-    async with Receiver() as inbound_rx, Receiver() as status_rx, Receiver() as off_rx:
+    async with started_sink() as inbound_rx, started_sink() as status_rx, started_sink() as off_rx:
         await wazapin.add_endpoint(inbound_rx.url, events=["message.new"])
         await wazapin.add_endpoint(status_rx.url, events=["message.status_update"])
         await wazapin.add_endpoint(off_rx.url, disabled=True)
@@ -219,46 +221,48 @@ async def test_endpoints_receive_only_the_events_they_subscribed_to(wazapin, emu
             inbound_id = (await response.json())["id"]
         await wazapin.send()
         await emu.advance(10)
-        [new] = bodies(inbound_rx)
-        contracts.validate("wazapin", "webhook_message_new", new)
+        [new] = inbound_rx.bodies()
+        contracts.validate("wazapin", "webhook-message-new", new)
         assert new["message_id"] == inbound_id and new["from_phone"] == CUSTOMER
         assert new["channel_id"] == sandbox.CHANNEL_MAIN and new["msg_type"] == "text"
         assert statuses(status_rx) == ["sent", "delivered", "read"]
         assert off_rx.received == []
 
 
-async def test_an_endpoint_can_ask_for_the_event_envelope(wazapin, receiver, emu):
-    await wazapin.add_endpoint(receiver.url, payload_format="envelope")
+async def test_an_endpoint_can_ask_for_the_event_envelope(wazapin, sink, emu):
+    await wazapin.add_endpoint(sink.url, payload_format="envelope")
     message_id = (await wazapin.send(TEMPLATE)).body["data"]["id"]
     await emu.advance(1)
-    [body] = bodies(receiver)
-    contracts.validate("wazapin", "webhook_envelope", body)
-    assert body["event_type"] == "message.status_update" and body["event_id"] == receiver.received[0].headers["svix-id"]
+    [body] = sink.bodies()
+    contracts.validate("wazapin", "webhook-envelope", body)
+    assert body["event_type"] == "message.status_update" and body["event_id"] == sink.received[0].headers["svix-id"]
     assert body["data"] == {"message_id": message_id, "conversation_id": body["data"]["conversation_id"],
                             "status": "sent", "organization_id": sandbox.ORG_ACME}
     assert body["occurred_at"].startswith(time.strftime("%Y-%m-%dT", time.gmtime(emu.world.clock.now())))
 
 
 async def test_a_slow_receiver_never_holds_up_the_api(wazapin, emu):
-    async with Receiver(stall=0.3) as rx:
+    async with started_sink() as rx:
+        rx.slow(0.3)
         endpoint = await wazapin.add_endpoint(rx.url)
         answer = await wazapin.call("POST", f"{WEBHOOKS}/endpoints/{endpoint['id']}/test")
         assert answer.status == 202 and answer.body["data"]["state"] == "pending"
-        assert (await wazapin.send(TEMPLATE)).status == 201, "answered while the receiver is still stalling"
+        assert (await wazapin.send(TEMPLATE)).status == 201, "answered while the sink is still stalling"
         await emu.settle()
         [delivery] = await wazapin.deliveries(endpoint_id=endpoint["id"])
         assert delivery["state"] == "delivered" and delivery["attempts"][0]["latency_ms"] >= 250
 
 
-async def test_reset_forgets_endpoints(wazapin, receiver, emu, http):
-    await wazapin.add_endpoint(receiver.url)
+async def test_reset_forgets_endpoints(wazapin, sink, emu, http):
+    await wazapin.add_endpoint(sink.url)
     async with http.post(emu.base_url + "/_emulator/reset") as response:
         assert response.status < 300
     assert (await wazapin.call("GET", WEBHOOKS)).body["data"]["endpoints"] == []
 
 
 async def test_deleting_an_endpoint_stops_its_retries(wazapin, emu):
-    async with Receiver(statuses=[500] * 8) as rx:
+    async with started_sink() as rx:
+        rx.fail(500)
         endpoint = await wazapin.add_endpoint(rx.url)
         await wazapin.call("POST", f"{WEBHOOKS}/endpoints/{endpoint['id']}/test")
         await emu.settle()

@@ -48,12 +48,8 @@ def _secret(api_key: str, authorization: str) -> str | None:
 
 
 def authenticate(request: web.Request, world: World) -> tuple[ApiKey, Organization]:
-    """The Wazapin key a request carries and its organization, or a 401 saying what is wrong.
-
-    Both come back because admission needs both: each lookup is paid once (issue 7).
-    """
+    """The Wazapin key a request carries and its organization, or a 401 saying what is wrong."""
     headers = request.headers
-    # Each header is read once: a lookup in aiohttp's case-insensitive headers folds the name's case.
     api_keys = headers.getall("X-Api-Key", ())
     authorizations = headers.getall("Authorization", ())
     if len(api_keys) > 1 or len(authorizations) > 1:

@@ -1,28 +1,33 @@
-"""Validation of ``POST /v1/messages`` bodies: the common fields and each type's ``content``.
+"""What each message type's ``content`` must hold, in ``POST /v1/messages`` bodies.
 
-Sources: https://docsx.wazapin.com/api-reference/messages/send-a-message (fields and
-types), https://docsx.wazapin.com/getting-started/send-contact (contact),
+Sources: https://docsx.wazapin.com/api-reference/messages/send-a-message (types),
+https://docsx.wazapin.com/getting-started/send-contact (contact),
 https://docsx.wazapin.com/getting-started/send-template (template), and Wazapin's
 plugin src/client.ts (``content.text``; ``type: "media"`` with ``content.mediaUrl``).
 Limits follow Meta's (text 4096, caption 1024, 3 reply buttons, 10 list rows).
-
-A missing field or a wrong JSON type is 400 (the docs' example: ``to is required``);
-a value of the right type that cannot be used is 422 (designed).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
-from ...web.http import ApiError
+from .fields import (
+    PHONE,
+    URL,
+    bounded,
+    json_object,
+    matching,
+    missing,
+    required_string,
+    string,
+    unusable,
+    wrong_type,
+)
 
-# ASCII only: a str pattern's \d also matches Arabic-Indic and full-width digits.
-PHONE = re.compile(r"\+?[1-9]\d{6,14}", re.ASCII)
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
 LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
-URL = re.compile(r"https?://[^\s/]+\S*")
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
@@ -30,73 +35,13 @@ MEDIA_URL_FIELDS = ("url", "link", "media_url", "mediaUrl")
 COMPONENT_TYPES = ("header", "body", "footer", "button")
 
 
-class SendRequest(NamedTuple):
-    """A validated send (a named tuple: as immutable as a frozen dataclass, cheaper to make, once per send)."""
-
-    channel_id: str
-    to: str  # E.164, with "+"
-    type: str
-    content: dict[str, Any]
-    conversation_id: str | None = None
-    template_name: str | None = None
-
-
-def missing(field: str) -> ApiError:
-    return ApiError(400, "validation_error", f"{field} is required", field=field)
-
-
-def wrong_type(field: str, expected: str) -> ApiError:
-    return ApiError(400, "validation_error", f"{field} must be {expected}", field=field)
-
-
-def unusable(field: str, detail: str) -> ApiError:
-    return ApiError(422, "validation_error", detail, field=field)
-
-
-def _string(body: dict[str, Any], name: str, path: str, *, required: bool = True) -> str | None:
-    value = body.get(name)
-    if value.__class__ is str and value:  # the common case first: a non-empty JSON string
-        return value  # type: ignore[no-any-return]
-    if value is None or (required and value == ""):
-        if required:
-            raise missing(path)
-        return None
-    if not isinstance(value, str):
-        raise wrong_type(path, "a string")
-    return value
-
-
-def _object(body: dict[str, Any], name: str, path: str) -> dict[str, Any]:
-    value = body.get(name)
-    if value is None:
-        raise missing(path)
-    if not isinstance(value, dict):
-        raise wrong_type(path, "an object")
-    return value
-
-
-def _matching(body: dict[str, Any], name: str, path: str, pattern: re.Pattern[str], detail: str) -> str:
-    """A required string that must match ``pattern`` (422 with ``detail`` when it does not)."""
-    value = _string(body, name, path)
-    assert value is not None
-    if not pattern.fullmatch(value):
-        raise unusable(path, f"{path} must {detail}")
-    return value
-
-
-def _bounded(value: str, path: str, limit: int) -> str:
-    if len(value) > limit:
-        raise unusable(path, f"{path} must be at most {limit} characters")
-    return value
-
-
 def _body_text(content: dict[str, Any]) -> str:
     """The message text: ``content.text`` (plugin) or ``content.body`` (docs' curl); both are documented."""
     key = "text" if "text" in content else "body"
-    text = _string(content, key, f"content.{key}", required=False)
+    text = string(content, key, f"content.{key}", required=False)
     if text is None or not text.strip():
         raise missing("content.text")
-    return _bounded(text, f"content.{key}", MAX_TEXT)
+    return bounded(text, f"content.{key}", MAX_TEXT)
 
 
 def _text(content: dict[str, Any]) -> None:
@@ -107,14 +52,13 @@ def _media(content: dict[str, Any]) -> None:
     given = [name for name in MEDIA_URL_FIELDS if content.get(name) is not None]
     if not given:
         raise missing("content.url")
-    url = _string(content, given[0], f"content.{given[0]}")
-    assert url is not None
+    url = required_string(content, given[0], f"content.{given[0]}")
     if not URL.fullmatch(url):
         raise unusable(f"content.{given[0]}", f"content.{given[0]} must be an http(s) URL")
-    caption = _string(content, "caption", "content.caption", required=False)
+    caption = string(content, "caption", "content.caption", required=False)
     if caption is not None:
-        _bounded(caption, "content.caption", MAX_CAPTION)
-    _string(content, "filename", "content.filename", required=False)
+        bounded(caption, "content.caption", MAX_CAPTION)
+    string(content, "filename", "content.filename", required=False)
 
 
 def _location(content: dict[str, Any]) -> None:
@@ -126,8 +70,8 @@ def _location(content: dict[str, Any]) -> None:
             raise wrong_type(f"content.{name}", "a number")
         if not -bound <= value <= bound:
             raise unusable(f"content.{name}", f"content.{name} must be between -{bound} and {bound}")
-    _string(content, "name", "content.name", required=False)
-    _string(content, "address", "content.address", required=False)
+    string(content, "name", "content.name", required=False)
+    string(content, "address", "content.address", required=False)
 
 
 def _location_request(content: dict[str, Any]) -> None:
@@ -135,12 +79,11 @@ def _location_request(content: dict[str, Any]) -> None:
 
 
 def _contact(content: dict[str, Any]) -> None:
-    _string(content, "full_name", "content.full_name")
-    phone = _string(content, "phone", "content.phone")
-    assert phone is not None
+    string(content, "full_name", "content.full_name")
+    phone = required_string(content, "phone", "content.phone")
     if not PHONE.fullmatch(phone.replace(" ", "").replace("-", "")):
         raise unusable("content.phone", "content.phone must be a phone number in international format")
-    _string(content, "organization", "content.organization", required=False)
+    string(content, "organization", "content.organization", required=False)
 
 
 def _titled_items(items: Any, path: str, *, limit: int, title_limit: int) -> list[dict[str, Any]]:
@@ -154,10 +97,8 @@ def _titled_items(items: Any, path: str, *, limit: int, title_limit: int) -> lis
         where = f"{path}[{index}]"
         if not isinstance(item, dict):
             raise wrong_type(where, "an object")
-        _string(item, "id", f"{where}.id")
-        title = _string(item, "title", f"{where}.title")
-        assert title is not None
-        _bounded(title, f"{where}.title", title_limit)
+        string(item, "id", f"{where}.id")
+        bounded(required_string(item, "title", f"{where}.title"), f"{where}.title", title_limit)
     return items
 
 
@@ -171,7 +112,7 @@ def _buttons(content: dict[str, Any]) -> None:
 
 def _list(content: dict[str, Any]) -> None:
     _body_text(content)
-    _bounded(_string(content, "button", "content.button") or "", "content.button", 20)
+    bounded(string(content, "button", "content.button") or "", "content.button", 20)
     sections = content.get("sections")
     if sections is None:
         raise missing("content.sections")
@@ -191,14 +132,14 @@ def _template(content: dict[str, Any]) -> None:
     if "template_name" in content:
         raise unusable("content.template_name", "content.template_name is not supported; "
                        "send content.template.name and content.template.language.code")
-    template = _object(content, "template", "content.template")
-    _matching(template, "name", "content.template.name", TEMPLATE_NAME, "use lowercase letters, digits and _")
+    template = json_object(content, "template", "content.template")
+    matching(template, "name", "content.template.name", TEMPLATE_NAME, "use lowercase letters, digits and _")
     language = template.get("language")
     if language is None:
         raise missing("content.template.language.code")
     if not isinstance(language, dict):
         raise wrong_type("content.template.language", "an object with a code, e.g. {\"code\": \"en_US\"}")
-    _matching(language, "code", "content.template.language.code", LANGUAGE, "look like en_US or id")
+    matching(language, "code", "content.template.language.code", LANGUAGE, "look like en_US or id")
     components = template.get("components")
     if components is None:
         return
@@ -211,14 +152,14 @@ def _template(content: dict[str, Any]) -> None:
 def _component(component: Any, where: str) -> None:
     if not isinstance(component, dict):
         raise wrong_type(where, "an object")
-    kind = _string(component, "type", f"{where}.type")
+    kind = string(component, "type", f"{where}.type")
     if kind not in COMPONENT_TYPES:
         raise unusable(f"{where}.type", f"{where}.type must be one of {', '.join(COMPONENT_TYPES)}")
     parameters = component.get("parameters")
     if parameters is not None and not (isinstance(parameters, list) and all(isinstance(p, dict) for p in parameters)):
         raise wrong_type(f"{where}.parameters", "an array of objects")
     if kind == "button":
-        _string(component, "sub_type", f"{where}.sub_type")
+        string(component, "sub_type", f"{where}.sub_type")
         index = component.get("index")
         if index is None:
             raise missing(f"{where}.index")
@@ -228,7 +169,7 @@ def _component(component: Any, where: str) -> None:
             raise unusable(f"{where}.index", f"{where}.index must be a zero-based position")
 
 
-CONTENT_RULES: dict[str, Callable[[dict[str, Any]], None]] = {
+RULES: dict[str, Callable[[dict[str, Any]], None]] = {
     "text": _text,
     "template": _template,
     **{kind: _media for kind in MEDIA_TYPES},
@@ -241,27 +182,12 @@ CONTENT_RULES: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 
-def parse_send(body: dict[str, Any]) -> SendRequest:
-    """Validate a send body in the order a reader checks it: channel, recipient, type, content.
+def check(kind: str, content: dict[str, Any]) -> None:
+    """Raise the 400 or 422 that ``content`` earns as the content of a ``kind`` message (``kind`` is in RULES).
 
-    >>> parse_send({"channel_id": "wzp_ch_1", "to": "6281234567890", "type": "text",
-    ...             "content": {"text": "hi"}}).to
-    '+6281234567890'
+    >>> check("location", {"latitude": 91, "longitude": 0})
+    Traceback (most recent call last):
+    ...
+    wa_emulator.web.http.ApiError: content.latitude must be between -90 and 90
     """
-    channel_id = _string(body, "channel_id", "channel_id")
-    assert channel_id is not None
-    to_field = "to" if body.get("to") is not None or body.get("to_phone") is None else "to_phone"
-    to = _matching(body, to_field, to_field, PHONE,
-                   "be the recipient's number in international format, digits only, e.g. 6281234567890")
-    kind = _string(body, "type", "type")
-    assert kind is not None
-    if kind not in CONTENT_RULES:
-        raise unusable("type", f"type must be one of {', '.join(CONTENT_RULES)}")
-    if body.get("content") is None and kind == "text" and isinstance(body.get("text"), str):
-        content: dict[str, Any] = {"text": body["text"]}  # the older docs' top-level text
-    else:
-        content = _object(body, "content", "content")
-    CONTENT_RULES[kind](content)
-    conversation_id = _string(body, "conversation_id", "conversation_id", required=False)
-    template = content["template"]["name"] if kind == "template" else None
-    return SendRequest(channel_id, "+" + to.lstrip("+"), kind, content, conversation_id or None, template)
+    RULES[kind](content)

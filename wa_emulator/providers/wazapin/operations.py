@@ -10,9 +10,9 @@ https://docsx.wazapin.com/api/webhooks.
 from __future__ import annotations
 
 from ...web.operations import ApiDescription, Operation
-from . import routes, webhook_routes
-from .endpoints import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
+from . import handlers
 from .sandbox import KEY_FULL
+from .webhooks import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
 
 _HOOKS = "/v1/settings/developer/webhooks"
 _ENDPOINT = _HOOKS + "/endpoints/{endpoint_id}"
@@ -22,48 +22,48 @@ API = ApiDescription(
     source="https://docsx.wazapin.com/api/overview",
     folder="wazapin",
     operations=(
-        Operation("get", "/v1/health", "health", "Is the API up (no key needed)", routes.health,
+        Operation("get", "/v1/health", "health", "Is the API up (no key needed)", handlers.health,
                   responses={200: "health"}, public=True),
-        Operation("post", "/v1/messages", "sendMessage", "Send a WhatsApp message", routes.send_message,
-                  request="send_message", responses={201: "message"}),
-        Operation("get", "/v1/messages", "listMessages", "Messages, newest first, with a cursor", routes.list_messages,
-                  responses={200: "message_list"},
+        Operation("post", "/v1/messages", "sendMessage", "Send a WhatsApp message", handlers.send_message,
+                  request="send-message", responses={201: "message"}),
+        Operation("get", "/v1/messages", "listMessages", "Messages, newest first, with a cursor",
+                  handlers.list_messages, responses={200: "message-list"},
                   query=("limit", "cursor", "status", "channel_id", "conversation_id", "direction")),
-        Operation("get", "/v1/messages/{id}", "getMessage", "One message record", routes.get_message,
+        Operation("get", "/v1/messages/{id}", "getMessage", "One message record", handlers.get_message,
                   responses={200: "message"}),
         Operation("get", "/v1/messages/{id}/status", "getMessageStatus", "A message's status, lightweight",
-                  routes.get_message_status, responses={200: "message_status"}),
-        Operation("get", _HOOKS, "listWebhooks", "Webhook endpoints and event types", webhook_routes.list_webhooks,
-                  responses={200: "webhook_list"}),
+                  handlers.get_message_status, responses={200: "message-status"}),
+        Operation("get", _HOOKS, "listWebhooks", "Webhook endpoints and event types", handlers.list_webhooks,
+                  responses={200: "webhook-list"}),
         Operation("post", _HOOKS + "/endpoints", "createEndpoint", "Add a webhook endpoint",
-                  webhook_routes.create_endpoint, request="webhook_endpoint_request",
-                  responses={201: "webhook_endpoint"}),
-        Operation("patch", _ENDPOINT, "patchEndpoint", "Change a webhook endpoint", webhook_routes.update_endpoint,
-                  request="webhook_endpoint_request", responses={200: "webhook_endpoint"}),
-        Operation("put", _ENDPOINT, "putEndpoint", "Change a webhook endpoint", webhook_routes.update_endpoint,
-                  request="webhook_endpoint_request", responses={200: "webhook_endpoint"}),
-        Operation("delete", _ENDPOINT, "deleteEndpoint", "Remove a webhook endpoint", webhook_routes.delete_endpoint,
+                  handlers.create_endpoint, request="webhook-endpoint-request",
+                  responses={201: "webhook-endpoint"}),
+        Operation("patch", _ENDPOINT, "patchEndpoint", "Change a webhook endpoint", handlers.update_endpoint,
+                  request="webhook-endpoint-request", responses={200: "webhook-endpoint"}),
+        Operation("put", _ENDPOINT, "putEndpoint", "Change a webhook endpoint", handlers.update_endpoint,
+                  request="webhook-endpoint-request", responses={200: "webhook-endpoint"}),
+        Operation("delete", _ENDPOINT, "deleteEndpoint", "Remove a webhook endpoint", handlers.delete_endpoint,
                   responses={204: None}),
         Operation("post", _ENDPOINT + "/rotate-secret", "rotateSecret", "Rotate an endpoint's signing secret",
-                  webhook_routes.rotate_secret, responses={200: "webhook_secret"}),
+                  handlers.rotate_secret, responses={200: "webhook-secret"}),
         Operation("post", _ENDPOINT + "/test", "sendTestEvent", "Send a test event to an endpoint",
-                  webhook_routes.send_test_event, responses={202: "webhook_test_response"}),
+                  handlers.send_test_event, responses={202: "webhook-test-response"}),
         Operation("get", _HOOKS + "/deliveries", "listDeliveries", "Webhook deliveries with their attempts",
-                  webhook_routes.list_deliveries, responses={200: "webhook_delivery_list"},
+                  handlers.list_deliveries, responses={200: "webhook-delivery-list"},
                   query=("limit", "message_id", "endpoint_id", "state")),
         Operation("post", _HOOKS + "/deliveries/{id}/retry", "retryDeliveries",
-                  "Retry a message's failed webhook deliveries", webhook_routes.retry_message_deliveries,
-                  responses={202: "webhook_retry"}),
+                  "Retry a message's failed webhook deliveries", handlers.retry_message_deliveries,
+                  responses={202: "webhook-retry"}),
     ),
-    error=("error", "error_legacy"),
+    error=("error", "error-legacy"),
     security_schemes={
         "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
         "bearer": {"type": "http", "scheme": "bearer"},
     },
     webhooks={
-        STATUS_UPDATE: ("webhook_status_update", "webhook_envelope"),
-        MESSAGE_NEW: ("webhook_message_new", "webhook_envelope"),
-        TEST_EVENT: ("webhook_test_event", "webhook_envelope"),
+        STATUS_UPDATE: ("webhook-status-update", "webhook-envelope"),
+        MESSAGE_NEW: ("webhook-message-new", "webhook-envelope"),
+        TEST_EVENT: ("webhook-test-event", "webhook-envelope"),
     },
     sandbox_headers={"X-Api-Key": KEY_FULL},
 )

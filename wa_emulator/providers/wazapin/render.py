@@ -1,4 +1,4 @@
-"""Wazapin's wire format, as pure functions: message records, status views, errors and webhook bodies.
+"""Wazapin's answers and webhook bodies, as dicts: records, status views, errors, events, deliveries.
 
 Sources:
 https://docsx.wazapin.com/api-reference/messages/send-a-message (record fields, ``{"data": …}``),
@@ -11,8 +11,11 @@ the shape Wazapin's plugin parses in src/webhook.ts; and the older ``{"error": {
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
 
 from ...core.errors import lookup
 from ...core.models import INBOUND, Message
@@ -24,14 +27,18 @@ from ...web.http import (
     BODY_NOT_OBJECT,
     BODY_TOO_LARGE,
     BODY_WRONG_CONTENT_TYPE,
+    CORRELATION_ID,
     INTERNAL,
     METHOD_NOT_ALLOWED,
     ROUTE_NOT_FOUND,
     ApiError,
-    dumps,
-    json_nullable,
-    json_string,
+    json_response,
 )
+from .auth import REQUEST_ORG
+from .sandbox import ERROR_FORMAT
+
+if TYPE_CHECKING:
+    from .webhooks import Endpoint
 
 # Wazapin has five words for the core's seven statuses (https://docsx.wazapin.com/whatsapp-basics/message-lifecycle).
 STATUS_WORDS: dict[Status, str] = {
@@ -43,13 +50,10 @@ STATUS_WORDS: dict[Status, str] = {
     Status.FAILED: "failed",
     Status.EXPIRED: "failed",
 }
-# Read once: an enum member read through its class costs a metaclass lookup, and a record reads five.
-_SENT, _DELIVERED, _READ, _FAILED, _EXPIRED = Status.SENT, Status.DELIVERED, Status.READ, Status.FAILED, Status.EXPIRED
 INBOUND_STATUS = "received"  # designed: inbound messages are not on the outbound lifecycle
 EXPIRED_CODE = "message_expired"
 EXPIRED_TEXT = "Message expired: it was not delivered before its time-to-live ran out."
 MAX_RETRIES = 3
-_API, _WHATSAPP = '"api"', '"whatsapp"'  # the JSON texts of two fixed record values
 
 _LEGACY_CODES = {
     ROUTE_NOT_FOUND: "not_found",
@@ -62,6 +66,11 @@ _LEGACY_CODES = {
 }
 
 
+def data(payload: Any, status: int = 200) -> web.Response:
+    """Wazapin wraps every answer in ``{"data": …}``."""
+    return json_response({"data": payload}, status=status)
+
+
 def digits(phone: str) -> str:
     """Wazapin writes numbers as digits without "+".
 
@@ -72,12 +81,13 @@ def digits(phone: str) -> str:
 
 
 def status_word(message: Message) -> str:
+    """The message's status in Wazapin's words (``received`` for an inbound message)."""
     return INBOUND_STATUS if message.direction == INBOUND else STATUS_WORDS[message.status]
 
 
 def failure(message: Message) -> tuple[str | None, str | None]:
     """``(error, error_code)`` of a failed message: the catalog entry, or the expiry."""
-    if message.status is _EXPIRED:
+    if message.status is Status.EXPIRED:
         return EXPIRED_TEXT, EXPIRED_CODE
     if message.error is None:
         return None, None
@@ -85,68 +95,84 @@ def failure(message: Message) -> tuple[str | None, str | None]:
     return f"{entry.title}: {entry.details}", str(entry.code)
 
 
-def _times(message: Message) -> tuple[str, str, str, str, str, str]:
-    """JSON texts of ``(created_at, sent_at, delivered_at, read_at, failed_at, updated_at)``."""
+def _moments(message: Message) -> tuple[str, str | None, str | None, str | None, str | None, str]:
+    """``(created, sent, delivered, read, failed, updated)`` as ISO times; None where not reached."""
     reached = message.history.reached_times()
-    # An ISO time holds nothing JSON escapes: quoting it is enough. Written inline, not through a helper
-    # per field: six calls a record add up (issue 7). Creation and update times are always set.
-    sent, delivered, read = reached.get(_SENT), reached.get(_DELIVERED), reached.get(_READ)
-    failed = reached.get(_FAILED) or reached.get(_EXPIRED)
     return (
-        f'"{iso_ms(message.created_at)}"',
-        "null" if sent is None else f'"{iso_ms(sent)}"',
-        "null" if delivered is None else f'"{iso_ms(delivered)}"',
-        "null" if read is None else f'"{iso_ms(read)}"',
-        "null" if failed is None else f'"{iso_ms(failed)}"',
-        f'"{iso_ms(message.history.last_at)}"',
+        iso_ms(message.created_at),  # type: ignore[return-value]  # set on every message
+        iso_ms(reached.get(Status.SENT)),
+        iso_ms(reached.get(Status.DELIVERED)),
+        iso_ms(reached.get(Status.READ)),
+        iso_ms(reached.get(Status.FAILED) or reached.get(Status.EXPIRED)),
+        iso_ms(message.history.last_at),
     )
 
 
-# The record and the status view are written as JSON text directly rather than built as dicts for
-# dumps(): a record has 28 fields, most of them fixed words, and json's C encoder spent about as long
-# on the dict as building it took (issue 7). The text is byte for byte what dumps() made of the dicts
-# they replace, fields in the same order; tests/providers/wazapin/test_messages.py checks that any
-# text survives and that the bodies stay the emulator's compact JSON.
-
-
-def record(message: Message) -> str:
-    """The documented message record (every field of the send-a-message response schema), as JSON text.
+def record(message: Message) -> dict[str, Any]:
+    """The documented message record: every field of the send-a-message response schema, in its order.
 
     >>> message = Message("m1", "wazapin", "org_1", "wzp_ch_1", "+62811", "+62812", "text", 0.0)
-    >>> import json
-    >>> json.loads(record(message))["to_phone"]
-    '62812'
+    >>> record(message)["to_phone"], record(message)["queued_at"]
+    ('62812', '1970-01-01T00:00:00.000Z')
     """
     error, error_code = failure(message)
     inbound = message.direction == INBOUND
-    created, sent, delivered, read, failed, updated = _times(message)
-    return (
-        f'{{"id":{json_string(message.id)},"organization_id":{json_string(message.org_id)},'
-        f'"channel_id":{json_string(message.agent_id)},"conversation_id":{json_nullable(message.conversation_id)},'
-        f'"direction":{json_string(message.direction)},"type":{json_string(message.type)},'
-        f'"content":{"null" if (content := message.content) is None else dumps(content.data()).decode()},'
-        f'"metadata":{{}},"status":"{INBOUND_STATUS if inbound else STATUS_WORDS[message.status]}",'
-        f'"to_phone":{json_string(message.to.lstrip("+"))},"sender_phone":{json_string(message.sender.lstrip("+"))},'
-        f'"sent_by":{"null" if inbound else _API},"sent_via":{_WHATSAPP if inbound else _API},'
-        f'"provider_message_id":{json_nullable(message.wamid)},"external_message_id":null,'
-        f'"error":{json_nullable(error)},"error_code":{json_nullable(error_code)},"retry_count":0,'
-        f'"max_retries":{MAX_RETRIES},"created_at":{created},"queued_at":{"null" if inbound else created},'
-        f'"sending_at":{sent},"sent_at":{sent},"delivered_at":{delivered},"read_at":{read},"failed_at":{failed},'
-        f'"updated_at":{updated},"reply_preview":null}}'
-    )
+    created, sent, delivered, read, failed, updated = _moments(message)
+    content = message.content
+    return {
+        "id": message.id,
+        "organization_id": message.org_id,
+        "channel_id": message.agent_id,
+        "conversation_id": message.conversation_id,
+        "direction": message.direction,
+        "type": message.type,
+        "content": None if content is None else content.data(),
+        "metadata": {},
+        "status": INBOUND_STATUS if inbound else STATUS_WORDS[message.status],
+        "to_phone": digits(message.to),
+        "sender_phone": digits(message.sender),
+        "sent_by": None if inbound else "api",
+        "sent_via": "whatsapp" if inbound else "api",
+        "provider_message_id": message.wamid,
+        "external_message_id": None,
+        "error": error,
+        "error_code": error_code,
+        "retry_count": 0,
+        "max_retries": MAX_RETRIES,
+        "created_at": created,
+        "queued_at": None if inbound else created,
+        "sending_at": sent,
+        "sent_at": sent,
+        "delivered_at": delivered,
+        "read_at": read,
+        "failed_at": failed,
+        "updated_at": updated,
+        "reply_preview": None,
+    }
 
 
-def status_view(message: Message) -> str:
-    """``GET /v1/messages/{id}/status`` as JSON text (designed: the docs promise "only the status metadata")."""
+def status_view(message: Message) -> dict[str, Any]:
+    """``GET /v1/messages/{id}/status`` (designed: the docs promise "only the status metadata")."""
     error, error_code = failure(message)
-    created, sent, delivered, read, failed, updated = _times(message)
-    return (
-        f'{{"id":{json_string(message.id)},"status":"{status_word(message)}",'
-        f'"provider_message_id":{json_nullable(message.wamid)},"error":{json_nullable(error)},'
-        f'"error_code":{json_nullable(error_code)},'
-        f'"queued_at":{"null" if message.direction == INBOUND else created},"sent_at":{sent},'
-        f'"delivered_at":{delivered},"read_at":{read},"failed_at":{failed},"updated_at":{updated}}}'
-    )
+    created, sent, delivered, read, failed, updated = _moments(message)
+    return {
+        "id": message.id,
+        "status": status_word(message),
+        "provider_message_id": message.wamid,
+        "error": error,
+        "error_code": error_code,
+        "queued_at": None if message.direction == INBOUND else created,
+        "sent_at": sent,
+        "delivered_at": delivered,
+        "read_at": read,
+        "failed_at": failed,
+        "updated_at": updated,
+    }
+
+
+def message_page(messages: Iterable[Message], next_cursor: str | None, limit: int) -> dict[str, Any]:
+    """``GET /v1/messages``: the records, and ``meta.next_cursor`` (null on the last page)."""
+    return {"data": [record(message) for message in messages], "meta": {"next_cursor": next_cursor, "limit": limit}}
 
 
 # -- errors ---------------------------------------------------------------------------
@@ -179,6 +205,45 @@ def legacy_error_body(error: ApiError, request_id: str) -> dict[str, Any]:
     return {"error": body, "request_id": request_id}
 
 
+def render_error(request: web.Request, error: ApiError) -> web.Response:
+    """The front door's error renderer: the problem body, unless the organization chose the older one.
+
+    The request id is the older body's ``request_id``.
+    """
+    org = request.get(REQUEST_ORG)
+    if org is not None and org.settings.get(ERROR_FORMAT) == "legacy":
+        body = legacy_error_body(error, request.get(CORRELATION_ID, ""))
+        return json_response(body, status=error.status, headers=error.headers)
+    response = json_response(problem_body(error), status=error.status, headers=error.headers)
+    response.content_type = "application/problem+json"
+    return response
+
+
+# -- webhook endpoints -------------------------------------------------------------------
+
+
+def endpoint_view(endpoint: Endpoint, *, with_secret: bool = False) -> dict[str, Any]:
+    """An endpoint as the management API shows it; its secret only when just made."""
+    view: dict[str, Any] = {
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "events": list(endpoint.events),
+        "disabled": endpoint.disabled,
+        "payload_format": endpoint.payload_format,
+        "created_at": iso_ms(endpoint.created_at),
+        "updated_at": iso_ms(endpoint.updated_at),
+    }
+    if with_secret:
+        view["secret"] = endpoint.secret
+    return view
+
+
+def webhook_listing(endpoints: Iterable[Endpoint], event_types: Sequence[str]) -> dict[str, Any]:
+    """``GET /v1/settings/developer/webhooks``: the endpoints (secrets hidden) and the event types."""
+    return {"endpoints": [endpoint_view(endpoint) for endpoint in endpoints], "event_types": list(event_types)}
+
+
 # -- webhook bodies ---------------------------------------------------------------------
 
 
@@ -208,6 +273,12 @@ def message_new_body(message: Message, contact_id: str) -> dict[str, Any]:
         "from_phone": digits(message.sender),
         "msg_type": message.type,
     }
+
+
+def webhook_test_body(endpoint: Endpoint) -> dict[str, Any]:
+    """``webhook.test`` (designed: the docs name the event but show no body)."""
+    return {"message": "This is a test event from Wazapin.", "endpoint_id": endpoint.id,
+            "organization_id": endpoint.org_id}
 
 
 def envelope(event_id: str, event_type: str, at: float, org_id: str, channel_id: str | None,
@@ -257,3 +328,8 @@ def delivery_view(delivery: Delivery) -> dict[str, Any]:
             for attempt in delivery.attempts
         ],
     }
+
+
+def retry_body(message_id: str, retried: Sequence[Delivery]) -> dict[str, Any]:
+    """``POST …/deliveries/{id}/retry``: how many deliveries of the message start a fresh round, and which."""
+    return {"message_id": message_id, "retried": len(retried), "deliveries": [delivery_view(d) for d in retried]}
