@@ -20,26 +20,14 @@ from wa_emulator.core.world import World
 from wa_emulator.providers.mojeeb.operations import API as MOJEEB
 from wa_emulator.providers.qlara import sandbox as qlara_sandbox
 from wa_emulator.providers.qlara.operations import API as QLARA
-from wa_emulator.providers.wazapin import sandbox as wazapin_sandbox
 from wa_emulator.providers.wazapin.operations import API as WAZAPIN
 from wa_emulator.web.operations import ApiDescription, Operation
 
 Body = dict[str, Any]
 
-# Sends whose operation carries no ``example`` in its table yet: a template from the sandbox's first sender.
-_EXAMPLES: dict[tuple[str, str], Body] = {
-    ("wazapin", "sendMessage"): {
-        "channel_id": wazapin_sandbox.CHANNEL_MAIN, "to": "6281234567890", "type": "template",
-        "content": {"template": {"name": "order_update", "language": {"code": "en_US"}}}},
-    ("qlara", "sendWhatsapp"): {
-        "destination": "+393401234567", "phoneNumberId": qlara_sandbox.PHONE_MAIN,
-        "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara", "A-42"]}},
-}
-
-
 def example(api: ApiDescription, operation_id: str) -> Body:
     """A valid request body of the operation (a copy: callers change the recipient)."""
-    found = api.operation(operation_id).example or _EXAMPLES.get((api.folder, operation_id))
+    found = api.operation(operation_id).example
     if found is None:
         raise LookupError(f"{api.folder} {operation_id} has no example request")
     return dict(found)

@@ -71,23 +71,6 @@ def dumps(data: Any) -> bytes:
         return _FALLBACK.encode(data).encode()
 
 
-json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
-"""A str as the JSON string ``dumps()`` writes (non-ASCII kept), for bodies written as JSON text.
-
->>> json_string('say "hi"')
-'"say \\"hi\\""'
-"""
-
-
-def json_nullable(text: str | None) -> str:
-    """A string field that may be unset, as JSON text.
-
-    >>> json_nullable("Hi"), json_nullable(None)
-    ('"Hi"', 'null')
-    """
-    return "null" if text is None else json_string(text)
-
-
 def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
     """A JSON response with the emulator's compact encoding."""
     return web.Response(body=dumps(data), status=status, headers=headers, content_type="application/json")

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from ...web.operations import ApiDescription, Operation
 from . import handlers
-from .sandbox import KEY_FULL
+from .sandbox import CHANNEL_MAIN, KEY_FULL
 from .webhooks import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
+
+# A valid send from the sandbox's main channel (the OpenAPI document shows it; benchmarks send it).
+SEND_EXAMPLE = {"channel_id": CHANNEL_MAIN, "to": "6281234567890", "type": "template",
+                "content": {"template": {"name": "order_update", "language": {"code": "en_US"}}}}
 
 _HOOKS = "/v1/settings/developer/webhooks"
 _ENDPOINT = _HOOKS + "/endpoints/{endpoint_id}"
@@ -25,7 +29,7 @@ API = ApiDescription(
         Operation("get", "/v1/health", "health", "Is the API up (no key needed)", handlers.health,
                   responses={200: "health"}, public=True),
         Operation("post", "/v1/messages", "sendMessage", "Send a WhatsApp message", handlers.send_message,
-                  request="send-message", responses={201: "message"}),
+                  request="send-message", responses={201: "message"}, example=SEND_EXAMPLE),
         Operation("get", "/v1/messages", "listMessages", "Messages, newest first, with a cursor",
                   handlers.list_messages, responses={200: "message-list"},
                   query=("limit", "cursor", "status", "channel_id", "conversation_id", "direction")),
