@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ..resources import resource_root
+from .bounded import MAX_SCENARIO_BYTES, BoundedComposer, LimitError, line_and_column, too_large, unreadable_character
 from .convert import Marks, Position, build
 from .errors import ScenarioError, field_name
 from .model import Scenario
@@ -41,6 +42,9 @@ def load_text(text: str, source: str = "<inline>") -> Scenario:
     >>> load_text("version: 1\nname: tiny\nseed: 7\n").seed
     7
     """
+    if too_large(text):
+        raise ScenarioError(source, None, None, "(file)",
+                            f"larger than the {MAX_SCENARIO_BYTES // 1024 // 1024} MiB a scenario may be")
     data, marks = parse_yaml(text, source)
     check_schema(data, marks, source)
     return build(data, marks)
@@ -91,13 +95,52 @@ def _safely(test: Callable[[], bool]) -> bool:
 # -- YAML with positions -----------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader that leaves times as text, so they reach the schema as ISO 8601 strings."""
+class _Reading(BoundedComposer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """A safe loader without its event source: it leaves times as text, so they reach the schema
+    as ISO 8601 strings, and refuses documents whose aliases expand past ``bounded.MAX_VALUES``."""
 
     yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def __init__(self) -> None:
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+class _Loader(_Reading, yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """Events from PyYAML's own Python reader, scanner and parser."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)  # checks every character first: ReaderError
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _Reading.__init__(self)
+
+
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(_Reading, yaml.cyaml.CParser):
+        """Events from libyaml, about five times faster; the composer and its limits stay the same."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            _Reading.__init__(self)
+
+    _FAST: type[_Reading] = _FastLoader
+else:
+    _FAST = _Loader
+
+
+def _compose(loader_class: Callable[[str], _Reading], text: str) -> tuple[yaml.Node | None, Any]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
@@ -107,10 +150,18 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
     >>> data["clock"], marks.at(("clock", "mode")), marks.key_at(("clock",))
     ({'mode': 'manual'}, (3, 9), (2, 1))
     """
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        try:
+            node, data = _compose(_FAST, text)
+        except yaml.YAMLError as exc:
+            if _FAST is _Loader or isinstance(exc, LimitError):
+                raise
+            # Read again for PyYAML's wording ("expected ',' or ']', but got '}'") and its
+            # positions in characters; the same limits bound this second reading.
+            node, data = _compose(_Loader, text)
+    except yaml.reader.ReaderError as exc:
+        line, column = line_and_column(text, exc.position)
+        raise ScenarioError(source, line, column, "(syntax)", f"not valid YAML: {unreadable_character(exc)}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(part for part in (exc.context, exc.problem) if part) or "not valid YAML"
@@ -124,8 +175,6 @@ def parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
         # PyYAML's constructors raise plain ValueErrors for values that look like a number or a
         # date but cannot be one (a 5000-digit integer, 2020-13-45): still the file's mistake.
         raise ScenarioError(source, None, None, "(syntax)", f"a value YAML cannot read: {exc}") from None
-    finally:
-        loader.dispose()
     marks = Marks(source)
     if node is not None:
         _walk(node, (), marks, source)
