@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", default=DEFAULT_SCENARIO, metavar="NAME|PATH",
         help=f"a bundled scenario (see `wa-emulator scenarios`) or a YAML file (default {DEFAULT_SCENARIO})",
     )
+    serve.add_argument(
+        "--scenario-dir", type=_directory, action="append", default=[], metavar="DIR", dest="scenario_dirs",
+        help='a directory POST /_emulator/scenario {"path": …} may read scenario files from (repeatable); '
+             "without one, only bundled scenarios load by reference",
+    )
     serve.add_argument("--journal-cap", type=_positive, default=JOURNAL_CAP, metavar="N",
                        help=f"keep the newest N journal entries (default {JOURNAL_CAP})")
     serve.add_argument("--delivery-cap", type=_positive, default=DELIVERY_CAP, metavar="N",
@@ -98,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--provider", help="the provider (or 'control') whose contracts to use")
     check.add_argument("--name", help="the contract's name, e.g. message or error")
     return parser
+
+
+def _directory(text: str) -> Path:
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    return path.resolve()
 
 
 def _positive(text: str) -> int:
@@ -134,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
                                 scenario=args.scenario, strict=args.strict, journal_cap=args.journal_cap,
-                                delivery_cap=args.delivery_cap)
+                                delivery_cap=args.delivery_cap, scenario_dirs=tuple(args.scenario_dirs))
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
                 return runner.run(_serve(settings))
         if args.command == "validate":

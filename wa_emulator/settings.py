@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .core.clock import REAL_CLOCK, ClockSpec
 from .core.journal import DEFAULT_CAP as JOURNAL_CAP
@@ -31,6 +32,10 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     journal_cap: int = JOURNAL_CAP
     delivery_cap: int = DELIVERY_CAP
+
+    # Where POST /_emulator/scenario {"path": …} may read from (besides the bundled library by
+    # name): nothing else on the machine is read for a client.
+    scenario_dirs: tuple[Path, ...] = ()
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

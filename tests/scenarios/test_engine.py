@@ -31,15 +31,15 @@ async def test_get_scenario_says_which_one_is_in_force(emu: Emulator, http: aioh
     assert body["source"] == "happy-path.yaml" and body["scenario"]["seed"] == 1001
 
 
-async def test_inline_yaml_and_json_bodies_and_a_path_are_accepted(
-    emu: Emulator, http: aiohttp.ClientSession, tmp_path: Path
-) -> None:
-    url = f"{emu.base_url}/_emulator/scenario"
-    assert (await call(http, "POST", url, data="version: 1\nname: inline-yaml\n"))[1]["name"] == "inline-yaml"
-    assert (await call(http, "POST", url, json={"version": 1, "name": "inline-json"}))[1]["name"] == "inline-json"
+async def test_inline_yaml_and_json_bodies_and_a_path_are_accepted(http: aiohttp.ClientSession, tmp_path: Path) -> None:
     path = tmp_path / "on-disk.yaml"
     path.write_text("version: 1\nname: on-disk\n")
-    assert (await call(http, "POST", url, json={"path": str(path)}))[1]["name"] == "on-disk"
+    async with Emulator(scenario_dirs=(tmp_path,)) as emu:
+        url = f"{emu.base_url}/_emulator/scenario"
+        assert (await call(http, "POST", url, data="version: 1\nname: inline-yaml\n"))[1]["name"] == "inline-yaml"
+        assert (await call(http, "POST", url, json={"version": 1, "name": "inline-json"}))[1]["name"] == "inline-json"
+        assert (await call(http, "POST", url, json={"path": str(path)}))[1]["name"] == "on-disk"
+        assert (await call(http, "POST", url, json={"path": "on-disk.yaml"}))[1]["name"] == "on-disk"
 
 
 async def test_a_bad_scenario_is_refused_clearly_and_the_old_one_stays(

@@ -1,18 +1,21 @@
 """``/_emulator/scenario``: which scenario is in force, and loading another on a running server.
 
-``POST`` takes ``{"name": "happy-path"}`` (bundled), ``{"path": "/abs/file.yaml"}``, or the
-scenario itself as YAML or JSON. A bad scenario is refused with 422 and the same file:line:column
-message the CLI prints; the scenario in force stays.
+``POST`` takes ``{"name": "happy-path"}`` (bundled), ``{"path": "mine.yaml"}`` (a file in a
+directory the server was started with, ``--scenario-dir``; nothing else on the machine is read),
+or the scenario itself as YAML or JSON. A bad scenario is refused with 422 and the same
+file:line:column message the CLI prints; the scenario in force stays.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from ..scenario import Scenario, ScenarioError, current, install, load_scenario, load_text
+from ..scenario import Scenario, ScenarioError, current, install, load_bundled, load_from, load_text
 from ..web import keys
 from ..web.http import ApiError, json_response
 
@@ -34,7 +37,7 @@ async def load_another(request: web.Request) -> web.Response:
     world = request.app[keys.world]
     text = await _body_text(request)
     try:
-        scenario = _parse(text)
+        scenario = _parse(text, request.app[keys.settings].scenario_dirs)
         await world.clock.settle()
         install(world, scenario)
     except ScenarioError as exc:
@@ -43,7 +46,7 @@ async def load_another(request: web.Request) -> web.Response:
     return json_response(scenario_view(scenario), status=201)
 
 
-def _parse(text: str) -> Scenario:
+def _parse(text: str, directories: Sequence[Path]) -> Scenario:
     if not text.strip():
         raise ScenarioError("<request body>", None, None, "(body)",
                             'expected {"name": …}, {"path": …} or a scenario in YAML or JSON')
@@ -51,9 +54,11 @@ def _parse(text: str) -> Scenario:
         body = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply: YAML will say which
         body = None
-    ref = body.get("name", body.get("path")) if isinstance(body, dict) and len(body) == 1 else None
-    if isinstance(ref, str):
-        return load_scenario(ref)
+    if isinstance(body, dict) and len(body) == 1:
+        if isinstance(body.get("name"), str):
+            return load_bundled(body["name"])
+        if isinstance(body.get("path"), str):
+            return load_from(body["path"], directories)
     return load_text(text, "<request body>")
 
 

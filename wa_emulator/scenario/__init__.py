@@ -7,7 +7,8 @@
 
 from .engine import current, install
 from .errors import ScenarioError
-from .loader import bundled, load_scenario, load_text
+from .loader import bundled, load_bundled, load_from, load_scenario, load_text
 from .model import Scenario
 
-__all__ = ["Scenario", "ScenarioError", "bundled", "current", "install", "load_scenario", "load_text"]
+__all__ = ["Scenario", "ScenarioError", "bundled", "current", "install", "load_bundled", "load_from", "load_scenario",
+           "load_text"]

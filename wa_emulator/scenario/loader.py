@@ -8,8 +8,9 @@ error found by the schema or by the semantic checks still points at the right pl
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,9 +22,8 @@ from ..resources import resource_root
 from .bounded import MAX_SCENARIO_BYTES, BoundedComposer, LimitError, line_and_column, too_large, unreadable_character
 from .convert import Marks, Position, build
 from .errors import ScenarioError, field_name
+from .files import SUFFIXES, find_in, read_file
 from .model import Scenario
-
-SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def load_scenario(ref: str | Path) -> Scenario:
@@ -34,6 +34,33 @@ def load_scenario(ref: str | Path) -> Scenario:
     """
     text, source = _read(ref)
     return load_text(text, source)
+
+
+def load_bundled(name: str) -> Scenario:
+    """A bundled scenario by name, and nothing else (no file is read whatever ``name`` is).
+
+    >>> try:
+    ...     load_bundled("../etc/passwd")
+    ... except ScenarioError as exc:
+    ...     print(exc.field, exc.message.split(" (")[0])
+    name no bundled scenario by that name
+    """
+    entry = _bundled_entry(name)
+    if entry is None:
+        names = ", ".join(found for found, _ in bundled())
+        raise ScenarioError("<request body>", None, None, "name",
+                            f"no bundled scenario by that name (bundled: {names})")
+    return load_text(entry.read_text(encoding="utf-8"), f"{name}.yaml")
+
+
+def load_from(ref: str, directories: Sequence[Path]) -> Scenario:
+    """A scenario file inside one of ``directories`` (the server's ``--scenario-dir``s), and only there.
+
+    >>> load_from("/etc/passwd.yaml", [Path("/tmp")])
+    Traceback (most recent call last):
+    wa_emulator.scenario.errors.ScenarioError: <request body>: path: not in the bundled library or a --scenario-dir
+    """
+    return load_text(read_file(find_in(ref, directories), ref, follow_links=False), ref)
 
 
 def load_text(text: str, source: str = "<inline>") -> Scenario:
@@ -68,20 +95,22 @@ def bundled() -> list[tuple[str, str]]:
 def _read(ref: str | Path) -> tuple[str, str]:
     text_ref = str(ref)
     path = Path(text_ref)
-    if isinstance(ref, str) and "/" not in text_ref and not text_ref.endswith(SUFFIXES):
-        entry = resource_root("scenarios").joinpath(f"{text_ref}.yaml")
-        if _safely(entry.is_file):
+    if isinstance(ref, str):
+        entry = _bundled_entry(text_ref)
+        if entry is not None:
             return entry.read_text(encoding="utf-8"), f"{text_ref}.yaml"
-        if not _safely(path.exists):
+        if "/" not in text_ref and not text_ref.endswith(SUFFIXES) and not _safely(path.exists):
             names = ", ".join(name for name, _ in bundled())
             raise ScenarioError(text_ref, None, None, "(scenario)",
                                 f"no bundled scenario or file by that name (bundled: {names})")
-    try:
-        return path.read_text(encoding="utf-8"), text_ref
-    except FileNotFoundError:
-        raise ScenarioError(text_ref, None, None, "(file)", "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(text_ref, None, None, "(file)", f"cannot be read: {exc}") from None
+    return read_file(path, text_ref), text_ref
+
+
+def _bundled_entry(name: str) -> Traversable | None:
+    if "/" in name or "\\" in name or name.startswith(".") or name.endswith(SUFFIXES):
+        return None
+    entry = resource_root("scenarios").joinpath(f"{name}.yaml")
+    return entry if _safely(entry.is_file) else None
 
 
 def _safely(test: Callable[[], bool]) -> bool:
@@ -228,7 +257,7 @@ def check_schema(data: Any, marks: Marks, source: str) -> None:
     """
     if not isinstance(data, dict):
         raise ScenarioError(source, 1, 1, "(top level)",
-                            f"expected a mapping with version, name, … at the top, got {_describe(data)}")
+                            f"expected a mapping with version, name, … at the top, got {_describe(data, quote=False)}")
     found = []
     for error in _validator().iter_errors(data):
         path, message, on_key = _explain(error)
@@ -289,8 +318,15 @@ _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "inte
                "number": "a number", "boolean": "true or false", "null": "null"}
 
 
-def _describe(value: Any, text_wanted: bool = False) -> str:
-    """How a wrong value reads in an error, with a hint when YAML read text as a number."""
+_QUOTED = 40  # the most of a wrong value an error quotes: enough to find it, not a whole file
+
+
+def _describe(value: Any, text_wanted: bool = False, quote: bool = True) -> str:
+    """How a wrong value reads in an error, with a hint when YAML read text as a number.
+
+    >>> _describe("x" * 50)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… (50 characters)"
+    """
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -298,7 +334,9 @@ def _describe(value: Any, text_wanted: bool = False) -> str:
     if isinstance(value, int | float):
         return f"the number {value}" + (" (put it in quotes to make it text)" if text_wanted else "")
     if isinstance(value, str):
-        return repr(value)
+        if not quote:
+            return "text"
+        return repr(value) if len(value) <= _QUOTED else f"{value[:_QUOTED]!r}… ({len(value)} characters)"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
