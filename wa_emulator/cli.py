@@ -22,7 +22,7 @@ from .app import create_app
 from .contracts import check as contract_check
 from .core.clock import ClockSpec
 from .core.timefmt import iso
-from .scenario import ScenarioError, bundled, current, install, load_scenario
+from .scenario import ScenarioError, bundled, current, install, load_scenario, seed_in_force
 from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, Settings
 from .web import keys
 from .web.serverlog import quiet_protocol_errors
@@ -260,6 +260,9 @@ def banner(app: web.Application, host: str, port: int) -> str:
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
         f"  scenario {_scenario_line(world)}",
+        f"  seed     {_seed_line(world)}",
+        *([f"  files    POST /_emulator/scenario {{\"path\": …}} reads from {', '.join(map(str, dirs))}"]
+          if (dirs := app[keys.settings].scenario_dirs) else []),
         *(["  strict   every response and webhook body is checked against its contract"] if strict else []),
         f"  keeps    the newest {world.journal.cap} journal entries and {world.dispatcher.cap} webhook deliveries",
         f"  loop     {_loop_name()}",
@@ -280,6 +283,13 @@ def _loop_name() -> str:
 def _scenario_line(world: Any) -> str:
     scenario = current(world)
     return "none" if scenario is None else f"{scenario.name} ({scenario.source})"
+
+
+def _seed_line(world: Any) -> str:
+    seed, source = seed_in_force(world)
+    if seed is None:
+        return "none (ids differ from run to run)"
+    return f"{seed} (from --seed)" if source == "server" else f"{seed} (from the scenario)"
 
 
 def _credential_lines(credentials: dict[str, Any]) -> list[str]:

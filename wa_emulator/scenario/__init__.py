@@ -5,10 +5,10 @@
 'sandbox'
 """
 
-from .engine import current, install
+from .engine import current, install, seed_in_force
 from .errors import ScenarioError
 from .loader import bundled, load_bundled, load_from, load_scenario, load_text
 from .model import Scenario
 
 __all__ = ["Scenario", "ScenarioError", "bundled", "current", "install", "load_bundled", "load_from", "load_scenario",
-           "load_text"]
+           "load_text", "seed_in_force"]

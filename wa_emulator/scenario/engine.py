@@ -37,6 +37,20 @@ def current(world: World) -> Scenario | None:
     return scenario
 
 
+def seed_in_force(world: World) -> tuple[int | None, str]:
+    """The seed ids are drawn with and where it comes from: the server's own, else the scenario's.
+
+    >>> seed_in_force(World())
+    (None, 'none')
+    """
+    if world.config.seed is not None:
+        return world.config.seed, "server"
+    scenario = current(world)
+    if scenario is not None and scenario.seed is not None:
+        return scenario.seed, "scenario"
+    return None, "none"
+
+
 def install(world: World, scenario: Scenario) -> None:
     """Make ``scenario`` the one in force: the world is reset and the scenario applied.
 
@@ -84,7 +98,9 @@ def check_references(world: World, scenario: Scenario) -> None:
 
 def apply(world: World, scenario: Scenario) -> None:
     """Apply ``scenario`` to a freshly reset world (``World.reset()`` calls this through ``Scenario.apply_to``)."""
-    if scenario.seed is not None:
+    if scenario.seed is not None and world.config.seed is None:
+        # A seed the server was started with (--seed, Emulator(seed=…)) wins: World.reset has
+        # already applied it, and a user who asks for one expects those ids whatever the scenario says.
         world.ids.reseed(scenario.seed)
         world.request_ids.reseed(scenario.seed + 1)
     if scenario.clock_start is not None and world.clock.start_time != scenario.clock_start:
