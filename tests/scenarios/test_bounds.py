@@ -131,3 +131,13 @@ def test_validate_refuses_a_bomb_a_control_character_and_a_device_in_one_line_ea
         assert main(["validate", path]) == 1
         err = capsys.readouterr().err
         assert err.startswith(expected) and err.count("\n") == 1, err
+
+
+def test_without_libyaml_the_same_limits_and_messages_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wa_emulator.scenario import loader
+
+    texts = (alias_bomb(), "version: 1\nname: x\ndescription: \x00\n", "version: 1\nname: x\ncontacts: {a: [1, 2}\n")
+    as_read_by_default = [str(refusal(text)) for text in texts]
+    monkeypatch.setattr(loader, "_FAST", loader._Loader)  # PyYAML's Python parser only
+    assert [str(refusal(text)) for text in texts] == as_read_by_default
+    assert load_text("version: 1\nname: x\nseed: &a 3\ndescription: x\n").seed == 3
