@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -117,13 +118,18 @@ async def test_a_body_over_the_size_limit_is_refused_and_the_scenario_in_force_s
     assert (await call(http, "GET", url))[1]["name"] == "read-receipts-off"
 
 
-def test_validate_refuses_a_bomb_a_control_character_and_a_device_in_one_line_each(
+def test_validate_refuses_a_bomb_a_control_character_a_big_file_a_fifo_and_a_device_in_one_line_each(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bomb, bell = tmp_path / "bomb.yaml", tmp_path / "bell.yaml"
     bomb.write_text(alias_bomb())
     bell.write_text("version: 1\nname: x\ndescription: \x07\n")
+    big, fifo = tmp_path / "big.yaml", tmp_path / "fifo.yaml"
+    big.write_text("version: 1\nname: big\ndescription: " + "x" * MAX_SCENARIO_BYTES + "\n")
+    os.mkfifo(fifo)  # nobody writes to it: reading it would wait forever
     for path, expected in [
+        (str(big), f"error: {big}: (file): larger than the 1 MiB a scenario may be"),
+        (str(fifo), f"error: {fifo}: (file): not a regular file"),
         (str(bomb), f"error: {bomb}:5:28: (syntax): not valid YAML: the alias *d makes the scenario more than"),
         (str(bell), f"error: {bell}:3:14: (syntax): not valid YAML: the control character U+0007"),
         ("/dev/zero", "error: /dev/zero: (file): not a regular file"),
