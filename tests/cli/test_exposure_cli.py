@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+from itertools import takewhile
 
 import pytest
 
@@ -20,14 +21,10 @@ def served_banner(*flags: str, env: dict[str, str] | None = None) -> str:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
     ) as process:
         try:
-            lines = []
-            for line in process.stdout:
-                lines.append(line)
-                if line.startswith("Ctrl-C"):
-                    break
+            banner = "".join(takewhile(lambda line: not line.startswith("Ctrl-C"), process.stdout))
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=10) == 0
-            return "".join(lines)
+            return banner
         finally:
             if process.poll() is None:
                 process.kill()
