@@ -99,7 +99,8 @@ def destinations_for(settings: Settings, providers: tuple[Provider, ...]) -> Des
     (True, 'any')
     """
     hosts = {settings.host, socket.gethostname(), *(host for p in providers for host in p.hosts)}
-    return Destinations(settings.webhook_destinations, own_hosts=frozenset(h.lower().rstrip(".") for h in hosts))
+    return Destinations(settings.webhook_destinations,
+                        own_hosts=frozenset(h.lower().rstrip(".") for h in hosts if h))
 
 
 def chosen_providers(names: tuple[str, ...] | None) -> tuple[Provider, ...]:

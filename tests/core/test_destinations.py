@@ -5,6 +5,8 @@ import pytest
 from tests.support.sinks import running_sink
 from wa_emulator.core.destinations import ANY, LOOPBACK, Destinations, is_local_host
 from wa_emulator.core.webhooks import DELIVERED, EXHAUSTED, Dispatcher
+from wa_emulator.settings import Settings
+from wa_emulator.testing.emulator import Emulator
 
 from .test_webhooks import dispatcher, send
 
@@ -93,3 +95,10 @@ async def test_a_control_url_is_refused_whatever_the_rule(monkeypatch):
     assert delivery.state == EXHAUSTED
     assert "is the emulator's control API (/_emulator/), which never receives webhooks" in delivery.attempts[0].error
     await d.close()
+
+
+async def test_every_test_fixture_delivers_to_loopback_only(emu, wa_emulator):
+    # The fuzz runs start a ThreadedEmulator, which builds the same default Emulator.
+    for fixture in (emu, wa_emulator, Emulator(strict=True)):
+        assert fixture.world.dispatcher.destinations.allow == LOOPBACK
+    assert Emulator(Settings()).world.dispatcher.destinations.allow == ANY, "serve's default is any"
