@@ -77,13 +77,14 @@ class ControlAccess:
     play a remote client on a server bound to 127.0.0.1.
 
     >>> ControlAccess.from_settings(Settings(host="0.0.0.0", control_token="s3cret")).describe()
-    'token: clients beyond loopback send Authorization: Bearer s3cret (or X-Emulator-Token)'
+    'token: clients beyond loopback send Authorization: Bearer <the token given> (or X-Emulator-Token)'
     >>> ControlAccess.from_settings(Settings()).mode
     'loopback'
     """
 
     mode: str
     token: str | None = None
+    generated: bool = False  # made at start-up, so the banner must show it
     trusts: Callable[[web.Request], bool] = field(default=peer_is_loopback)
 
     @classmethod
@@ -99,7 +100,7 @@ class ControlAccess:
                 raise ValueError("the control token must not be empty")
             return cls(TOKEN, settings.control_token)
         if binds_beyond_loopback(settings.host):
-            return cls(TOKEN, secrets.token_urlsafe(24))
+            return cls(TOKEN, secrets.token_urlsafe(24), generated=True)
         return cls(LOOPBACK_ONLY)
 
     def describe(self) -> str:
@@ -107,7 +108,9 @@ class ControlAccess:
         if self.mode == OPEN:
             return "open: any client may call it (--control-open)"
         if self.mode == TOKEN:
-            return f"token: clients beyond loopback send Authorization: Bearer {self.token} (or {TOKEN_HEADER})"
+            # A token the user gave is not echoed into logs; only a generated one must be shown.
+            shown = self.token if self.generated else "<the token given>"
+            return f"token: clients beyond loopback send Authorization: Bearer {shown} (or {TOKEN_HEADER})"
         return "loopback only: other clients are refused (serve with --control-token or --control-open)"
 
     def admit(self, request: web.Request) -> None:
