@@ -8,10 +8,14 @@ behind its front door (``web/routing.py``, ``web/front.py``); no aiohttp middlew
 
 from __future__ import annotations
 
+import socket
+
 from aiohttp import web
 
 from .contracts import strict
 from .control import operations as control
+from .control.access import ControlAccess
+from .core.destinations import Destinations
 from .core.world import World, WorldConfig
 from .providers import all_providers
 from .providers.base import Provider
@@ -54,6 +58,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app[keys.settings] = settings
     app[keys.providers] = providers
     app[keys.apis] = {**{p.name: (p.api, p.base_path) for p in providers}, "control": (control.API, CONTROL_PREFIX)}
+    app[keys.control_access] = access = ControlAccess.from_settings(settings)
+    world.dispatcher.destinations = destinations_for(settings, providers)
     for provider in providers:
         provider.attach(world)
     if settings.strict:
@@ -71,7 +77,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         app.router.register_resource(Mount(provider.prefix, routes))
         by_host.update(dict.fromkeys(provider.hosts, routes))
     control_check = strict.response_checker(control.API) if settings.strict else None
-    control_door = FrontDoor(world, control.DOOR, check=control_check)
+    control_door = FrontDoor(world, control.door(access), check=control_check)
     app.router.register_resource(Mount(CONTROL_PREFIX, api_routes(control.API, control_door)))
     # Last resort for paths no prefix claims: the real hosts at the root, then a 404 that says where to look.
     outside = Routes(miss=_not_found)
@@ -80,6 +86,21 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app.on_startup.append(_start_clock)
     app.on_cleanup.append(_stop_background)
     return app
+
+
+def destinations_for(settings: Settings, providers: tuple[Provider, ...]) -> Destinations:
+    """Where this server's webhooks may go: ``settings.webhook_destinations``, never its own control API.
+
+    Besides local addresses, the server is reached by its bound address, its host name and the
+    providers' real hosts (a client may route those to it), so a URL naming any of them is its own.
+
+    >>> policy = destinations_for(Settings(host="0.0.0.0"), chosen_providers(("mojeeb",)))
+    >>> policy.aims_at_control("https://api.mojeeb.app/_emulator/reset"), policy.allow
+    (True, 'any')
+    """
+    hosts = {settings.host, socket.gethostname(), *(host for p in providers for host in p.hosts)}
+    return Destinations(settings.webhook_destinations,
+                        own_hosts=frozenset(h.lower().rstrip(".") for h in hosts if h))
 
 
 def chosen_providers(names: tuple[str, ...] | None) -> tuple[Provider, ...]:

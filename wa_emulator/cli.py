@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from aiohttp import web
 from . import __version__, contracts
 from .app import create_app
 from .contracts import check as contract_check
+from .core import destinations
 from .core.clock import ClockSpec
 from .core.timefmt import iso
 from .scenario import ScenarioError, bundled, current, install, load_scenario, seed_in_force
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"keep the newest N finished webhook deliveries (default {DELIVERY_CAP})")
     serve.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
                        help="event loop: uvloop when installed (auto, the default), or force one")
+    _exposure_flags(serve)
     validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
     validate.add_argument("files", nargs="+", metavar="FILE")
     commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
@@ -110,6 +113,33 @@ def _directory(text: str) -> Path:
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
     return path.resolve()
+
+
+CONTROL_TOKEN_VARIABLE = "WA_EMULATOR_CONTROL_TOKEN"
+
+
+def _exposure_flags(serve: argparse.ArgumentParser) -> None:
+    """Who may call the control API and where webhooks may go (README, "Exposure")."""
+    access = serve.add_mutually_exclusive_group()
+    access.add_argument(
+        "--control-token", metavar="TOKEN", default=os.environ.get(CONTROL_TOKEN_VARIABLE) or None,
+        help=f"clients beyond loopback must send it to the control API (default: ${CONTROL_TOKEN_VARIABLE}, "
+        "else one is generated when --host is not a loopback address)",
+    )
+    access.add_argument("--control-open", action="store_true",
+                        help="let any client call the control API without a token (a private CI network)")
+    serve.add_argument(
+        "--webhook-destinations", choices=destinations.CHOICES, default=destinations.ANY,
+        help="where webhooks may be delivered: any URL (default) or loopback addresses only",
+    )
+
+
+def _exposure_settings(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "control_token": None if args.control_open else args.control_token,  # the flag beats the environment
+        "control_open": args.control_open,
+        "webhook_destinations": args.webhook_destinations,
+    }
 
 
 def _positive(text: str) -> int:
@@ -147,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
                                 scenario=args.scenario, strict=args.strict, journal_cap=args.journal_cap,
                                 delivery_cap=args.delivery_cap, scenario_dirs=tuple(args.scenario_dirs))
+            settings = settings.with_(**_exposure_settings(args))
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
                 return runner.run(_serve(settings))
         if args.command == "validate":
@@ -222,6 +253,8 @@ async def _serve(settings: Settings) -> int:
         app = create_app(settings)
     except ScenarioError as exc:
         raise CliError(str(exc)) from None
+    except ValueError as exc:  # an empty control token
+        raise CliError(str(exc), EXIT_USAGE) from None
     tune_gc()
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
@@ -258,6 +291,8 @@ def banner(app: web.Application, host: str, port: int) -> str:
     lines += [
         "",
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
+        f"  access   {app[keys.control_access].describe()}",
+        f"  webhooks {_destinations_line(app[keys.settings].webhook_destinations)}",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
         f"  scenario {_scenario_line(world)}",
         f"  seed     {_seed_line(world)}",
@@ -270,6 +305,12 @@ def banner(app: web.Application, host: str, port: int) -> str:
         "Ctrl-C stops the server.",
     ]
     return "\n".join(lines)
+
+
+def _destinations_line(allow: str) -> str:
+    if allow == destinations.LOOPBACK:
+        return "delivered to loopback addresses only (--webhook-destinations loopback)"
+    return "delivered to any URL (never to the control API)"
 
 
 def _loop_name() -> str:

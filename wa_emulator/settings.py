@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .core.clock import REAL_CLOCK, ClockSpec
+from .core.destinations import ANY as ANY_DESTINATION
 from .core.journal import DEFAULT_CAP as JOURNAL_CAP
 from .core.webhooks import DEFAULT_CAP as DELIVERY_CAP
 
@@ -32,6 +33,12 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     journal_cap: int = JOURNAL_CAP
     delivery_cap: int = DELIVERY_CAP
+    # Exposure. Who may call the control API: loopback clients always; others only with
+    # ``control_token`` (generated at start-up when the server is bound beyond loopback and none is
+    # given) or when ``control_open`` opens it on purpose. Where webhooks may go: "any" or "loopback".
+    control_token: str | None = None
+    control_open: bool = False
+    webhook_destinations: str = ANY_DESTINATION
 
     # Where POST /_emulator/scenario {"path": …} may read from (besides the bundled library by
     # name): nothing else on the machine is read for a client.

@@ -5,12 +5,15 @@ Its JSON is its own, not a provider's: errors are ``{"error": {"code", "message"
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiohttp import web
 
 from ..web.front import DoorPolicy
 from ..web.http import ApiError, json_response
 from ..web.operations import ApiDescription, Operation
 from . import clock, contacts, credentials, faults, health, journal, messages, openapi, scenario, webhooks
+from .access import ControlAccess
 
 _FILTERS = ("provider", "status", "to", "direction")
 
@@ -22,6 +25,15 @@ def render_error(request: web.Request, error: ApiError) -> web.Response:
 
 # Not a provider: no request ids, no journal entries, no faults; only the error envelope and strict checks.
 DOOR = DoorPolicy("control", render=render_error, request_ids=None, provider=False)
+
+
+def door(access: ControlAccess) -> DoorPolicy:
+    """The control door admitting callers by ``access``; unknown paths too, so they reveal nothing.
+
+    >>> door(ControlAccess("loopback")).admit_unmatched
+    True
+    """
+    return replace(DOOR, admit=access.admit, admit_unmatched=True)
 
 API = ApiDescription(
     title="wa-emulator control API",

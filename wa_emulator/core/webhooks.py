@@ -3,7 +3,8 @@
 Providers decide *what* to send (the body, its event type, how it is signed and
 which answers count as success); the dispatcher decides *when* and keeps the
 log. Every event ends in exactly one recorded state: ``delivered``,
-``exhausted`` (all attempts failed, each one kept), ``dropped`` (a scenario
+``exhausted`` (all attempts failed, each one kept; a URL the destination
+policy refuses, ``destinations.py``, fails at once with one attempt), ``dropped`` (a scenario
 asked for it to be lost), or ``cancelled`` (the provider withdrew it, e.g. its
 endpoint was deleted, keeping the attempts already made). A slow or dead receiver only ever delays its own
 deliveries: each attempt is separate background work with its own timeout.
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from .clock import Clock
+from .destinations import USER_AGENT, Destinations
 from .ids import IdFactory
 from .models import PLAIN_DELIVERY, WebhookDirective
 
@@ -145,6 +147,8 @@ class Dispatcher:
         self._listeners: list[Callable[[Delivery], None]] = []
         # Strict mode sets this: (provider, event_type, body) -> what breaks the body's contract, or None.
         self.inspect: Callable[[str, str, bytes], str | None] | None = None
+        # Which URLs may be called at all; the wiring sets the server's own (from its settings).
+        self.destinations = Destinations()
 
     # -- sending ----------------------------------------------------------------------
 
@@ -229,16 +233,21 @@ class Dispatcher:
         if delivery.state != PENDING:
             return
         number = len(delivery.attempts) + 1
-        # Waiting for a free slot is not the receiver's fault: the receiver's time budget,
-        # the signature's timestamp and the recorded latency all start once the slot is ours.
-        async with self._slot(delivery.url):
-            wall = self.clock.wall()
-            headers = {"Content-Type": "application/json", "User-Agent": "wa-emulator-webhooks"}
-            if delivery.sign is not None:
-                headers.update(delivery.sign(delivery, wall))
-            started = time.perf_counter()
-            status_code, error = await self._post(delivery, headers)
-            latency_ms = (time.perf_counter() - started) * 1000
+        refused = self.destinations.refusal(delivery.url)
+        if refused is not None:
+            # Recorded as a failed attempt that never left the process; retrying could not change it.
+            status_code, error, wall, latency_ms = None, refused, self.clock.wall(), 0.0
+        else:
+            # Waiting for a free slot is not the receiver's fault: the receiver's time budget,
+            # the signature's timestamp and the recorded latency all start once the slot is ours.
+            async with self._slot(delivery.url):
+                wall = self.clock.wall()
+                headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+                if delivery.sign is not None:
+                    headers.update(delivery.sign(delivery, wall))
+                started = time.perf_counter()
+                status_code, error = await self._post(delivery, headers)
+                latency_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms))
         if delivery.state == CANCELLED:
             return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
@@ -246,7 +255,7 @@ class Dispatcher:
             delivery.state = DELIVERED
         else:
             made = number - delivery.round_start
-            if made < len(delivery.policy.schedule):
+            if refused is None and made < len(delivery.policy.schedule):
                 self._schedule(delivery, delivery.policy.schedule[made])
                 return
             delivery.state = EXHAUSTED

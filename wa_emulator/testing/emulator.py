@@ -20,6 +20,7 @@ from ..app import create_app, world_for
 from ..control.actions import receive_inbound, update_contact
 from ..control.views import contact_view, message_view
 from ..core.clock import ClockMode, ClockSpec
+from ..core.destinations import LOOPBACK
 from ..core.timefmt import parse_duration
 from ..core.world import World
 from ..scenario import Scenario, current, install, load_scenario
@@ -28,15 +29,17 @@ from ..web import keys
 
 
 class Emulator:
-    """A running emulator bound to 127.0.0.1 on an ephemeral port (manual clock by default).
+    """A running emulator bound to 127.0.0.1 on an ephemeral port (by default a manual clock, and
+    webhooks delivered to loopback addresses only).
 
     >>> emu = Emulator()
-    >>> emu.settings.clock.mode.value, emu.settings.port
-    ('manual', 0)
+    >>> emu.settings.clock.mode.value, emu.settings.port, emu.settings.webhook_destinations
+    ('manual', 0, 'loopback')
     """
 
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
-        base = settings or Settings(port=0, clock=ClockSpec(ClockMode.MANUAL))
+        # Webhooks to loopback only: no test makes the emulator reach beyond the machine.
+        base = settings or Settings(port=0, clock=ClockSpec(ClockMode.MANUAL), webhook_destinations=LOOPBACK)
         self.settings = base.with_(**overrides) if overrides else base
         self.world: World = world_for(self.settings)
         self.app: web.Application = create_app(self.settings, self.world)
@@ -68,6 +71,11 @@ class Emulator:
         await self.stop()
 
     # -- addresses --------------------------------------------------------------------
+
+    @property
+    def control_token(self) -> str | None:
+        """The token clients beyond loopback send to the control API (None: none is needed or taken)."""
+        return self.app[keys.control_access].token
 
     @property
     def base_url(self) -> str:

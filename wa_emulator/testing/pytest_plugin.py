@@ -28,6 +28,7 @@ import pytest
 
 from ..app import chosen_providers
 from ..core.clock import ClockSpec
+from ..core.destinations import LOOPBACK
 from ..scenario import ScenarioError, load_scenario
 from ..settings import Settings
 from .emulator import Emulator
@@ -53,7 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def settings_for(node: pytest.Item) -> Settings:
-    """The Settings a test's marker asks for (defaults: every provider, strict, manual clock)."""
+    """The Settings a test's marker asks for (defaults: every provider, strict, manual clock, and
+    webhooks to loopback addresses only, so no test reaches beyond the machine)."""
     marker = node.get_closest_marker(MARKER)
     args: tuple[Any, ...] = marker.args if marker else ()
     options: dict[str, Any] = dict(marker.kwargs) if marker else {}
@@ -72,7 +74,8 @@ def settings_for(node: pytest.Item) -> Settings:
     except (ValueError, ScenarioError) as exc:
         pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
     return Settings(port=0, clock=clock, strict=bool(options.get("strict", True)), seed=options.get("seed"),
-                    providers=providers, scenario=None if scenario is None else str(scenario))
+                    providers=providers, scenario=None if scenario is None else str(scenario),
+                    webhook_destinations=LOOPBACK)
 
 
 @async_fixture

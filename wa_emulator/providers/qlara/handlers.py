@@ -5,6 +5,8 @@ Paths are as documented under the real base URL ``https://lora-api.agiletelecom.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from ...core.models import OUTBOUND, Message, Payload
@@ -13,7 +15,7 @@ from ...web import keys
 from ...web.http import ApiError, json_response, read_json_object
 from . import sandbox
 from .auth import CALLER
-from .parse import CHANNEL, parse_batch, parse_callback_url, parse_channel, parse_send
+from .parse import CHANNEL, bad_request, parse_batch, parse_callback_url, parse_channel, parse_send
 from .refusals import refusal, refuse_later
 from .render import send_body, status_body, webhook_body
 from .webhooks import WEBHOOKS, Endpoint
@@ -99,10 +101,18 @@ async def get_whatsapp_status(request: web.Request) -> web.Response:
     return json_response(status_body(message))
 
 
+def _callback_url(world: World, body: dict[str, Any]) -> str:
+    """The body's ``callbackUrl``; a 400 for one aimed at the emulator's own control API (no webhook receiver)."""
+    url = parse_callback_url(body)
+    if world.dispatcher.destinations.aims_at_control(url):
+        raise bad_request("'callbackUrl' must not point at the emulator's control API (/_emulator/).", "callbackUrl")
+    return url
+
+
 async def create_webhook(request: web.Request) -> web.Response:
     """``POST /partner-gateway/v1/webhooks/delivery-status``: set the account's webhook, replacing any old one."""
-    url = parse_callback_url(await read_json_object(request))
     world = request.app[keys.world]
+    url = _callback_url(world, await read_json_object(request))
     endpoint = Endpoint("wh-" + world.ids.hex(8), url, world.clock.now())
     world.state(WEBHOOKS).put(request[CALLER].org.id, endpoint)
     return json_response(webhook_body(endpoint), status=201)
@@ -118,8 +128,9 @@ async def get_webhook(request: web.Request) -> web.Response:
 
 async def update_webhook(request: web.Request) -> web.Response:
     """``PUT /partner-gateway/v1/webhooks/delivery-status``: change the URL of the existing webhook (404 if none)."""
-    url = parse_callback_url(await read_json_object(request))
-    webhooks, org_id = request.app[keys.world].state(WEBHOOKS), request[CALLER].org.id
+    world = request.app[keys.world]
+    url = _callback_url(world, await read_json_object(request))
+    webhooks, org_id = world.state(WEBHOOKS), request[CALLER].org.id
     old = webhooks.of(org_id)
     if old is None:
         raise webhook_not_found()

@@ -6,15 +6,19 @@ permission; its paths are relative to ``/v1/settings/developer/webhooks``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from ...core.ids import canonical_uuid
 from ...core.models import Message, Payload
 from ...core.webhooks import DROPPED, EXHAUSTED, PENDING
+from ...core.world import World
 from ...web import keys
 from ...web.http import ApiError, json_response, read_json_object
 from . import conversations
 from .auth import REQUEST_KEY, REQUEST_ORG, require
+from .fields import unusable
 from .parse import decode_cursor, encode_cursor, invalid_cursor, page_limit, parse_endpoint, parse_send
 from .render import (
     data,
@@ -146,6 +150,12 @@ def _endpoint(request: web.Request) -> Endpoint:
     return found
 
 
+def _refuse_control_url(world: World, fields: dict[str, Any]) -> None:
+    """A 422 for a URL that would deliver into the emulator's own control API (it never receives webhooks)."""
+    if "url" in fields and world.dispatcher.destinations.aims_at_control(fields["url"]):
+        raise unusable("url", "url must not point at the emulator's control API (/_emulator/)")
+
+
 def _refuse_taken_url(registry: Registry, org_id: str, url: str, own_id: str | None) -> None:
     other = registry.with_url(org_id, url)
     if other is not None and other.id != own_id:
@@ -163,6 +173,7 @@ async def create_endpoint(request: web.Request) -> web.Response:
     key = require(request, WEBHOOKS)
     world = request.app[keys.world]
     fields = parse_endpoint(await read_json_object(request), partial=False)
+    _refuse_control_url(world, fields)
     registry = world.state(ENDPOINTS)
     _refuse_taken_url(registry, key.org_id, fields["url"], None)
     now = world.clock.now()
@@ -187,6 +198,7 @@ async def update_endpoint(request: web.Request) -> web.Response:
     world = request.app[keys.world]
     partial = request.method == "PATCH"
     fields = parse_endpoint(await read_json_object(request), partial=partial)
+    _refuse_control_url(world, fields)
     if "url" in fields:
         _refuse_taken_url(world.state(ENDPOINTS), endpoint.org_id, fields["url"], endpoint.id)
     if not partial:
