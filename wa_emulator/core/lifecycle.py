@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .clock import Clock, Timer
+from .clock import Clock
 from .ids import IdFactory
 from .models import Message, WebhookDirective
 from .rules import DEFAULT_TTL_SECONDS, Contacts, Step, apply_world_rules
@@ -87,31 +87,31 @@ class Lifecycle:
         self.generation += 1
 
 
-class _Chain(Timer):
-    """One message's remaining steps, and the one timer on the clock for them: when it fires, it
-    applies a step and puts itself back on the clock for the next.
+class _Chain:
+    """One message's remaining steps. Only the next step is on the clock: calling the chain (the
+    clock does, when that step's timer fires) applies the step and schedules the one after it.
 
-    Being the timer (``[when, seq, None, ""]`` plus these slots) rather than a callback that schedules a
-    new Timer per step saves an object per message in flight and one per step (issue 7). ``when``
-    is the due time of the step at ``index`` (accumulated exactly as the whole plan would have been),
-    ``seq`` its reserved clock order. A terminal status ends the chain, as cancelling the remaining
-    steps did.
+    ``when`` is the due time of the step at ``index``, accumulated step by step exactly as the
+    whole plan's times would have been; ``seq`` is the first of the clock sequence numbers
+    reserved for the plan, one per step. A terminal status ends the chain.
     """
 
-    __slots__ = ("generation", "index", "lifecycle", "message", "steps")
+    __slots__ = ("generation", "index", "lifecycle", "message", "seq", "steps", "when")
 
     def __init__(self, lifecycle: Lifecycle, message: Message, steps: Sequence[Step], now: float, seq: int) -> None:
-        super().__init__((now + steps[0].after, seq, None, ""))
         self.lifecycle = lifecycle
         self.message = message
         self.steps = steps
         self.index = 0
         self.generation = lifecycle.generation
+        self.when = now + steps[0].after
+        self.seq = seq
 
     def schedule(self) -> None:
-        self.lifecycle.clock.schedule(self)
+        """Put the step at ``index`` on the clock."""
+        self.lifecycle.clock.call_at(self.when, self, seq=self.seq + self.index)
 
-    def fire(self) -> None:
+    def __call__(self) -> None:
         lifecycle = self.lifecycle
         message = self.message
         if lifecycle.generation != self.generation or message.status in _TERMINAL:
@@ -119,11 +119,10 @@ class _Chain(Timer):
         try:
             lifecycle.apply(message, self.steps[self.index])
         finally:
-            # Even if a listener raised, the remaining steps still run, as separate timers did.
+            # Even if a listener raised, the remaining steps still run.
             self.index += 1
             if self.index < len(self.steps) and message.status not in _TERMINAL:
-                self[0] += self.steps[self.index].after
-                self[1] += 1
+                self.when += self.steps[self.index].after
                 self.schedule()
 
     def __repr__(self) -> str:
