@@ -14,7 +14,7 @@ from .clock import Clock
 from .ids import IdFactory
 from .models import Message, WebhookDirective
 from .rules import DEFAULT_TTL_SECONDS, Contacts, Step, apply_world_rules
-from .status import Status
+from .status import TERMINAL, Status
 from .store import Store
 
 # Until a scenario says otherwise: sent after 1 s, delivered at 3 s, read at 10 s.
@@ -25,9 +25,6 @@ DEFAULT_TIMELINE: tuple[Step, ...] = (
 )
 
 TimelineSource = Callable[[Message], list[Step]]
-_SENT = Status.SENT  # an enum member read through its class costs a metaclass lookup on every step
-# What Status.is_terminal answers, as a set: the property is a Python call, and each step asks twice (issue 7).
-_TERMINAL = frozenset(status for status in Status if status.is_terminal)
 
 
 def default_timeline(message: Message) -> list[Step]:
@@ -74,7 +71,7 @@ class Lifecycle:
     def apply(self, message: Message, step: Step) -> bool:
         """Move ``message`` to the step's status now, if it still can."""
         status = step.status
-        if status is _SENT and message.wamid is None:
+        if status is Status.SENT and message.wamid is None:
             message.wamid = self.ids.wamid(message.to.lstrip("+"))
         overrides = self.webhook_overrides
         # Overrides are rare: skip building the (id, status) key when there are none.
@@ -114,14 +111,14 @@ class _Chain:
     def __call__(self) -> None:
         lifecycle = self.lifecycle
         message = self.message
-        if lifecycle.generation != self.generation or message.status in _TERMINAL:
+        if lifecycle.generation != self.generation or message.status in TERMINAL:
             return  # cleared, or ended by a step applied from elsewhere: the rest is cancelled
         try:
             lifecycle.apply(message, self.steps[self.index])
         finally:
             # Even if a listener raised, the remaining steps still run.
             self.index += 1
-            if self.index < len(self.steps) and message.status not in _TERMINAL:
+            if self.index < len(self.steps) and message.status not in TERMINAL:
                 self.when += self.steps[self.index].after
                 self.schedule()
 
