@@ -14,6 +14,7 @@ from aiohttp import web
 
 from .contracts import strict
 from .control import operations as control
+from .control.access import APP_KEY as access_key
 from .control.access import ControlAccess
 from .core.destinations import Destinations
 from .core.world import World, WorldConfig
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app[keys.settings] = settings
     app[keys.providers] = providers
     app[keys.apis] = {**{p.name: (p.api, p.base_path) for p in providers}, "control": (control.API, CONTROL_PREFIX)}
-    app[keys.control_access] = access = ControlAccess.from_settings(settings)
+    app[access_key] = access = ControlAccess.from_settings(settings)
     world.dispatcher.destinations = destinations_for(settings, providers)
     for provider in providers:
         provider.attach(world)

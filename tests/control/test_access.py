@@ -5,12 +5,12 @@ from unittest import mock
 import pytest
 from aiohttp.test_utils import make_mocked_request
 
+from wa_emulator.control.access import APP_KEY as access_key
 from wa_emulator.control.access import LOOPBACK_ONLY, OPEN, TOKEN, ControlAccess
 from wa_emulator.core.destinations import USER_AGENT
 from wa_emulator.providers.mojeeb import sandbox as mojeeb
 from wa_emulator.settings import Settings
 from wa_emulator.testing.emulator import Emulator
-from wa_emulator.web import keys
 from wa_emulator.web.http import ApiError
 
 TOKEN_VALUE = "s3cret-token"
@@ -114,7 +114,7 @@ async def remote_view(http, emu: Emulator, path: str = "/_emulator/messages", **
 async def remote(request):
     """An emulator with the given settings whose control door trusts no client (plays a remote one)."""
     async with Emulator(strict=True, **request.param) as emulator:
-        emulator.app[keys.control_access].trusts = lambda request: False
+        emulator.app[access_key].trusts = lambda request: False
         yield emulator
 
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from aiohttp import web
 
+from ..core.webhooks import WebhookCheck
 from ..web.front import DROPPED, ResponseCheck
 from ..web.operations import ApiDescription, Contract, Operation, contract_names
 from . import schemas as contracts
 
 log = logging.getLogger(__name__)
-
-WebhookCheck = Callable[[str, str, bytes], str | None]
 
 
 def _body_problem(api: ApiDescription, contract: Contract | None, raw: bytes, what: str) -> str | None:

@@ -146,3 +146,6 @@ def _given_token(request: web.Request) -> str | None:
         return credentials.strip()
     given = request.headers.get(TOKEN_HEADER, "").strip()
     return given or None
+
+
+APP_KEY = web.AppKey("control_access", ControlAccess)  # the app's one ControlAccess: who may call /_emulator/

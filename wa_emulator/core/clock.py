@@ -76,54 +76,33 @@ MANUAL_CLOCK = ClockSpec(ClockMode.MANUAL)
 REAL_CLOCK = ClockSpec(ClockMode.REAL)
 
 
-class Timer(list):  # type: ignore[type-arg]
+class Timer:
     """A callback due at an emulated time; ``cancel()`` stops it from firing.
 
-    A list ``[when, seq, callback, label]`` rather than an ordered dataclass: the clock's heap then
-    compares timers in C, by ``when`` and then ``seq`` (unique, so callbacks are never compared).
-    The dataclass's generated ``__lt__`` ran some 15 times per timer fired under load (issue 7).
-
-    >>> timer = Timer((5.0, 1, print, "greet"))
-    >>> timer.when, timer.seq, timer.label, timer.cancelled, timer < Timer((5.0, 2, print, ""))
-    (5.0, 1, 'greet', False, True)
+    >>> timer = Timer(5.0, print, "greet")
+    >>> timer.when, timer.label, timer.cancelled
+    (5.0, 'greet', False)
     """
 
-    __slots__ = ()
+    __slots__ = ("callback", "cancelled", "label", "when")
 
-    @property
-    def when(self) -> float:
-        return self[0]  # type: ignore[no-any-return]
-
-    @property
-    def seq(self) -> int:
-        return self[1]  # type: ignore[no-any-return]
-
-    @property
-    def callback(self) -> TimerCallback:
-        return self[2]  # type: ignore[no-any-return]
-
-    @property
-    def label(self) -> str:
-        return self[3]  # type: ignore[no-any-return]
-
-    @property
-    def cancelled(self) -> bool:
-        return self[2] is _CANCELLED
+    def __init__(self, when: float, callback: TimerCallback, label: str = "") -> None:
+        self.when = when
+        self.callback = callback
+        self.label = label
+        self.cancelled = False
 
     def cancel(self) -> None:
-        self[2] = _CANCELLED
-
-    def fire(self) -> Awaitable[None] | None:
-        """Run the callback. A subclass may do its own work instead and reschedule itself with
-        ``Clock.schedule()`` (the lifecycle's one timer per message in flight does)."""
-        return self[2]()  # type: ignore[no-any-return]
+        """Stop the timer from firing (the clock drops it when it reaches the head of the queue)."""
+        self.cancelled = True
 
     def __repr__(self) -> str:
-        return f"<Timer {self[3] or self[2]!r} at {self[0]}>"
+        return f"<Timer {self.label or self.callback!r} at {self.when}>"
 
 
-def _CANCELLED() -> None:
-    """What a cancelled timer calls instead of its callback (``_fire_due`` skips it)."""
+# A heap entry: the timer's due time and sequence number come first so entries compare by
+# (when, seq) in C; seq is unique, so two timers are never compared.
+_Entry = tuple[float, int, Timer]
 
 
 class Clock:
@@ -147,7 +126,7 @@ class Clock:
         self._configured_start = start
         self._spec = spec
         self._rate = self._rate_of(spec)
-        self._timers: list[Timer] = []
+        self._timers: list[_Entry] = []
         self._seq = itertools.count()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._fire_lock: asyncio.Lock | None = None
@@ -207,7 +186,7 @@ class Clock:
 
     def reset(self) -> None:
         """Cancel every timer and go back to the start time."""
-        for timer in self._timers:
+        for _, _, timer in self._timers:
             timer.cancel()
         self._timers.clear()
         if self._configured_start is None and self._spec.mode is not ClockMode.MANUAL:
@@ -250,19 +229,15 @@ class Clock:
 
         ``seq`` (from ``reserve()``) orders it among timers due at the same moment as if it had
         been scheduled when the number was reserved.
-        """
-        return self.schedule(Timer((when, next(self._seq) if seq is None else seq, callback, label)))
-
-    def schedule(self, timer: Timer) -> Timer:
-        """Put ``timer`` on the clock as it is: its ``when`` and ``seq`` (from ``reserve()``) say when it fires.
 
         >>> clock = Clock()
-        >>> clock.schedule(Timer((clock.now() + 1, clock.reserve(1), print, "greet"))).label, clock.pending()
+        >>> clock.call_at(clock.now() + 1, print, label="greet", seq=clock.reserve(1)).label, clock.pending()
         ('greet', 1)
         """
+        timer = Timer(when, callback, label)
         timers = self._timers
-        heapq.heappush(timers, timer)
-        if timers[0] is timer:
+        heapq.heappush(timers, (when, next(self._seq) if seq is None else seq, timer))
+        if timers[0][2] is timer:
             self._poke()
         return timer
 
@@ -278,7 +253,7 @@ class Clock:
 
         >>> clock = Clock()
         >>> first = clock.reserve(3)
-        >>> clock.call_at(clock.now(), print).seq == first + 3
+        >>> clock.reserve(1) == first + 3
         True
         """
         first = next(self._seq)
@@ -288,15 +263,16 @@ class Clock:
 
     def pending(self) -> int:
         """How many timers are still waiting to fire."""
-        return sum(1 for timer in self._timers if not timer.cancelled)
+        return sum(1 for _, _, timer in self._timers if not timer.cancelled)
 
     def next_due(self) -> float | None:
+        """When the earliest timer still waiting is due, or None if none is."""
         self._drop_cancelled()
-        return self._timers[0].when if self._timers else None
+        return self._timers[0][0] if self._timers else None
 
     def _drop_cancelled(self) -> None:
         timers = self._timers
-        while timers and timers[0][2] is _CANCELLED:
+        while timers and timers[0][2].cancelled:
             heapq.heappop(timers)
 
     async def _fire_due(self, until: float, *, settle_between: bool) -> None:
@@ -304,15 +280,13 @@ class Clock:
         async with self._lock():
             slice_ends = time.perf_counter() + FIRING_SLICE
             while True:
-                while timers and timers[0][2] is _CANCELLED:  # _drop_cancelled(), inlined: once per timer fired
-                    heapq.heappop(timers)
+                self._drop_cancelled()
                 if not timers or timers[0][0] > until:
                     return
-                timer = heapq.heappop(timers)
-                when = timer[0]
+                when, _, timer = heapq.heappop(timers)
                 if self._rate == 0.0:
-                    # On a frozen clock time steps to each timer. now() is then the emulated anchor itself and
-                    # the monotonic anchor is multiplied by zero, so only the former moves (issue 7: every step).
+                    # On a frozen clock time steps to each timer. now() is then the emulated anchor
+                    # itself (the monotonic part is multiplied by zero), so only the anchor moves.
                     if when > self._anchor_emulated:
                         self._anchor_emulated = when
                 elif when > self.now():
@@ -322,7 +296,7 @@ class Clock:
                 if pending is not None:
                     await self._finish(timer, pending)
                 if settle_between:
-                    if self._tasks:  # settle() with nothing to wait for; a coroutine per timer fired is skipped
+                    if self._tasks:
                         await self.settle()
                 elif time.perf_counter() >= slice_ends:
                     # In real time thousands of timers can fall due together (a burst of sends a
@@ -333,23 +307,23 @@ class Clock:
     def _call(self, timer: Timer) -> Awaitable[Any] | None:
         """Run ``timer``'s callback; return what is left to await (a coroutine callback's work), if any.
 
-        Synchronous on purpose: most callbacks (every lifecycle step) return None, and a coroutine
-        per timer fired cost more than the step itself.
+        Synchronous, so that a callback with nothing to await (every lifecycle step) never waits
+        for the event loop.
         """
         try:
-            result = timer.fire()
+            result = timer.callback()
             if result is not None and inspect.isawaitable(result):
                 return result
         except Exception:
             # A broken callback must never stop the clock for everything else.
-            log.exception("timer %r failed", timer[3] or timer[2] or timer)
+            log.exception("timer %r failed", timer)
         return None
 
     async def _finish(self, timer: Timer, pending: Awaitable[Any]) -> None:
         try:
             await pending
         except Exception:
-            log.exception("timer %r failed", timer[3] or timer[2] or timer)
+            log.exception("timer %r failed", timer)
 
     # -- background work ------------------------------------------------------------
 

@@ -39,7 +39,7 @@ def canonical_uuid(value: str) -> str | None:
     if len(value) != 36:
         return None
     if _HYPHENATED.fullmatch(value):
-        # The same answer as uuid.UUID's, 6x cheaper: every status lookup and send parses one.
+        # The form every client sends: the same answer as uuid.UUID's without parsing it.
         return value.lower()
     try:
         return str(uuid.UUID(value))
@@ -68,8 +68,8 @@ class IdFactory:
     def uuid(self) -> str:
         """A random (version 4) UUID string.
 
-        Formatted by hand: the same string as ``str(uuid.UUID(int=bits, version=4))`` for the same bits
-        (so seeded runs keep their ids) at a third of the cost, and every send mints one.
+        Formatted by hand, as every send mints one: the same string as
+        ``str(uuid.UUID(int=bits, version=4))`` for the same bits, so seeded runs keep their ids.
         """
         digits = (self._rng.getrandbits(128) & _V4_CLEAR | _V4_SET).to_bytes(16).hex()
         return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
@@ -77,7 +77,7 @@ class IdFactory:
     def ulid(self, at: float) -> str:
         """A ULID: 48 bits of milliseconds at ``at`` then 80 random bits, Crockford base32.
 
-        Every request mints one, so both halves avoid Python-level bit work (issue 7): the time's first
+        Every request mints one, so neither half does bit work in Python: the time's first
         eight characters change once every 1024 ms and are kept, and the 16 random characters are 16
         random bytes mapped to a character each by their low five bits, in one ``bytes.translate``
         (a byte's low five bits are uniform, so each character carries 5 random bits: 80 in all).

@@ -13,8 +13,7 @@ DEFAULT_CAP = 10_000
 
 
 class JournalEntry(NamedTuple):
-    """One API call. A named tuple, not a frozen dataclass: every request makes one, and a frozen
-    dataclass sets each of its ten fields through object.__setattr__ (issue 7)."""
+    """One API call (a named tuple rather than a frozen dataclass: every request makes one)."""
 
     seq: int
     at: float

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .clock import Clock, Timer
+from .clock import Clock
 from .ids import IdFactory
 from .models import Message, WebhookDirective
 from .rules import DEFAULT_TTL_SECONDS, Contacts, Step, apply_world_rules
-from .status import Status
+from .status import TERMINAL, Status
 from .store import Store
 
 # Until a scenario says otherwise: sent after 1 s, delivered at 3 s, read at 10 s.
@@ -25,9 +25,6 @@ DEFAULT_TIMELINE: tuple[Step, ...] = (
 )
 
 TimelineSource = Callable[[Message], list[Step]]
-_SENT = Status.SENT  # an enum member read through its class costs a metaclass lookup on every step
-# What Status.is_terminal answers, as a set: the property is a Python call, and each step asks twice (issue 7).
-_TERMINAL = frozenset(status for status in Status if status.is_terminal)
 
 
 def default_timeline(message: Message) -> list[Step]:
@@ -57,8 +54,8 @@ class Lifecycle:
     def plan(self, message: Message) -> Sequence[Step]:
         """The steps ``message`` will go through from now on."""
         contact = self.contacts.get(message.to)
-        # The default timeline itself rather than default_timeline()'s copy: nothing changes a plan, and
-        # a list per message in flight was 80 B and one more object for the garbage collector (issue 7).
+        # The default timeline itself rather than default_timeline()'s copy: nothing changes a plan,
+        # so every message in flight can share it.
         timeline = DEFAULT_TIMELINE if self.timelines is default_timeline else self.timelines(message)
         return apply_world_rules(message, contact, timeline, self.clock.now(), self.ttl)
 
@@ -74,7 +71,7 @@ class Lifecycle:
     def apply(self, message: Message, step: Step) -> bool:
         """Move ``message`` to the step's status now, if it still can."""
         status = step.status
-        if status is _SENT and message.wamid is None:
+        if status is Status.SENT and message.wamid is None:
             message.wamid = self.ids.wamid(message.to.lstrip("+"))
         overrides = self.webhook_overrides
         # Overrides are rare: skip building the (id, status) key when there are none.
@@ -87,43 +84,42 @@ class Lifecycle:
         self.generation += 1
 
 
-class _Chain(Timer):
-    """One message's remaining steps, and the one timer on the clock for them: when it fires, it
-    applies a step and puts itself back on the clock for the next.
+class _Chain:
+    """One message's remaining steps. Only the next step is on the clock: calling the chain (the
+    clock does, when that step's timer fires) applies the step and schedules the one after it.
 
-    Being the timer (``[when, seq, None, ""]`` plus these slots) rather than a callback that schedules a
-    new Timer per step saves an object per message in flight and one per step (issue 7). ``when``
-    is the due time of the step at ``index`` (accumulated exactly as the whole plan would have been),
-    ``seq`` its reserved clock order. A terminal status ends the chain, as cancelling the remaining
-    steps did.
+    ``when`` is the due time of the step at ``index``, accumulated step by step exactly as the
+    whole plan's times would have been; ``seq`` is the first of the clock sequence numbers
+    reserved for the plan, one per step. A terminal status ends the chain.
     """
 
-    __slots__ = ("generation", "index", "lifecycle", "message", "steps")
+    __slots__ = ("generation", "index", "lifecycle", "message", "seq", "steps", "when")
 
     def __init__(self, lifecycle: Lifecycle, message: Message, steps: Sequence[Step], now: float, seq: int) -> None:
-        super().__init__((now + steps[0].after, seq, None, ""))
         self.lifecycle = lifecycle
         self.message = message
         self.steps = steps
         self.index = 0
         self.generation = lifecycle.generation
+        self.when = now + steps[0].after
+        self.seq = seq
 
     def schedule(self) -> None:
-        self.lifecycle.clock.schedule(self)
+        """Put the step at ``index`` on the clock."""
+        self.lifecycle.clock.call_at(self.when, self, seq=self.seq + self.index)
 
-    def fire(self) -> None:
+    def __call__(self) -> None:
         lifecycle = self.lifecycle
         message = self.message
-        if lifecycle.generation != self.generation or message.status in _TERMINAL:
+        if lifecycle.generation != self.generation or message.status in TERMINAL:
             return  # cleared, or ended by a step applied from elsewhere: the rest is cancelled
         try:
             lifecycle.apply(message, self.steps[self.index])
         finally:
-            # Even if a listener raised, the remaining steps still run, as separate timers did.
+            # Even if a listener raised, the remaining steps still run.
             self.index += 1
-            if self.index < len(self.steps) and message.status not in _TERMINAL:
-                self[0] += self.steps[self.index].after
-                self[1] += 1
+            if self.index < len(self.steps) and message.status not in TERMINAL:
+                self.when += self.steps[self.index].after
                 self.schedule()
 
     def __repr__(self) -> str:

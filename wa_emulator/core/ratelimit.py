@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 
 class Decision(NamedTuple):
-    """What one hit got (a named tuple: every request makes one, and a frozen dataclass costs 3x)."""
+    """What one hit got (a named tuple rather than a frozen dataclass: every request makes one)."""
 
     allowed: bool
     limit: int
@@ -64,8 +64,7 @@ class FixedWindows:
     """Several fixed windows counted together: a request counts in every one, or in none if one is full.
 
     What a per-minute limit with a per-second burst needs: ``hit()`` answers with the first full
-    window's Decision (refused, nothing counted) or, allowed, with the first window's. One call
-    instead of a peek and a hit per window: each request used to pay four lookups (issue 7).
+    window's Decision (refused, nothing counted) or, allowed, with the first window's.
 
     >>> limiter = FixedWindows(60.0, 1.0)
     >>> [limiter.hit("k", now=5.0, limits=(3, 2)).remaining for _ in range(2)]

@@ -20,15 +20,6 @@ class Status(StrEnum):
     FAILED = "failed"
     EXPIRED = "expired"
 
-    @property
-    def is_terminal(self) -> bool:
-        """True for statuses nothing can follow.
-
-        >>> Status.READ.is_terminal, Status.SENT.is_terminal
-        (True, False)
-        """
-        return not TRANSITIONS[self]
-
 
 # Forward-only: each status lists the statuses that may follow it directly.
 # `received` may be skipped (sent -> delivered); `expired` only happens to a
@@ -42,6 +33,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.FAILED: frozenset(),
     Status.EXPIRED: frozenset(),
 }
+
+# The statuses nothing can follow: a message in one of them has ended.
+TERMINAL: frozenset[Status] = frozenset(status for status, following in TRANSITIONS.items() if not following)
 
 
 def can_transition(current: Status, new: Status) -> bool:

@@ -41,8 +41,8 @@ def _iso_second(second: int) -> str:
     return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# iso_ms() of recent times. A record prints a message's creation time two or three times, and a client
-# polls the same message until it is done: a dict lookup instead of formatting it again (issue 7).
+# iso_ms() of recent times: a record prints a message's creation time two or three times, and a
+# client polls the same message until it is done.
 _MS_TEXT: dict[float, str] = {}
 _MS_TEXT_CAP = 4096
 
@@ -68,7 +68,7 @@ def _second_prefix(second: int) -> str:
     return _iso_second(second)[:-1]  # without the "Z": the milliseconds go between
 
 
-# ".000Z" to ".999Z": one lookup instead of formatting the milliseconds of each new time (issue 7).
+# ".000Z" to ".999Z", indexed by the milliseconds.
 _MS_SUFFIX = tuple(f".{ms:03d}Z" for ms in range(1000))
 
 

@@ -82,6 +82,10 @@ class Attempt:
 
 # Builds the headers of one attempt from the delivery and the real time of the attempt.
 Signer = Callable[["Delivery", float], Mapping[str, str]]
+# Called when a delivery ends delivered or exhausted.
+DeliveryListener = Callable[["Delivery"], None]
+# Strict mode's check of a webhook: (provider, event_type, body) -> what breaks the body's contract, or None.
+WebhookCheck = Callable[[str, str, bytes], str | None]
 
 
 @dataclass(slots=True)
@@ -144,9 +148,8 @@ class Dispatcher:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._deliveries: dict[str, Delivery] = {}
         self._session: aiohttp.ClientSession | None = None
-        self._listeners: list[Callable[[Delivery], None]] = []
-        # Strict mode sets this: (provider, event_type, body) -> what breaks the body's contract, or None.
-        self.inspect: Callable[[str, str, bytes], str | None] | None = None
+        self._listeners: list[DeliveryListener] = []
+        self.inspect: WebhookCheck | None = None  # set by strict mode
         # Which URLs may be called at all; the wiring sets the server's own (from its settings).
         self.destinations = Destinations()
 
@@ -300,7 +303,7 @@ class Dispatcher:
 
     # -- the log ----------------------------------------------------------------------
 
-    def on_finished(self, listener: Callable[[Delivery], None]) -> None:
+    def on_finished(self, listener: DeliveryListener) -> None:
         """Call ``listener`` when a delivery ends delivered or exhausted."""
         self._listeners.append(listener)
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..core.lifecycle import default_timeline
+from ..core.lifecycle import TimelineSource, default_timeline
 from ..core.models import Contact, Message, Payload
 from ..core.rules import Step
 from ..core.status import Status
@@ -158,7 +158,7 @@ def seeded_faker(seed: int) -> Faker:
     return fake
 
 
-def timeline_source(timelines: tuple[Timeline, ...]) -> Callable[[Message], list[Step]]:
+def timeline_source(timelines: tuple[Timeline, ...]) -> TimelineSource:
     """The first timeline whose match accepts a message gives its steps; else the default timeline.
 
     >>> from wa_emulator.core.models import Message

@@ -17,6 +17,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from ..app import create_app, world_for
+from ..control.access import APP_KEY as access_key
 from ..control.actions import receive_inbound, update_contact
 from ..control.views import contact_view, message_view
 from ..core.clock import ClockMode, ClockSpec
@@ -75,7 +76,7 @@ class Emulator:
     @property
     def control_token(self) -> str | None:
         """The token clients beyond loopback send to the control API (None: none is needed or taken)."""
-        return self.app[keys.control_access].token
+        return self.app[access_key].token
 
     @property
     def base_url(self) -> str:

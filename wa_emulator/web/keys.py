@@ -6,18 +6,12 @@ Handlers reach the world one way: ``request.app[keys.world]`` (the router is fla
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiohttp import web
 
 from ..core.world import World
 from ..settings import Settings
 
-if TYPE_CHECKING:
-    from ..control.access import ControlAccess
-
 world = web.AppKey("world", World)
 settings = web.AppKey("settings", Settings)
 providers = web.AppKey("providers", tuple)  # every Provider mounted, in mount order
 apis = web.AppKey("apis", dict)  # name -> (ApiDescription, base path) of every API served, the control API last
-control_access: web.AppKey[ControlAccess] = web.AppKey("control_access")  # who may call /_emulator/

@@ -32,7 +32,7 @@ def make_key(body: str) -> str:
     return f"{PREFIX}{body}_{checksum(body)}"
 
 
-@functools.lru_cache(maxsize=1024)  # every call carries the same few keys; SHA-256 per request is wasted
+@functools.lru_cache(maxsize=1024)  # every call carries one of the same few keys: check each once
 def is_well_formed(secret: str) -> bool:
     """Shape and checksum both right (checked before any lookup).
 
