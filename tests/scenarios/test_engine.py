@@ -229,7 +229,7 @@ def test_named_contacts_keep_their_names_and_only_nameless_ones_are_made_up():
 
 def test_serving_the_sandbox_does_not_import_faker():
     # Faker takes about a tenth of a second to import; the sandbox names its contacts, so the
-    # start-up that `wa-emulator serve` does must not pay for it (issue 7's cold start).
+    # start-up that `wa-emulator serve` does must not pay for it (it is part of the cold start).
     import subprocess
     import sys
 
