@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from .answers import Answer, read_answer
 from .clock import Clock
 from .ids import IdFactory
 from .models import PLAIN_DELIVERY, WebhookDirective
@@ -65,6 +66,8 @@ class Attempt:
     status_code: int | None
     error: str | None
     latency_ms: float
+    response_body: str | None = None  # the start of the answer (answers.KEEP_LIMIT), None without one
+    response_truncated: bool = False  # the answer went on past answers.READ_LIMIT and was dropped
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +78,8 @@ class Attempt:
             "status_code": self.status_code,
             "error": self.error,
             "latency_ms": round(self.latency_ms, 3),
+            "response_body": self.response_body,
+            "response_truncated": self.response_truncated,
         }
 
 
@@ -237,9 +242,11 @@ class Dispatcher:
             if delivery.sign is not None:
                 headers.update(delivery.sign(delivery, wall))
             started = time.perf_counter()
-            status_code, error = await self._post(delivery, headers)
+            status_code, error, answer = await self._post(delivery, headers)
             latency_ms = (time.perf_counter() - started) * 1000
-        delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms))
+        delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
+                                         None if answer is None else answer.text,
+                                         answer is not None and answer.truncated))
         if delivery.state == CANCELLED:
             return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
         if status_code is not None and delivery.policy.accept(status_code):
@@ -255,8 +262,8 @@ class Dispatcher:
         for listener in self._listeners:
             listener(delivery)
 
-    async def _post(self, delivery: Delivery, headers: dict[str, str]) -> tuple[int | None, str | None]:
-        """One HTTP attempt: the status code, or why there is none."""
+    async def _post(self, delivery: Delivery, headers: dict[str, str]) -> tuple[int | None, str | None, Answer | None]:
+        """One HTTP attempt: the status code and the start of the answer, or why there is none."""
         try:
             async with asyncio.timeout(delivery.policy.timeout), self._client().request(
                 delivery.method,
@@ -265,14 +272,14 @@ class Dispatcher:
                 headers=headers,
                 allow_redirects=False,
             ) as response:
-                await response.read()
-                return response.status, None
+                answer = await read_answer(response)
+                return response.status, None, answer
         except TimeoutError:
-            return None, f"timed out after {delivery.policy.timeout:g}s"
+            return None, f"timed out after {delivery.policy.timeout:g}s", None
         except aiohttp.ClientError as exc:
-            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, None
         except (OSError, ValueError) as exc:  # a bad URL or a refusal below aiohttp
-            return None, f"{type(exc).__name__}: {exc}"
+            return None, f"{type(exc).__name__}: {exc}", None
 
     def _slot(self, url: str) -> asyncio.Semaphore:
         """At most ``connections`` attempts at once per receiver origin, so a slow one only delays itself."""
