@@ -23,7 +23,7 @@ from .contracts import check as contract_check
 from .core.clock import ClockSpec
 from .core.timefmt import iso
 from .scenario import ScenarioError, bundled, current, install, load_scenario
-from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, Settings
+from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, MESSAGE_CAP, Settings
 from .web import keys
 from .web.serverlog import quiet_protocol_errors
 
@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"keep the newest N journal entries (default {JOURNAL_CAP})")
     serve.add_argument("--delivery-cap", type=_positive, default=DELIVERY_CAP, metavar="N",
                        help=f"keep the newest N finished webhook deliveries (default {DELIVERY_CAP})")
+    serve.add_argument("--message-cap", type=_positive, default=MESSAGE_CAP, metavar="N",
+                       help=f"keep at most N messages; the oldest finished leave first (default {MESSAGE_CAP})")
     serve.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
                        help="event loop: uvloop when installed (auto, the default), or force one")
     validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
@@ -134,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
                                 scenario=args.scenario, strict=args.strict, journal_cap=args.journal_cap,
-                                delivery_cap=args.delivery_cap)
+                                delivery_cap=args.delivery_cap, message_cap=args.message_cap)
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
                 return runner.run(_serve(settings))
         if args.command == "validate":
@@ -249,7 +251,8 @@ def banner(app: web.Application, host: str, port: int) -> str:
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
         f"  scenario {_scenario_line(world)}",
         *(["  strict   every response and webhook body is checked against its contract"] if strict else []),
-        f"  keeps    the newest {world.journal.cap} journal entries and {world.dispatcher.cap} webhook deliveries",
+        f"  keeps    the newest {world.journal.cap} journal entries, {world.dispatcher.cap} webhook deliveries"
+        f" and {world.store.cap} messages",
         f"  loop     {_loop_name()}",
         "",
         "Ctrl-C stops the server.",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from .core.clock import REAL_CLOCK, ClockSpec
 from .core.journal import DEFAULT_CAP as JOURNAL_CAP
+from .core.store import DEFAULT_CAP as MESSAGE_CAP
 from .core.webhooks import DEFAULT_CAP as DELIVERY_CAP
 
 DEFAULT_PORT = 8066
@@ -31,6 +32,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     journal_cap: int = JOURNAL_CAP
     delivery_cap: int = DELIVERY_CAP
+    message_cap: int = MESSAGE_CAP
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -148,6 +148,7 @@ class Dispatcher:
         self._deliveries: dict[str, Delivery] = {}
         self._session: aiohttp.ClientSession | None = None
         self._listeners: list[Callable[[Delivery], None]] = []
+        self._pending_of: dict[str, int] = {}  # message id -> how many of its deliveries are pending
         # Strict mode sets this: (provider, event_type, body) -> what breaks the body's contract, or None.
         self.inspect: Callable[[str, str, bytes], str | None] | None = None
 
@@ -204,10 +205,13 @@ class Dispatcher:
                 continue
             first_delay = directive.delay + (policy.schedule[0] if policy.schedule else 0.0)
             self._schedule(delivery, first_delay)
+            self._opened(delivery)
         return created
 
     def retry_now(self, delivery: Delivery) -> None:
         """Start a fresh round of attempts for a delivery (a user asked for a retry)."""
+        if delivery.state != PENDING:
+            self._opened(delivery)
         delivery.state = PENDING
         delivery.round_start = len(delivery.attempts)
         self._schedule(delivery, 0.0)
@@ -218,6 +222,7 @@ class Dispatcher:
             return False
         delivery.state = CANCELLED
         delivery.next_attempt_at = None
+        self._closed(delivery)
         return True
 
     def _schedule(self, delivery: Delivery, delay: float) -> None:
@@ -258,6 +263,7 @@ class Dispatcher:
                 return
             delivery.state = EXHAUSTED
         delivery.next_attempt_at = None
+        self._closed(delivery)
         self._trim()
         for listener in self._listeners:
             listener(delivery)
@@ -345,8 +351,30 @@ class Dispatcher:
         for old_id in doomed:
             del self._deliveries[old_id]
 
+    def has_pending(self, message_id: str) -> bool:
+        """Whether any delivery about message ``message_id`` may still be attempted (the store keeps it then)."""
+        return message_id in self._pending_of
+
+    def pending_count(self) -> int:
+        """How many deliveries may still be attempted."""
+        return sum(1 for d in self._deliveries.values() if d.state == PENDING)
+
+    def _opened(self, delivery: Delivery) -> None:
+        if delivery.message_id is not None:
+            self._pending_of[delivery.message_id] = self._pending_of.get(delivery.message_id, 0) + 1
+
+    def _closed(self, delivery: Delivery) -> None:
+        message_id = delivery.message_id
+        if message_id is not None and message_id in self._pending_of:
+            left = self._pending_of[message_id] - 1
+            if left > 0:
+                self._pending_of[message_id] = left
+            else:
+                del self._pending_of[message_id]
+
     def clear(self) -> None:
         self._deliveries.clear()
+        self._pending_of.clear()
 
     async def close(self) -> None:
         if self._session is not None:
