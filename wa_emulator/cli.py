@@ -21,13 +21,16 @@ from . import __version__, contracts
 from .app import create_app
 from .contracts import check as contract_check
 from .core.clock import ClockSpec
+from .core.drain import drain, leftover
 from .core.timefmt import iso
 from .scenario import ScenarioError, bundled, current, install, load_scenario
 from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, MESSAGE_CAP, Settings
 from .web import keys
+from .web.connections import with_header_deadline
 from .web.serverlog import quiet_protocol_errors
 
 EXIT_USAGE = 2
+DEFAULTS = Settings()
 
 
 class CliError(Exception):
@@ -88,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"keep the newest N finished webhook deliveries (default {DELIVERY_CAP})")
     serve.add_argument("--message-cap", type=_positive, default=MESSAGE_CAP, metavar="N",
                        help=f"keep at most N messages; the oldest finished leave first (default {MESSAGE_CAP})")
+    serve.add_argument("--keepalive-timeout", type=_seconds, default=DEFAULTS.keepalive_timeout, metavar="SECONDS",
+                       help=f"close a connection idle this long (default {DEFAULTS.keepalive_timeout:g})")
+    serve.add_argument("--header-timeout", type=_seconds, default=DEFAULTS.header_timeout, metavar="SECONDS",
+                       help=f"allow a request's headers this long (default {DEFAULTS.header_timeout:g})")
+    serve.add_argument("--shutdown-grace", type=_seconds, default=DEFAULTS.shutdown_grace, metavar="SECONDS",
+                       help="on SIGTERM/SIGINT, wait this long for requests in flight and pending webhooks "
+                            f"(default {DEFAULTS.shutdown_grace:g})")
     serve.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
                        help="event loop: uvloop when installed (auto, the default), or force one")
     validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
@@ -100,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--provider", help="the provider (or 'control') whose contracts to use")
     check.add_argument("--name", help="the contract's name, e.g. message or error")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 86400 seconds, not {text}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -136,7 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
                                 scenario=args.scenario, strict=args.strict, journal_cap=args.journal_cap,
-                                delivery_cap=args.delivery_cap, message_cap=args.message_cap)
+                                delivery_cap=args.delivery_cap, message_cap=args.message_cap,
+                                keepalive_timeout=args.keepalive_timeout, header_timeout=args.header_timeout,
+                                shutdown_grace=args.shutdown_grace)
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
                 return runner.run(_serve(settings))
         if args.command == "validate":
@@ -213,27 +235,41 @@ async def _serve(settings: Settings) -> int:
     except ScenarioError as exc:
         raise CliError(str(exc)) from None
     tune_gc()
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, keepalive_timeout=settings.keepalive_timeout)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
+    loop = asyncio.get_running_loop()
+    assert runner.server is not None
     try:
-        await site.start()
+        # Our own listener rather than a TCPSite: its protocol factory adds the header deadline.
+        listener = await loop.create_server(with_header_deadline(runner.server, settings.header_timeout),
+                                            settings.host, settings.port)
     except OSError as exc:
         await runner.cleanup()
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
-    port = runner.addresses[0][1]
+    port = listener.sockets[0].getsockname()[1]
     print(banner(app, settings.host, port), flush=True)
     quiet_protocol_errors()
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
-        print("wa-emulator: stopping", file=sys.stderr, flush=True)
-        await runner.cleanup()
+        await _stop(runner, listener, app, settings.shutdown_grace)
     return 0
+
+
+async def _stop(runner: web.AppRunner, listener: asyncio.AbstractServer, app: web.Application, grace: float) -> None:
+    """Stop accepting, give requests in flight and pending webhooks ``grace`` seconds, then say what was left."""
+    world = app[keys.world]
+    listener.close()
+    server = runner.server
+    if server is not None:
+        server.pre_shutdown()  # idle connections close now, busy ones after their answer
+        # Both within the one grace: a request in flight (a clock advance, say) is cancelled when it ends.
+        await asyncio.gather(drain(world, grace), server.shutdown(grace))
+    await runner.cleanup()
+    print(f"wa-emulator: stopped; {leftover(world).summary()}", file=sys.stderr, flush=True)
 
 
 def banner(app: web.Application, host: str, port: int) -> str:

@@ -33,6 +33,10 @@ class Settings:
     journal_cap: int = JOURNAL_CAP
     delivery_cap: int = DELIVERY_CAP
     message_cap: int = MESSAGE_CAP
+    # How long `serve` lets a connection idle, a request's headers arrive, and stopping take.
+    keepalive_timeout: float = 15.0
+    header_timeout: float = 10.0
+    shutdown_grace: float = 5.0
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
