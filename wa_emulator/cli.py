@@ -247,11 +247,11 @@ async def _serve(settings: Settings) -> int:
         await runner.cleanup()
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
     port = listener.sockets[0].getsockname()[1]
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before the banner: a supervisor may signal as soon as it reads it
+        loop.add_signal_handler(sig, stop.set)
     print(banner(app, settings.host, port), flush=True)
     quiet_protocol_errors()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:

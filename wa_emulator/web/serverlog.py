@@ -47,10 +47,10 @@ class DescriptorExhaustionFilter(logging.Filter):
     timeouts), so one line every ``EXHAUSTED_EVERY`` seconds says all there is.
 
     >>> full = OSError(errno.EMFILE, "Too many open files")
-    >>> record = logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "socket.accept() out of system resource",
-    ...                            (), (OSError, full, None))
-    >>> quiet = DescriptorExhaustionFilter()
-    >>> quiet.filter(record), record.exc_info, record.levelname, quiet.filter(record)
+    >>> def record(): return logging.LogRecord("asyncio", logging.ERROR, __file__, 1,
+    ...                                        "socket.accept() out of system resource", (), (OSError, full, None))
+    >>> quiet, first = DescriptorExhaustionFilter(), record()
+    >>> quiet.filter(first), first.exc_info, first.levelname, quiet.filter(record())
     (True, None, 'WARNING', False)
     """
 
