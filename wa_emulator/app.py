@@ -39,6 +39,7 @@ def world_for(settings: Settings) -> World:
             seed=settings.seed,
             journal_cap=settings.journal_cap,
             delivery_cap=settings.delivery_cap,
+            message_cap=settings.message_cap,
         )
     )
 

@@ -24,13 +24,16 @@ from .contracts import check as contract_check
 from .control.access import APP_KEY as access_key
 from .core import destinations
 from .core.clock import ClockSpec
+from .core.drain import drain, leftover
 from .core.timefmt import iso
 from .scenario import ScenarioError, bundled, current, install, load_scenario, seed_in_force
-from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, Settings
+from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, MESSAGE_CAP, Settings
 from .web import keys
+from .web.connections import with_header_deadline
 from .web.serverlog import quiet_protocol_errors
 
 EXIT_USAGE = 2
+DEFAULTS = Settings()
 
 
 class CliError(Exception):
@@ -94,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"keep the newest N journal entries (default {JOURNAL_CAP})")
     serve.add_argument("--delivery-cap", type=_positive, default=DELIVERY_CAP, metavar="N",
                        help=f"keep the newest N finished webhook deliveries (default {DELIVERY_CAP})")
+    serve.add_argument("--message-cap", type=_positive, default=MESSAGE_CAP, metavar="N",
+                       help=f"keep at most N messages; the oldest finished leave first (default {MESSAGE_CAP})")
+    serve.add_argument("--keepalive-timeout", type=_seconds, default=DEFAULTS.keepalive_timeout, metavar="SECONDS",
+                       help=f"close a connection idle this long (default {DEFAULTS.keepalive_timeout:g})")
+    serve.add_argument("--header-timeout", type=_seconds, default=DEFAULTS.header_timeout, metavar="SECONDS",
+                       help=f"allow a request's headers this long (default {DEFAULTS.header_timeout:g})")
+    serve.add_argument("--shutdown-grace", type=_seconds, default=DEFAULTS.shutdown_grace, metavar="SECONDS",
+                       help="on SIGTERM/SIGINT, wait this long for requests in flight and pending webhooks "
+                            f"(default {DEFAULTS.shutdown_grace:g})")
     serve.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
                        help="event loop: uvloop when installed (auto, the default), or force one")
     _exposure_flags(serve)
@@ -143,6 +155,16 @@ def _exposure_settings(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 86400 seconds, not {text}")
+    return value
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -177,7 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             settings = Settings(host=args.host, port=args.port, clock=args.clock, seed=args.seed,
                                 scenario=args.scenario, strict=args.strict, journal_cap=args.journal_cap,
-                                delivery_cap=args.delivery_cap, scenario_dirs=tuple(args.scenario_dirs))
+                                delivery_cap=args.delivery_cap, message_cap=args.message_cap,
+                                keepalive_timeout=args.keepalive_timeout, header_timeout=args.header_timeout,
+                                shutdown_grace=args.shutdown_grace,
+                                scenario_dirs=tuple(args.scenario_dirs))
             settings = settings.with_(**_exposure_settings(args))
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
                 return runner.run(_serve(settings))
@@ -256,27 +281,41 @@ async def _serve(settings: Settings) -> int:
     except ValueError as exc:  # an empty control token
         raise CliError(str(exc), EXIT_USAGE) from None
     tune_gc()
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, keepalive_timeout=settings.keepalive_timeout)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
+    loop = asyncio.get_running_loop()
+    assert runner.server is not None
     try:
-        await site.start()
+        # Our own listener rather than a TCPSite: its protocol factory adds the header deadline.
+        listener = await loop.create_server(with_header_deadline(runner.server, settings.header_timeout),
+                                            settings.host, settings.port)
     except OSError as exc:
         await runner.cleanup()
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
-    port = runner.addresses[0][1]
+    port = listener.sockets[0].getsockname()[1]
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before the banner: a supervisor may signal as soon as it reads it
+        loop.add_signal_handler(sig, stop.set)
     print(banner(app, settings.host, port), flush=True)
     quiet_protocol_errors()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
-        print("wa-emulator: stopping", file=sys.stderr, flush=True)
-        await runner.cleanup()
+        await _stop(runner, listener, app, settings.shutdown_grace)
     return 0
+
+
+async def _stop(runner: web.AppRunner, listener: asyncio.AbstractServer, app: web.Application, grace: float) -> None:
+    """Stop accepting, give requests in flight and pending webhooks ``grace`` seconds, then say what was left."""
+    world = app[keys.world]
+    listener.close()
+    server = runner.server
+    if server is not None:
+        server.pre_shutdown()  # idle connections close now, busy ones after their answer
+        # Both within the one grace: a request in flight (a clock advance, say) is cancelled when it ends.
+        await asyncio.gather(drain(world, grace), server.shutdown(grace))
+    await runner.cleanup()
+    print(f"wa-emulator: stopped; {leftover(world).summary()}", file=sys.stderr, flush=True)
 
 
 def banner(app: web.Application, host: str, port: int) -> str:
@@ -299,7 +338,8 @@ def banner(app: web.Application, host: str, port: int) -> str:
         *([f"  files    POST /_emulator/scenario {{\"path\": …}} reads from {', '.join(map(str, dirs))}"]
           if (dirs := app[keys.settings].scenario_dirs) else []),
         *(["  strict   every response and webhook body is checked against its contract"] if strict else []),
-        f"  keeps    the newest {world.journal.cap} journal entries and {world.dispatcher.cap} webhook deliveries",
+        f"  keeps    the newest {world.journal.cap} journal entries, {world.dispatcher.cap} webhook deliveries"
+        f" and {world.store.cap} messages",
         f"  loop     {_loop_name()}",
         "",
         "Ctrl-C stops the server.",

@@ -8,6 +8,7 @@ from pathlib import Path
 from .core.clock import REAL_CLOCK, ClockSpec
 from .core.destinations import ANY as ANY_DESTINATION
 from .core.journal import DEFAULT_CAP as JOURNAL_CAP
+from .core.store import DEFAULT_CAP as MESSAGE_CAP
 from .core.webhooks import DEFAULT_CAP as DELIVERY_CAP
 
 DEFAULT_PORT = 8066
@@ -33,6 +34,12 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     journal_cap: int = JOURNAL_CAP
     delivery_cap: int = DELIVERY_CAP
+    message_cap: int = MESSAGE_CAP
+    # How long `serve` lets a connection idle, a request's headers arrive, and stopping take.
+    keepalive_timeout: float = 15.0
+    header_timeout: float = 10.0
+    shutdown_grace: float = 5.0
+
     # Exposure. Who may call the control API: loopback clients always; others only with
     # ``control_token`` (generated at start-up when the server is bound beyond loopback and none is
     # given) or when ``control_open`` opens it on purpose. Where webhooks may go: "any" or "loopback".

@@ -65,3 +65,18 @@ def test_caps_and_loop_are_serve_options_with_clear_errors(capsys):
     assert "must be at least 1" in capsys.readouterr().err
     assert main(["serve", "--delivery-cap", "lots"]) == 2
     assert "must be a whole number" in capsys.readouterr().err
+
+
+def test_limits_and_grace_are_serve_options_with_clear_errors(capsys):
+    from wa_emulator.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--message-cap", "9", "--keepalive-timeout", "2.5",
+                                      "--header-timeout", "1", "--shutdown-grace", "0.5"])
+    assert (args.message_cap, args.keepalive_timeout, args.header_timeout, args.shutdown_grace) == (9, 2.5, 1.0, 0.5)
+    defaults = build_parser().parse_args(["serve"])
+    assert (defaults.message_cap, defaults.keepalive_timeout, defaults.header_timeout,
+            defaults.shutdown_grace) == (100_000, 15.0, 10.0, 5.0)
+    for flag, value in [("--shutdown-grace", "0"), ("--header-timeout", "soon"), ("--keepalive-timeout", "nan")]:
+        assert main(["serve", flag, value]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and flag in err and err.count("\n") == 1

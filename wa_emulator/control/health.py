@@ -19,6 +19,7 @@ async def health(request: web.Request) -> web.Response:
             "providers": [p.name for p in request.app[keys.providers]],
             "clock": clock_view(world),
             "messages": len(world.store),
+            "messages_evicted": world.store.evicted,
         }
     )
 

@@ -26,7 +26,7 @@ async def list_messages(request: web.Request) -> web.Response:
             )
         )
     ]
-    return json_response({"data": found, "count": len(found)})
+    return json_response({"data": found, "count": len(found), "evicted": world.store.evicted})
 
 
 async def get_message(request: web.Request) -> web.Response:

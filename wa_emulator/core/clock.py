@@ -339,6 +339,10 @@ class Clock:
         if not task.cancelled() and task.exception() is not None:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
+    def working(self) -> int:
+        """How many tracked background tasks (webhook attempts, say) are running now."""
+        return len(self._tasks)
+
     async def settle(self) -> None:
         """Wait until all tracked background work, including work it starts, is done."""
         while self._tasks:

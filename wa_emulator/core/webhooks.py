@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from .answers import Answer, read_answer
 from .clock import Clock
 from .destinations import USER_AGENT, Destinations
 from .ids import IdFactory
@@ -67,6 +68,8 @@ class Attempt:
     status_code: int | None
     error: str | None
     latency_ms: float
+    response_body: str | None = None  # the start of the answer (answers.KEEP_LIMIT), None without one
+    response_truncated: bool = False  # the answer went on past answers.READ_LIMIT and was dropped
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +80,8 @@ class Attempt:
             "status_code": self.status_code,
             "error": self.error,
             "latency_ms": round(self.latency_ms, 3),
+            "response_body": self.response_body,
+            "response_truncated": self.response_truncated,
         }
 
 
@@ -149,6 +154,7 @@ class Dispatcher:
         self._deliveries: dict[str, Delivery] = {}
         self._session: aiohttp.ClientSession | None = None
         self._listeners: list[DeliveryListener] = []
+        self._pending_of: dict[str, int] = {}  # message id -> how many of its deliveries are pending
         self.inspect: WebhookCheck | None = None  # set by strict mode
         # Which URLs may be called at all; the wiring sets the server's own (from its settings).
         self.destinations = Destinations()
@@ -206,10 +212,13 @@ class Dispatcher:
                 continue
             first_delay = directive.delay + (policy.schedule[0] if policy.schedule else 0.0)
             self._schedule(delivery, first_delay)
+            self._opened(delivery)
         return created
 
     def retry_now(self, delivery: Delivery) -> None:
         """Start a fresh round of attempts for a delivery (a user asked for a retry)."""
+        if delivery.state != PENDING:
+            self._opened(delivery)
         delivery.state = PENDING
         delivery.round_start = len(delivery.attempts)
         self._schedule(delivery, 0.0)
@@ -220,6 +229,7 @@ class Dispatcher:
             return False
         delivery.state = CANCELLED
         delivery.next_attempt_at = None
+        self._closed(delivery)
         return True
 
     def _schedule(self, delivery: Delivery, delay: float) -> None:
@@ -239,7 +249,7 @@ class Dispatcher:
         refused = self.destinations.refusal(delivery.url)
         if refused is not None:
             # Recorded as a failed attempt that never left the process; retrying could not change it.
-            status_code, error, wall, latency_ms = None, refused, self.clock.wall(), 0.0
+            status_code, error, answer, wall, latency_ms = None, refused, None, self.clock.wall(), 0.0
         else:
             # Waiting for a free slot is not the receiver's fault: the receiver's time budget,
             # the signature's timestamp and the recorded latency all start once the slot is ours.
@@ -249,9 +259,11 @@ class Dispatcher:
                 if delivery.sign is not None:
                     headers.update(delivery.sign(delivery, wall))
                 started = time.perf_counter()
-                status_code, error = await self._post(delivery, headers)
+                status_code, error, answer = await self._post(delivery, headers)
                 latency_ms = (time.perf_counter() - started) * 1000
-        delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms))
+        delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
+                                         None if answer is None else answer.text,
+                                         answer is not None and answer.truncated))
         if delivery.state == CANCELLED:
             return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
         if status_code is not None and delivery.policy.accept(status_code):
@@ -263,12 +275,13 @@ class Dispatcher:
                 return
             delivery.state = EXHAUSTED
         delivery.next_attempt_at = None
+        self._closed(delivery)
         self._trim()
         for listener in self._listeners:
             listener(delivery)
 
-    async def _post(self, delivery: Delivery, headers: dict[str, str]) -> tuple[int | None, str | None]:
-        """One HTTP attempt: the status code, or why there is none."""
+    async def _post(self, delivery: Delivery, headers: dict[str, str]) -> tuple[int | None, str | None, Answer | None]:
+        """One HTTP attempt: the status code and the start of the answer, or why there is none."""
         try:
             async with asyncio.timeout(delivery.policy.timeout), self._client().request(
                 delivery.method,
@@ -277,14 +290,14 @@ class Dispatcher:
                 headers=headers,
                 allow_redirects=False,
             ) as response:
-                await response.read()
-                return response.status, None
+                answer = await read_answer(response)
+                return response.status, None, answer
         except TimeoutError:
-            return None, f"timed out after {delivery.policy.timeout:g}s"
+            return None, f"timed out after {delivery.policy.timeout:g}s", None
         except aiohttp.ClientError as exc:
-            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, None
         except (OSError, ValueError) as exc:  # a bad URL or a refusal below aiohttp
-            return None, f"{type(exc).__name__}: {exc}"
+            return None, f"{type(exc).__name__}: {exc}", None
 
     def _slot(self, url: str) -> asyncio.Semaphore:
         """At most ``connections`` attempts at once per receiver origin, so a slow one only delays itself."""
@@ -350,8 +363,30 @@ class Dispatcher:
         for old_id in doomed:
             del self._deliveries[old_id]
 
+    def has_pending(self, message_id: str) -> bool:
+        """Whether any delivery about message ``message_id`` may still be attempted (the store keeps it then)."""
+        return message_id in self._pending_of
+
+    def pending_count(self) -> int:
+        """How many deliveries may still be attempted."""
+        return sum(1 for d in self._deliveries.values() if d.state == PENDING)
+
+    def _opened(self, delivery: Delivery) -> None:
+        if delivery.message_id is not None:
+            self._pending_of[delivery.message_id] = self._pending_of.get(delivery.message_id, 0) + 1
+
+    def _closed(self, delivery: Delivery) -> None:
+        message_id = delivery.message_id
+        if message_id is not None and message_id in self._pending_of:
+            left = self._pending_of[message_id] - 1
+            if left > 0:
+                self._pending_of[message_id] = left
+            else:
+                del self._pending_of[message_id]
+
     def clear(self) -> None:
         self._deliveries.clear()
+        self._pending_of.clear()
 
     async def close(self) -> None:
         if self._session is not None:

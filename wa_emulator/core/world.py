@@ -19,6 +19,7 @@ from .lifecycle import Lifecycle
 from .models import INBOUND, Message, Payload
 from .rules import Contacts
 from .status import Status
+from .store import DEFAULT_CAP as MESSAGE_CAP
 from .store import StatusListener, Store
 from .tenants import Tenants
 from .webhooks import DEFAULT_CAP as DELIVERY_CAP
@@ -72,6 +73,7 @@ class WorldConfig:
     seed: int | None = None
     journal_cap: int = JOURNAL_CAP
     delivery_cap: int = DELIVERY_CAP
+    message_cap: int = MESSAGE_CAP
 
 
 class World:
@@ -90,6 +92,8 @@ class World:
         # client polls never changes the ids of the messages it sends.
         self.request_ids = IdFactory(None if config.seed is None else config.seed + 1)
         self.dispatcher = Dispatcher(self.clock, self.ids, cap=config.delivery_cap)
+        # A message waits for its webhooks before it may leave a full store; each one ending may make room.
+        self.dispatcher.on_finished(lambda _delivery: self.store.trim())
         self._seeders: list[Seeder] = []
         self._inbound_listeners: list[tuple[str | None, InboundListener]] = []
         self._status_listeners: list[tuple[str | None, StatusListener]] = []
@@ -102,7 +106,7 @@ class World:
     def _build(self) -> None:
         self.tenants = Tenants()
         self.contacts = Contacts()
-        self.store = Store()
+        self.store = Store(self.config.message_cap, busy=self.dispatcher.has_pending)
         self.journal = Journal(self.config.journal_cap)
         self.faults = Faults(self.ids)
         self.lifecycle = Lifecycle(self.clock, self.store, self.contacts, self.ids)

@@ -7,11 +7,15 @@ answer already says so (400), so the log keeps one line naming the client and th
 
 from __future__ import annotations
 
+import errno
 import logging
+import time
 
 from aiohttp.http_exceptions import HttpProcessingError
 
 SERVER_LOGGER = "aiohttp.server"
+LOOP_LOGGER = "asyncio"
+EXHAUSTED_EVERY = 10.0  # seconds between two reports that descriptors ran out
 
 
 class ProtocolErrorFilter(logging.Filter):
@@ -35,12 +39,49 @@ class ProtocolErrorFilter(logging.Filter):
         return True
 
 
+class DescriptorExhaustionFilter(logging.Filter):
+    """Turn asyncio's traceback for an ``accept()`` without a free file descriptor into one line, now and then.
+
+    The loop retries the accept every second while every descriptor is taken, logging a traceback
+    each time; the connections holding them close by themselves (keep-alive and header
+    timeouts), so one line every ``EXHAUSTED_EVERY`` seconds says all there is.
+
+    >>> full = OSError(errno.EMFILE, "Too many open files")
+    >>> def record(): return logging.LogRecord("asyncio", logging.ERROR, __file__, 1,
+    ...                                        "socket.accept() out of system resource", (), (OSError, full, None))
+    >>> quiet, first = DescriptorExhaustionFilter(), record()
+    >>> quiet.filter(first), first.exc_info, first.levelname, quiet.filter(record())
+    (True, None, 'WARNING', False)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = float("-inf")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, OSError) or error.errno not in (errno.EMFILE, errno.ENFILE):
+            return True
+        now = time.monotonic()
+        if now - self._last < EXHAUSTED_EVERY:
+            return False
+        self._last = now
+        record.msg, record.args = "out of file descriptors (%s): new connections wait until idle ones time out", (
+            error.strerror,)
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def quiet_protocol_errors() -> ProtocolErrorFilter:
-    """Install the filter on aiohttp's server logger once; return it (``removeFilter`` undoes it)."""
+    """Install the filters on aiohttp's and asyncio's loggers once; return the first (``removeFilter`` undoes it)."""
     logger = logging.getLogger(SERVER_LOGGER)
     for existing in logger.filters:
         if isinstance(existing, ProtocolErrorFilter):
             return existing
     installed = ProtocolErrorFilter()
     logger.addFilter(installed)
+    loop_logger = logging.getLogger(LOOP_LOGGER)
+    if not any(isinstance(existing, DescriptorExhaustionFilter) for existing in loop_logger.filters):
+        loop_logger.addFilter(DescriptorExhaustionFilter())
     return installed
