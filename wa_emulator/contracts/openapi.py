@@ -78,11 +78,36 @@ def _ref(contract: Contract) -> dict[str, Any]:
     return refs[0] if len(refs) == 1 else {"anyOf": refs}
 
 
-def _body(contract: Contract | None, description: str) -> dict[str, Any]:
+def _body(contract: Contract | None, description: str, media_type: str = JSON) -> dict[str, Any]:
     answer: dict[str, Any] = {"description": description}
     if contract is not None:
-        answer["content"] = {JSON: {"schema": _ref(contract)}}
+        answer["content"] = {media_type: {"schema": _ref(contract)}}
     return answer
+
+
+def _responses(api: ApiDescription, op: Operation) -> dict[str, Any]:
+    """Each status ``op`` answers with its body: its successes, then every error it may answer.
+
+    No ``default``: every status is named, so an answer with any other status breaks the contract.
+
+    >>> from wa_emulator.providers.wazapin import WazapinProvider
+    >>> answers = _responses(WazapinProvider.api, WazapinProvider.api.operation("getMessage"))
+    >>> sorted(answers), list(answers["404"]["content"])
+    (['200', '401', '403', '404', '405', '429', '500'], ['application/problem+json', 'application/json'])
+    """
+    responses = {status: _body(name, f"{status} answer") for status, name in op.responses.items()}
+    for status in api.error_statuses(op):
+        responses.setdefault(status, _error(api, status))
+    return {str(status): responses[status] for status in sorted(responses)}
+
+
+def _error(api: ApiDescription, status: int) -> dict[str, Any]:
+    if status in api.error_by_status or not api.error_media_types:
+        content = {JSON: api.error_for(status)}
+    else:
+        content = dict(api.error_media_types)
+    return {"description": f"{status} error, in this API's own envelope",
+            "content": {media_type: {"schema": _ref(contract)} for media_type, contract in content.items()}}
 
 
 def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
@@ -97,10 +122,7 @@ def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
         spec["parameters"] = parameters
     if op.request is not None:
         spec["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(op.request)}}}
-    answers = {**{status: api.error_for(status) for status in api.error_by_status}, **op.responses}
-    responses = {str(status): _body(name, f"{status} answer") for status, name in sorted(answers.items())}
-    responses["default"] = _body(api.error, "Any error, in this API's own envelope")
-    spec["responses"] = responses
+    spec["responses"] = _responses(api, op)
     return spec
 
 
@@ -139,7 +161,7 @@ def document(api: ApiDescription, server_url: str = "/") -> dict[str, Any]:
 
 def contracts_used(api: ApiDescription) -> set[tuple[str, str]]:
     """(folder, name) of every contract ``api`` refers to, and of every one those refer to in turn."""
-    contracts_ = [api.error, *api.error_by_status.values(), *api.webhooks.values()]
+    contracts_ = [api.error, *api.error_by_status.values(), *api.error_media_types.values(), *api.webhooks.values()]
     for op in api.operations:
         contracts_ += [op.request, *op.responses.values()]
     used: set[tuple[str, str]] = set()

@@ -11,11 +11,12 @@ from aiohttp import web
 
 from ..web.front import DoorPolicy
 from ..web.http import ApiError, json_response
-from ..web.operations import ApiDescription, Operation
+from ..web.operations import BODY_ERRORS, ApiDescription, Operation
 from . import clock, contacts, credentials, faults, health, journal, messages, openapi, scenario, webhooks
 from .access import ControlAccess
 
 _FILTERS = ("provider", "status", "to", "direction")
+_BODY = (*BODY_ERRORS, 422)  # a JSON body read by the handler itself: unreadable, or a field unusable
 
 
 def render_error(request: web.Request, error: ApiError) -> web.Response:
@@ -47,9 +48,9 @@ API = ApiDescription(
         Operation("get", "/clock", "getClock", "Read the emulated clock", clock.get_clock, responses={200: "clock"}),
         Operation("post", "/clock/advance", "advanceClock",
                   "Move time forward by {seconds} or to {to}, running due events", clock.advance_clock,
-                  responses={200: "clock"}),
+                  responses={200: "clock"}, errors=_BODY),
         Operation("post", "/clock/mode", "setClockMode", "Switch to real, scaled (factor) or manual time",
-                  clock.set_clock_mode, responses={200: "clock"}),
+                  clock.set_clock_mode, responses={200: "clock"}, errors=_BODY),
         Operation("get", "/credentials", "credentials", "Sandbox tenants, keys and senders by provider",
                   credentials.credentials, responses={200: "credentials"}),
         Operation("get", "/messages", "listMessages", "Messages with their full status history", messages.list_messages,
@@ -59,28 +60,29 @@ API = ApiDescription(
         Operation("get", "/contacts", "listContacts", "Recipient profiles", contacts.list_contacts,
                   responses={200: "contact-list"}),
         Operation("put", "/contacts/{phone}", "setContact", "Set a recipient's profile", contacts.set_contact,
-                  responses={200: "contact"}),
+                  responses={200: "contact"}, errors=_BODY),
         Operation("post", "/inbound", "inbound", "A customer writes in (opens the 24-hour window)", contacts.inbound,
-                  responses={201: "message"}),
+                  responses={201: "message"}, errors=_BODY),
         Operation("get", "/journal", "journal", "Every provider API call", journal.journal, responses={200: "journal"},
-                  query=("provider", "method", "path", "status", "limit")),
+                  query=("provider", "method", "path", "status", "limit"), errors=(422,)),
         Operation("get", "/webhooks/deliveries", "deliveries", "Webhook deliveries with every attempt",
                   webhooks.deliveries, responses={200: "delivery-list"},
                   query=("provider", "message_id", "state")),
         Operation("post", "/webhooks/directives", "webhookDirective",
                   "Delay, duplicate or drop the webhook of one future status change",
-                  webhooks.webhook_directive, responses={201: "directive"}),
+                  webhooks.webhook_directive, responses={201: "directive"}, errors=(*_BODY, 409)),
         Operation("get", "/scenario", "getScenario", "The scenario in force", scenario.get_scenario,
                   responses={200: "scenario"}),
         Operation("post", "/scenario", "loadScenario", "Load another scenario: {name}, {path}, or YAML or JSON",
-                  scenario.load_another, responses={201: "scenario"}),
+                  scenario.load_another, responses={201: "scenario"}, errors=(400, 413, 422)),
         Operation("get", "/faults", "listFaults", "Faults in force", faults.list_faults, responses={200: "fault-list"}),
         Operation("post", "/faults", "addFault", "Inject a fault on provider routes", faults.add_fault,
-                  request="fault-request", responses={201: "fault"}),
+                  request="fault-request", responses={201: "fault"}, errors=(422,)),
         Operation("delete", "/faults", "clearFaults", "Remove every fault", faults.clear_faults, responses={204: None}),
         Operation("delete", "/faults/{id}", "deleteFault", "Remove one fault", faults.delete_fault,
                   responses={204: None}),
         Operation("get", "/openapi/{name}.json", "openapi", "The OpenAPI 3.1 document of a provider or 'control'",
                   openapi.openapi_document, responses={200: "openapi"}),
     ),
+    admission_errors=(),  # no credentials, no rate limit
 )

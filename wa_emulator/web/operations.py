@@ -31,6 +31,10 @@ Contract = str | tuple[str, ...]
 
 _PARAMETER = re.compile(r"{([^}]+)}")
 
+BODY_ERRORS = (400, 413, 415)
+"""What reading a JSON body answers: not JSON or not an object, too large, not ``application/json``.
+An operation that reads a body without a request contract lists them in its own ``errors``."""
+
 
 def contract_names(contract: Contract | None) -> tuple[str, ...]:
     """The names a Contract stands for.
@@ -64,6 +68,8 @@ class Operation:
     """A step run between admission and the handler (see ``Around``)."""
     example: Mapping[str, Any] | None = None
     """A valid request body, for the OpenAPI document and for anyone who needs one (benchmarks, fuzzing)."""
+    errors: tuple[int, ...] = ()
+    """Error statuses the handler itself answers (its own 404, 409, 422…); the front door's are the API's."""
 
     def path_parameters(self) -> list[str]:
         return _PARAMETER.findall(self.path)
@@ -89,6 +95,16 @@ class ApiDescription:
     """Headers a client holding the sandbox's full-access credentials sends (fuzzing and docs use them)."""
     error_by_status: Mapping[int, Contract] = field(default_factory=dict)
     """Error statuses whose body follows another contract than ``error`` (Qlara's 429, say)."""
+    errors: tuple[int, ...] = (404, 405, 500)
+    """Error statuses the front door may answer on any operation: no such route, wrong method, the
+    emulator's own failure."""
+    admission_errors: tuple[int, ...] = (401, 429)
+    """What admission answers, on every operation that is not public: bad credentials, rate limit."""
+    body_errors: tuple[int, ...] = BODY_ERRORS
+    """What reading a JSON body answers, on every operation with a request contract."""
+    error_media_types: Mapping[str, Contract] = field(default_factory=dict)
+    """Media type -> error contract, for an API whose errors are not all ``application/json`` with
+    ``error``'s body (Wazapin: ``application/problem+json``, or its older body as plain JSON)."""
 
     def error_for(self, status: int) -> Contract:
         """The contract of a ``status`` error body.
@@ -97,6 +113,23 @@ class ApiDescription:
         'rate'
         """
         return self.error_by_status.get(status, self.error)
+
+    def error_statuses(self, op: Operation) -> tuple[int, ...]:
+        """Every error status ``op`` may answer, in order: its own and the front door's.
+
+        >>> async def h(request): ...
+        >>> api = ApiDescription("t", "x", "t", ())
+        >>> api.error_statuses(Operation("post", "/x", "x", "X", h, request="x", errors=(409,)))
+        (400, 401, 404, 405, 409, 413, 415, 429, 500)
+        >>> api.error_statuses(Operation("get", "/health", "health", "Up?", h, public=True))
+        (404, 405, 500)
+        """
+        statuses = {*self.errors, *op.errors}
+        if not op.public:
+            statuses.update(self.admission_errors)
+        if op.request is not None:
+            statuses.update(self.body_errors)
+        return tuple(sorted(statuses))
 
     def operation(self, operation_id: str) -> Operation:
         """The operation called ``operation_id`` (KeyError names the known ones)."""

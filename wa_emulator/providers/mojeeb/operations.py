@@ -18,6 +18,10 @@ TEXT_EXAMPLE = {"agent_id": AGENT_SUPPORT, "from": "+15550100001", "to": "+15551
 TEMPLATE_EXAMPLE = {"agent_id": AGENT_SUPPORT, "from": "+15550100001", "to": "+15551234567",
                     "template": {"name": "order_shipped", "language": "en", "parameters": {"customer_name": "Sara"}}}
 
+# 403: the key may not send from that agent; 409: the same Idempotency-Key is still in flight;
+# 422: a field, the sender or the Idempotency-Key is unusable.
+_SEND_ERRORS = (403, 409, 422)
+
 API = ApiDescription(
     title="Mojeeb public API v1 (WhatsApp), as emulated by wa-emulator",
     source="https://docs.mojeeb.app/docs/developers",
@@ -25,14 +29,15 @@ API = ApiDescription(
     operations=(
         Operation("post", "/v1/whatsapp/messages", "sendMessage", "Send a free-form text message",
                   handlers.send_message, request="send-text", responses={202: "message"}, around=idempotent,
-                  example=TEXT_EXAMPLE),
+                  example=TEXT_EXAMPLE, errors=_SEND_ERRORS),
         Operation("post", "/v1/whatsapp/templates", "sendTemplate", "Send an approved template", handlers.send_template,
                   request="send-template", responses={202: "message"}, around=idempotent,
-                  example=TEMPLATE_EXAMPLE),
+                  example=TEMPLATE_EXAMPLE, errors=_SEND_ERRORS),
         Operation("get", "/v1/whatsapp/messages/{id}", "getMessage", "Read a message's status", handlers.get_message,
                   responses={200: "message"}),
     ),
     security_schemes={"bearer": {"type": "http", "scheme": "bearer",
                                  "description": "mk_live_ key, see GET /_emulator/credentials"}},
     sandbox_headers={"Authorization": f"Bearer {KEY_FULL}"},
+    admission_errors=(401, 403, 429),  # 403: the key lacks the messages scope
 )

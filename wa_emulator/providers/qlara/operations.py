@@ -28,13 +28,13 @@ API = ApiDescription(
     operations=(
         Operation("post", "/message-server/whatsapp/send", "sendWhatsapp", "Send a WhatsApp template or text",
                   handlers.send_whatsapp, request="send-request", responses={200: "send-response"},
-                  example=SEND_EXAMPLE),
+                  example=SEND_EXAMPLE, errors=(403, 409)),
         Operation("get", "/partner-gateway/v1/messages/status", "getStatuses",
                   "Statuses of several messages by customerMessageId", handlers.get_statuses,
-                  responses={200: "status-batch"}, query=("ids", "customerMessageIds", "channel")),
+                  responses={200: "status-batch"}, query=("ids", "customerMessageIds", "channel"), errors=(400, 414)),
         Operation("get", "/partner-gateway/v1/messages/status/{customerMessageId}", "getStatus",
                   "Status of one message by customerMessageId", handlers.get_status, responses={200: "status"},
-                  query=("channel",)),
+                  query=("channel",), errors=(400,)),
         Operation("get", "/partner-gateway/v1/whatsapp/messages/{messageId}/status", "getWhatsappStatus",
                   "Status of one WhatsApp message by messageId", handlers.get_whatsapp_status,
                   responses={200: "status"}),
@@ -55,4 +55,5 @@ API = ApiDescription(
     },
     webhooks={"DELIVERY": "event-delivery", "READ": "event-read", "INBOUND": "event-inbound"},
     sandbox_headers={"X-Api-Key": KEY_PRODUCTION},
+    admission_errors=(401, 403, 429),  # 403: the caller's address is not on the account's allow-list
 )
