@@ -63,6 +63,7 @@ class Tally:
     events: int = 0
     deliveries_created: int = 0
     deliveries_finished: Counter[str] = field(default_factory=Counter)
+    retried: int = 0  # finished deliveries that took more than one attempt
     bad_deliveries: list[str] = field(default_factory=list)
     backwards: list[str] = field(default_factory=list)
     journal_total: int = 0
@@ -92,6 +93,7 @@ class CoreWebhooks:
     def _on_finished(self, delivery: Delivery) -> None:
         self.tally.deliveries_finished[delivery.state] += 1
         attempts = delivery.attempts
+        self.tally.retried += len(attempts) > 1
         if delivery.state == DELIVERED:
             ok = bool(attempts) and attempts[-1].status_code is not None and 200 <= attempts[-1].status_code < 300
         else:
@@ -191,12 +193,13 @@ async def _customer(provider: str, http: aiohttp.ClientSession, control: str, ta
 
 async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, delivery_cap: int = 200,
                    max_ops: int = 100_000, seed: int = 1, enough: Callable[[Tally], bool] | None = None,
-                   most_seconds: float | None = None) -> SoakReport:
+                   most_seconds: float | None = None, watch: Callable[[World], Any] | None = None) -> SoakReport:
     """Drive every provider for ``seconds`` of wall time, flush, stop, and report.
 
     ``enough``: keep going past ``seconds`` until it holds for the tally, so a slow or busy
     machine still does the work a check needs; ``most_seconds`` (default four times
-    ``seconds``) stops the load regardless.
+    ``seconds``) stops the load regardless. ``watch(world)``, if given, is awaited alongside the
+    load (a memory sampler) and cancelled when the load ends.
     """
     baseline_tasks = set(asyncio.all_tasks())
     fds_before = open_fds()
@@ -229,7 +232,11 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
                     if n < 2:
                         jobs.append(_customer(name, http, emu.base_url + "/_emulator", tally, worker_rng, over,
                                               max_ops))
+            watcher = asyncio.ensure_future(watch(emu.world)) if watch is not None else None
             await asyncio.gather(*jobs)
+            if watcher is not None:
+                watcher.cancel()
+                await asyncio.gather(watcher, return_exceptions=True)
             # Flush: freeze the clock and run out every timeline and retry schedule.
             emu.world.clock.set_mode(ClockSpec(ClockMode.MANUAL))
             await emu.advance(24 * 3600)
