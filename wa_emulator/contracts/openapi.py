@@ -114,7 +114,8 @@ def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in op.path_parameters()
     ]
-    parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in op.query]
+    parameters += [{"name": name, "in": "query", "required": name in op.required_query,
+                    "schema": dict(op.query_schemas.get(name, {"type": "string"}))} for name in op.query]
     spec: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
     if op.public:
         spec["security"] = []  # overrides the document-wide requirement: no credentials needed

@@ -61,7 +61,11 @@ class Operation:
     responses: Mapping[int, Contract | None] = field(default_factory=dict)
     """Status -> contract of the JSON body (None: the status carries no body)."""
     query: tuple[str, ...] = ()
-    """Optional string query parameters."""
+    """Query parameters: optional strings unless ``query_schemas`` says otherwise."""
+    query_schemas: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The schema of a query parameter that is not any string (a bounded integer, an enum)."""
+    required_query: tuple[str, ...] = ()
+    """Query parameters the operation refuses to answer without."""
     public: bool = False
     """Answered without credentials (a health check): not admitted, and ``security: []`` in the document."""
     around: Around | None = None

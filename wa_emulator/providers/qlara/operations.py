@@ -14,6 +14,7 @@ from . import handlers
 from .sandbox import KEY_PRODUCTION, PHONE_MAIN
 
 _WEBHOOK = "/partner-gateway/v1/webhooks/delivery-status"
+_CHANNEL = {"channel": {"type": "string", "enum": ["SMS", "RCS", "WHATSAPP"]}}
 
 # Valid requests for the sandbox's production account (the OpenAPI document shows them; benchmarks send them).
 SEND_EXAMPLE = {"destination": "+393401234567", "phoneNumberId": PHONE_MAIN,
@@ -31,10 +32,11 @@ API = ApiDescription(
                   example=SEND_EXAMPLE, errors=(403, 409)),
         Operation("get", "/partner-gateway/v1/messages/status", "getStatuses",
                   "Statuses of several messages by customerMessageId", handlers.get_statuses,
-                  responses={200: "status-batch"}, query=("ids", "customerMessageIds", "channel"), errors=(400, 414)),
+                  responses={200: "status-batch"}, query=("ids", "customerMessageIds", "channel"), errors=(400, 414),
+                  query_schemas=_CHANNEL),
         Operation("get", "/partner-gateway/v1/messages/status/{customerMessageId}", "getStatus",
                   "Status of one message by customerMessageId", handlers.get_status, responses={200: "status"},
-                  query=("channel",), errors=(400,)),
+                  query=("channel",), errors=(400,), query_schemas=_CHANNEL, required_query=("channel",)),
         Operation("get", "/partner-gateway/v1/whatsapp/messages/{messageId}/status", "getWhatsappStatus",
                   "Status of one WhatsApp message by messageId", handlers.get_whatsapp_status,
                   responses={200: "status"}),

@@ -31,6 +31,7 @@ MAX_MESSAGE_ID = 255
 MAX_TEXT = 4096
 # "Keep under a few hundred ids" (qlara/api/message-delivery-status); the exact cut is designed.
 MAX_BATCH_IDS = 200
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a "%" that does not start a percent-escape
 _URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")  # the characters RFC 3986 allows in a URI
 
 
@@ -202,12 +203,13 @@ def parse_callback_url(body: dict[str, Any]) -> str:
         raise bad_request("'callbackUrl' is required.", "callbackUrl")
     invalid = bad_request("'callbackUrl' must be an absolute http or https URL.", "callbackUrl")
     # Only characters RFC 3986 allows in a URI; anything else could never be called back.
-    if not _URI.fullmatch(url):
+    if not _URI.fullmatch(url) or _BAD_ESCAPE.search(url):
         raise invalid
     try:
         parts = urlsplit(url)
+        port = parts.port  # a port that is not a number (or out of range) raises too
     except ValueError:  # e.g. an unclosed "[" of an IPv6 host
         raise invalid from None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
         raise invalid
     return url

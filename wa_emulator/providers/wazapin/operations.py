@@ -19,6 +19,8 @@ SEND_EXAMPLE = {"channel_id": CHANNEL_MAIN, "to": "6281234567890", "type": "temp
                 "content": {"template": {"name": "order_update", "language": {"code": "en_US"}}}}
 
 _HOOKS = "/v1/settings/developer/webhooks"
+# A listing's page size, as parse.page_limit reads it.
+_LIMIT = {"limit": {"type": "integer", "minimum": 1, "maximum": 100}}
 _ENDPOINT = _HOOKS + "/endpoints/{endpoint_id}"
 
 API = ApiDescription(
@@ -33,7 +35,8 @@ API = ApiDescription(
                   errors=(404, 409, 422)),
         Operation("get", "/v1/messages", "listMessages", "Messages, newest first, with a cursor",
                   handlers.list_messages, responses={200: "message-list"},
-                  query=("limit", "cursor", "status", "channel_id", "conversation_id", "direction"), errors=(400,)),
+                  query=("limit", "cursor", "status", "channel_id", "conversation_id", "direction"), errors=(400,),
+                  query_schemas=_LIMIT),
         Operation("get", "/v1/messages/{id}", "getMessage", "One message record", handlers.get_message,
                   responses={200: "message"}),
         Operation("get", "/v1/messages/{id}/status", "getMessageStatus", "A message's status, lightweight",
@@ -55,7 +58,7 @@ API = ApiDescription(
                   handlers.send_test_event, responses={202: "webhook-test-response"}),
         Operation("get", _HOOKS + "/deliveries", "listDeliveries", "Webhook deliveries with their attempts",
                   handlers.list_deliveries, responses={200: "webhook-delivery-list"},
-                  query=("limit", "message_id", "endpoint_id", "state"), errors=(400,)),
+                  query=("limit", "message_id", "endpoint_id", "state"), errors=(400,), query_schemas=_LIMIT),
         Operation("post", _HOOKS + "/deliveries/{id}/retry", "retryDeliveries",
                   "Retry a message's failed webhook deliveries", handlers.retry_message_deliveries,
                   responses={202: "webhook-retry"}, errors=(409,)),
