@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..core.clock import ClockMode
 from ..web import keys
 from ..web.http import json_response, read_json_object
 from .actions import receive_inbound, update_contact
@@ -27,5 +28,8 @@ async def inbound(request: web.Request) -> web.Response:
     names = [p.name for p in request.app[keys.providers]]
     message = receive_inbound(world, names, body.get("provider"), body.get("from"), body.get("text", ""),
                               body.get("to"))
-    await world.clock.settle()
+    if world.clock.mode is ClockMode.MANUAL:
+        # Its webhook has been attempted before the answer, so a test sees it at once. Only on a
+        # manual clock: a running one under load keeps starting work and the wait would never end.
+        await world.clock.settle()
     return json_response(message_view(message), status=201)
