@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +30,9 @@ from .server import receiver_app
 # Emulated seconds between attempts; real seconds before a stalled receiver counts as timed out.
 SOAK_POLICY = RetryPolicy(schedule=(0.0, 2.0, 4.0), timeout=0.2)
 STALL = 0.5
+# Pollers pick among each provider's latest sends: those are still in a capped store, and the
+# soak's own bookkeeping stays as bounded as the emulator's.
+RECENT = 200
 RECIPIENTS = [f"+1555400{n:04d}" for n in range(50)]
 
 
@@ -117,6 +120,7 @@ class SoakReport:
     fds_before: int
     fds_after: int
     messages: int
+    evicted: int = 0
 
     def broken(self) -> list[str]:
         """Every invariant the soak promises that did not hold (empty when all did)."""
@@ -151,7 +155,7 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-async def _sender(calls: Calls, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
+async def _sender(calls: Calls, http: aiohttp.ClientSession, base: str, ids: deque[str], tally: Tally,
                   rng: random.Random, over: Callable[[], bool], limit: int) -> None:
     for _ in range(limit):
         if over():
@@ -160,7 +164,7 @@ async def _sender(calls: Calls, http: aiohttp.ClientSession, base: str, ids: lis
         tally.sends += 1
 
 
-async def _poller(calls: Calls, http: aiohttp.ClientSession, base: str, ids: list[str], tally: Tally,
+async def _poller(calls: Calls, http: aiohttp.ClientSession, base: str, ids: deque[str], tally: Tally,
                   rng: random.Random, over: Callable[[], bool], limit: int) -> None:
     # Each poller is sequential, so its own view of a message must never go back.
     seen: dict[str, int] = {}
@@ -177,6 +181,9 @@ async def _poller(calls: Calls, http: aiohttp.ClientSession, base: str, ids: lis
             tally.backwards.append(f"{calls.provider} {message_id}: {word} after rank {seen[message_id]}")
         seen[message_id] = max(rank, seen.get(message_id, -1))
         tally.polls += 1
+        if len(seen) > 4 * RECENT:  # forget what can no longer be picked
+            window = set(ids)
+            seen = {key: value for key, value in seen.items() if key in window}
 
 
 async def _customer(provider: str, http: aiohttp.ClientSession, control: str, tally: Tally,
@@ -193,7 +200,8 @@ async def _customer(provider: str, http: aiohttp.ClientSession, control: str, ta
 
 async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, delivery_cap: int = 200,
                    max_ops: int = 100_000, seed: int = 1, enough: Callable[[Tally], bool] | None = None,
-                   most_seconds: float | None = None, watch: Callable[[World], Any] | None = None) -> SoakReport:
+                   most_seconds: float | None = None, watch: Callable[[World], Any] | None = None,
+                   message_cap: int | None = None) -> SoakReport:
     """Drive every provider for ``seconds`` of wall time, flush, stop, and report.
 
     ``enough``: keep going past ``seconds`` until it holds for the tally, so a slow or busy
@@ -206,7 +214,8 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
     tally = Tally()
     loop = asyncio.get_running_loop()
     began = loop.time()
-    emu = Emulator(clock=ClockSpec(ClockMode.SCALED, 20.0), journal_cap=journal_cap, delivery_cap=delivery_cap,
+    caps = {} if message_cap is None else {"message_cap": message_cap}
+    emu = Emulator(clock=ClockSpec(ClockMode.SCALED, 20.0), journal_cap=journal_cap, delivery_cap=delivery_cap, **caps,
                    seed=seed)
     answers = FlakyAnswers(seed)
     receiver, port = await started(receiver_app(answers))
@@ -224,7 +233,7 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
             jobs = []
             unlimit(emu.world, 10 * max_ops)
             for name, calls in CALLS.items():
-                base, ids = emu.url(name), []
+                base, ids = emu.url(name), deque(maxlen=RECENT)
                 for n in range(workers):  # senders, pollers and two writing customers
                     worker_rng = random.Random(rng.random())
                     jobs.append(_sender(calls, http, base, ids, tally, worker_rng, over, max_ops))
@@ -246,7 +255,7 @@ async def run_soak(seconds: float, *, workers: int = 4, journal_cap: int = 300, 
             report = dict(
                 journal_len=len(world.journal), journal_cap=world.journal.cap,
                 log_len=len(world.dispatcher.deliveries()), delivery_cap=world.dispatcher.cap,
-                pending_after=world.clock.pending(), messages=len(world.store),
+                pending_after=world.clock.pending(), messages=len(world.store), evicted=world.store.evicted,
             )
     finally:
         await receiver.cleanup()

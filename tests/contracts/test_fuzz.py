@@ -7,9 +7,9 @@ undocumented one is a failure: no document has a ``default``), in a documented m
 that matches that status's schema. Derandomized and small: the same requests on every run, in seconds.
 
 Webhook URLs the fuzzer registers are made up (``http://0``, ``https://a.b``): nothing may be delivered
-to them. The emulator runs a manual clock that nothing advances, and every webhook attempt is a timer
-on that clock, so none is ever made. Each request starts from a reset world, which also puts the clock
-back in manual mode if a fuzzed ``POST /_emulator/clock/mode`` changed it.
+to them. Webhooks go to loopback addresses only, and besides the emulator runs a manual clock that
+nothing advances, so no attempt is even made. Each request starts from a reset world, which also puts
+the clock back in manual mode if a fuzzed ``POST /_emulator/clock/mode`` changed it.
 """
 
 from collections.abc import Iterator
@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from wa_emulator.core.clock import MANUAL_CLOCK
+from wa_emulator.core.destinations import LOOPBACK
 from wa_emulator.providers import all_providers
 from wa_emulator.testing.threaded import ThreadedEmulator
 
@@ -38,7 +39,7 @@ APIS = [provider.name for provider in all_providers()] + ["control"]
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ThreadedEmulator]:
-    with ThreadedEmulator(strict=True, clock=MANUAL_CLOCK) as emulator:
+    with ThreadedEmulator(strict=True, clock=MANUAL_CLOCK, webhook_destinations=LOOPBACK) as emulator:
         yield emulator
 
 
