@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from . import __version__, contracts
-from .app import create_app
+from .app import RUNNER_OPTIONS, create_app
 from .contracts import check as contract_check
 from .core.clock import ClockSpec
 from .core.timefmt import iso
@@ -211,7 +211,7 @@ async def _serve(settings: Settings) -> int:
     except ScenarioError as exc:
         raise CliError(str(exc)) from None
     tune_gc()
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(app, **RUNNER_OPTIONS)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     try:
