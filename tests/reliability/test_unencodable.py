@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from yarl import URL
 
 from wa_emulator.control.operations import API as CONTROL
 from wa_emulator.core.webhooks import DEFAULT_CAP
@@ -158,3 +159,23 @@ async def test_a_lone_surrogate_is_refused_naming_the_field_and_nothing_changes(
     else:
         assert json.loads(raw)["error"]["code"] == "unencodable_text"
     assert await sandbox.reads() == before
+
+
+async def test_undecodable_escapes_in_paths_and_queries_stay_escaped_and_poison_nothing(sandbox: Sandbox) -> None:
+    # %ED%A0%80 is a surrogate's UTF-8 form, which no decoder accepts: the URL keeps it percent-escaped.
+    bad = "%ED%A0%80"
+    before = await sandbox.reads()
+    for api_name, api in APIS.items():
+        for op in api.operations:
+            if op.method == "get" and op.path_parameters():
+                ids = dict(sandbox.ids)
+                sandbox.ids.update({(api_name, name): bad for name in op.path_parameters()})
+                url = sandbox.url(api_name, op, query=f"x={bad}&limit={bad}")
+                sandbox.ids = ids
+                async with sandbox.http.get(URL(url, encoded=True),
+                                            headers=api.sandbox_headers) as response:
+                    assert response.status < 500, await response.text()
+    assert await sandbox.reads() == before
+    async with sandbox.http.get(f"{sandbox.emu.base_url}/_emulator/journal") as response:
+        assert response.status == 200
+        assert bad in await response.text()
