@@ -9,6 +9,7 @@ behind its front door (``web/routing.py``, ``web/front.py``); no aiohttp middlew
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 from aiohttp import web
 
@@ -28,6 +29,15 @@ from .web.http import json_response
 from .web.routing import HostDispatch, Mount, Routes
 
 CONTROL_PREFIX = "/_emulator"
+
+RUNNER_OPTIONS: dict[str, Any] = {
+    "handle_signals": False,
+    "access_log": None,
+    # Request bodies are taken as sent: an encoded one is refused (415) by the API that reads it,
+    # in its own envelope, instead of being inflated first (a gzip bomb) or refused by aiohttp as text.
+    "auto_decompress": False,
+}
+"""What every ``web.AppRunner`` serving the emulator is made with (the CLI's and ``Emulator``'s)."""
 
 
 def world_for(settings: Settings) -> World:

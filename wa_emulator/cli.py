@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from . import __version__, contracts
-from .app import create_app
+from .app import RUNNER_OPTIONS, create_app
 from .contracts import check as contract_check
 from .control.access import APP_KEY as access_key
 from .core import destinations
@@ -281,7 +281,7 @@ async def _serve(settings: Settings) -> int:
     except ValueError as exc:  # an empty control token
         raise CliError(str(exc), EXIT_USAGE) from None
     tune_gc()
-    runner = web.AppRunner(app, handle_signals=False, access_log=None, keepalive_timeout=settings.keepalive_timeout)
+    runner = web.AppRunner(app, **RUNNER_OPTIONS, keepalive_timeout=settings.keepalive_timeout)
     await runner.setup()
     loop = asyncio.get_running_loop()
     assert runner.server is not None

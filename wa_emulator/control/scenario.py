@@ -17,7 +17,7 @@ from aiohttp import web
 
 from ..scenario import Scenario, ScenarioError, current, install, load_bundled, load_from, load_text
 from ..web import keys
-from ..web.http import ApiError, json_response
+from ..web.http import ApiError, json_response, read_body, refuse_unencodable
 
 
 def scenario_view(scenario: Scenario | None) -> dict[str, Any]:
@@ -54,18 +54,22 @@ def _parse(text: str, directories: Sequence[Path]) -> Scenario:
         body = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply: YAML will say which
         body = None
+    if body is not None:
+        refuse_unencodable(body)
     if isinstance(body, dict) and len(body) == 1:
         if isinstance(body.get("name"), str):
             return load_bundled(body["name"])
         if isinstance(body.get("path"), str):
             return load_from(body["path"], directories)
-    return load_text(text, "<request body>")
+    scenario = load_text(text, "<request body>")
+    refuse_unencodable(scenario.raw)  # a YAML "\ud800" escape decodes to a lone surrogate too
+    return scenario
 
 
 async def _body_text(request: web.Request) -> str:
     # Read as UTF-8 whatever charset the Content-Type claims: YAML and JSON are UTF-8, and a
     # made-up charset or undecodable bytes are the client's mistake, not a 500.
     try:
-        return (await request.read()).decode("utf-8")
+        return (await read_body(request)).decode("utf-8")
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_body", "The scenario must be UTF-8 text (YAML or JSON).") from None

@@ -25,6 +25,8 @@ class JournalEntry(NamedTuple):
     correlation_id: str | None
     duration_ms: float
     request_body: str | None
+    outcome: str | None = None
+    """Why a call got no answer (``client_disconnected``, ``dropped`` by a fault); None when answered."""
 
     def to_json(self) -> dict[str, Any]:
         return self._asdict()
@@ -63,13 +65,14 @@ class Journal:
         correlation_id: str | None,
         duration_ms: float,
         request_body: str | None,
+        outcome: str | None = None,
     ) -> JournalEntry:
         """Append one call (every API request makes one, so the fields are passed by position below)."""
         self._seq += 1
         if request_body is not None and len(request_body) > self.BODY_LIMIT:
             request_body = request_body[: self.BODY_LIMIT] + "…"
         entry = JournalEntry(self._seq, at, provider, method, path, query, status, correlation_id, duration_ms,
-                             request_body)
+                             request_body, outcome)
         self._entries.append(entry)
         return entry
 

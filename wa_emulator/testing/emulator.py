@@ -16,7 +16,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from ..app import create_app, world_for
+from ..app import RUNNER_OPTIONS, create_app, world_for
 from ..control.access import APP_KEY as access_key
 from ..control.actions import receive_inbound, update_contact
 from ..control.views import contact_view, message_view
@@ -50,7 +50,7 @@ class Emulator:
 
     async def start(self) -> Self:
         """Bind and serve; returns once requests are accepted."""
-        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None)
+        self._runner = web.AppRunner(self.app, **RUNNER_OPTIONS)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port, reuse_address=True)
         await site.start()

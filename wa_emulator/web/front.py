@@ -37,7 +37,10 @@ from .routing import Routes
 
 log = logging.getLogger(__name__)
 
-DROPPED = 499  # journal status for a connection a fault dropped (nothing reached the client)
+DROPPED = 499  # journal status for a call that got no answer (a fault dropped it, or the client left)
+OUTCOME = web.RequestKey("outcome", str)  # why a DROPPED call got no answer, for the journal
+CLIENT_DISCONNECTED = "client_disconnected"
+FAULT_DROPPED = "dropped"
 
 Admit = Callable[[web.Request], Mapping[str, str] | None]
 """Authenticate and count a request (raise ApiError to refuse it); return headers every answer
@@ -168,6 +171,7 @@ class FrontDoor:
                     correlation_id=request_id,
                     duration_ms=round((perf_counter() - started) * 1000, 3),
                     request_body=request[RAW_BODY],
+                    outcome=request.get(OUTCOME) if response.status == DROPPED else None,
                 )
             return response
 
@@ -178,6 +182,10 @@ class FrontDoor:
         render = self.policy.render
         if isinstance(exc, ApiError):
             return render(request, exc)
+        if isinstance(exc, ConnectionResetError) and _gone(request):
+            # The client hung up mid-request (half a body, then close): nobody to answer, nothing to log.
+            request[OUTCOME] = CLIENT_DISCONNECTED
+            return web.Response(status=DROPPED)
         if isinstance(exc, web.HTTPMethodNotAllowed):
             allowed = ", ".join(sorted(exc.allowed_methods))
             return render(request, ApiError(
@@ -230,10 +238,17 @@ class FrontDoor:
         if fault.drop:
             if request.transport is not None:
                 request.transport.abort()
+            request[OUTCOME] = FAULT_DROPPED
             return web.Response(status=DROPPED)
         if fault.status is not None:
             raise ApiError(fault.status, f"fault_{fault.status}", f"Injected fault {fault.id} answered {fault.status}.")
         return await handler(request)
+
+
+def _gone(request: web.Request) -> bool:
+    """Whether the client's connection is closed (or closing)."""
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 async def _raise_miss(request: web.Request) -> web.StreamResponse:

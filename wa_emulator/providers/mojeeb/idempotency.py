@@ -19,7 +19,7 @@ from aiohttp import web
 
 from ...core.world import StateKey
 from ...web import keys
-from ...web.http import ApiError
+from ...web.http import ApiError, read_body
 from ...web.operations import Handler
 from .auth import REQUEST_KEY
 
@@ -75,7 +75,7 @@ async def _idempotent(request: web.Request, handler: Handler, idempotency_key: s
                        param=HEADER)
     world = request.app[keys.world]
     cache = world.state(CACHE)
-    raw = await request.read()
+    raw = await read_body(request)
     fingerprint = hashlib.sha256(request.method.encode() + request.path.encode() + b"\n" + raw).hexdigest()
     scope = (request[REQUEST_KEY].secret, idempotency_key)
     now = world.clock.now()

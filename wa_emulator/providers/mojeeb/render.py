@@ -14,9 +14,11 @@ from ...core.models import Message
 from ...core.status import Status
 from ...core.timefmt import iso
 from ...web.http import (
+    BODY_ENCODED,
     BODY_NOT_JSON,
     BODY_NOT_OBJECT,
     BODY_TOO_LARGE,
+    BODY_UNENCODABLE,
     BODY_WRONG_CONTENT_TYPE,
     CORRELATION_ID,
     INTERNAL,
@@ -63,6 +65,8 @@ _GENERIC_CODES = {
     BODY_NOT_OBJECT: "invalid_json",
     BODY_WRONG_CONTENT_TYPE: "unsupported_media_type",
     BODY_TOO_LARGE: "request_too_large",
+    BODY_UNENCODABLE: "invalid_json",
+    BODY_ENCODED: "unsupported_media_type",
     INTERNAL: "internal_error",
 }
 
@@ -90,6 +94,8 @@ def error_body(error: ApiError, correlation_id: str) -> tuple[int, dict[str, Any
     code = _GENERIC_CODES.get(error.code, error.code)
     status = error.status
     extras = dict(error.extra)
+    if "field" in extras:  # a shared body check names the field; Mojeeb calls it ``param``
+        extras.setdefault("param", str(extras.pop("field")))
     error_type = extras.pop("type", None) or ERROR_TYPES.get(status) or (
         "internal_error" if status >= 500 else "validation_error"
     )

@@ -11,7 +11,7 @@ import base64
 import binascii
 from typing import Any, NamedTuple
 
-from ...web.http import ApiError
+from ...web.http import ApiError, whole_number
 from . import content as contents
 from .fields import PHONE, URL, json_object, matching, missing, required_string, string, unusable, wrong_type
 from .webhooks import EVENTS, FORMATS
@@ -104,9 +104,10 @@ def page_limit(raw: str | None, default: int) -> int:
     """
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    limit = whole_number(raw, 1, MAX_PAGE)
+    if limit is None:
         raise ApiError(400, "validation_error", f"limit must be a whole number from 1 to {MAX_PAGE}", field="limit")
-    return int(raw)
+    return limit
 
 
 def invalid_cursor() -> ApiError:

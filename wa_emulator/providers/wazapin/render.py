@@ -23,9 +23,11 @@ from ...core.status import Status
 from ...core.timefmt import iso_ms
 from ...core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, PENDING, Delivery
 from ...web.http import (
+    BODY_ENCODED,
     BODY_NOT_JSON,
     BODY_NOT_OBJECT,
     BODY_TOO_LARGE,
+    BODY_UNENCODABLE,
     BODY_WRONG_CONTENT_TYPE,
     CORRELATION_ID,
     INTERNAL,
@@ -62,6 +64,8 @@ _LEGACY_CODES = {
     BODY_NOT_OBJECT: "invalid_json",
     BODY_WRONG_CONTENT_TYPE: "unsupported_media_type",
     BODY_TOO_LARGE: "request_too_large",
+    BODY_UNENCODABLE: "invalid_json",
+    BODY_ENCODED: "unsupported_media_type",
     INTERNAL: "internal_error",
 }
 
