@@ -99,6 +99,9 @@ def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
         spec["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(op.request)}}}
     answers = {**{status: api.error_for(status) for status in api.error_by_status}, **op.responses}
     responses = {str(status): _body(name, f"{status} answer") for status, name in sorted(answers.items())}
+    if op.media_type is not None:  # a 2xx body that is not JSON: text in its own media type
+        for status in op.responses:
+            responses[str(status)]["content"] = {op.media_type: {"schema": {"type": "string"}}}
     responses["default"] = _body(api.error, "Any error, in this API's own envelope")
     spec["responses"] = responses
     return spec
