@@ -151,7 +151,7 @@ def _exposure_flags(serve: argparse.ArgumentParser) -> None:
 
 
 def _tls_flags(serve: argparse.ArgumentParser) -> None:
-    """HTTPS (README, "HTTPS"): a CA made at start-up, or a certificate of the caller's own."""
+    """HTTPS (README, the --tls rows): a CA made at start-up, or a certificate of the caller's own."""
     serve.add_argument("--tls", action="store_true",
                        help="serve HTTPS with a certificate for 127.0.0.1, localhost and every real provider host, "
                             "issued by a CA generated at start-up (its path is printed; GET /_emulator/ca.pem)")
