@@ -27,6 +27,7 @@ from .web import keys
 from .web.front import FrontDoor, api_routes
 from .web.http import json_response
 from .web.routing import HostDispatch, Mount, Routes
+from .web.tls import ServerTls
 
 CONTROL_PREFIX = "/_emulator"
 
@@ -97,7 +98,24 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app.router.register_resource(HostDispatch(by_host, outside))
     app.on_startup.append(_start_clock)
     app.on_cleanup.append(_stop_background)
+    _add_tls(app, settings, providers)
     return app
+
+
+def _add_tls(app: web.Application, settings: Settings, providers: tuple[Provider, ...]) -> None:
+    """The HTTPS material ``settings`` ask for (a TlsError names a bad certificate file)."""
+    if not settings.serves_tls:
+        return
+    if settings.tls_cert is not None:
+        tls = ServerTls.from_files(settings.tls_cert, settings.tls_key or settings.tls_cert)
+    else:
+        tls = ServerTls.generate([settings.host, *(host for p in providers for host in p.hosts)])
+    app[keys.tls] = tls
+
+    async def close(app: web.Application) -> None:
+        tls.close()
+
+    app.on_cleanup.append(close)
 
 
 def destinations_for(settings: Settings, providers: tuple[Provider, ...]) -> Destinations:

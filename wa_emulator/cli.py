@@ -11,6 +11,7 @@ import asyncio
 import gc
 import os
 import signal
+import ssl
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP,
 from .web import keys
 from .web.connections import with_header_deadline
 from .web.serverlog import quiet_protocol_errors
+from .web.tls import ServerTls
 
 EXIT_USAGE = 2
 DEFAULTS = Settings()
@@ -109,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
                        help="event loop: uvloop when installed (auto, the default), or force one")
     _exposure_flags(serve)
+    _tls_flags(serve)
     validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
     validate.add_argument("files", nargs="+", metavar="FILE")
     commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
@@ -145,6 +148,21 @@ def _exposure_flags(serve: argparse.ArgumentParser) -> None:
         "--webhook-destinations", choices=destinations.CHOICES, default=destinations.ANY,
         help="where webhooks may be delivered: any URL (default) or loopback addresses only",
     )
+
+
+def _tls_flags(serve: argparse.ArgumentParser) -> None:
+    """HTTPS (README, the --tls rows): a CA made at start-up, or a certificate of the caller's own."""
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS with a certificate for 127.0.0.1, localhost and every real provider host, "
+                            "issued by a CA generated at start-up (its path is printed; GET /_emulator/ca.pem)")
+    serve.add_argument("--tls-cert", type=Path, metavar="PEM", help="serve HTTPS with this certificate chain")
+    serve.add_argument("--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert")
+
+
+def _tls_settings(args: argparse.Namespace) -> dict[str, Any]:
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise CliError("serve: --tls-cert and --tls-key go together (see --help)", EXIT_USAGE)
+    return {"tls": args.tls, "tls_cert": args.tls_cert, "tls_key": args.tls_key}
 
 
 def _exposure_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -203,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 keepalive_timeout=args.keepalive_timeout, header_timeout=args.header_timeout,
                                 shutdown_grace=args.shutdown_grace,
                                 scenario_dirs=tuple(args.scenario_dirs))
-            settings = settings.with_(**_exposure_settings(args))
+            settings = settings.with_(**_exposure_settings(args), **_tls_settings(args))
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
                 return runner.run(_serve(settings))
         if args.command == "validate":
@@ -278,7 +296,7 @@ async def _serve(settings: Settings) -> int:
         app = create_app(settings)
     except ScenarioError as exc:
         raise CliError(str(exc)) from None
-    except ValueError as exc:  # an empty control token
+    except ValueError as exc:  # an empty control token, an unusable TLS certificate or key
         raise CliError(str(exc), EXIT_USAGE) from None
     tune_gc()
     runner = web.AppRunner(app, **RUNNER_OPTIONS, keepalive_timeout=settings.keepalive_timeout)
@@ -288,7 +306,7 @@ async def _serve(settings: Settings) -> int:
     try:
         # Our own listener rather than a TCPSite: its protocol factory adds the header deadline.
         listener = await loop.create_server(with_header_deadline(runner.server, settings.header_timeout),
-                                            settings.host, settings.port)
+                                            settings.host, settings.port, ssl=_ssl_context(app))
     except OSError as exc:
         await runner.cleanup()
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
@@ -303,6 +321,11 @@ async def _serve(settings: Settings) -> int:
     finally:
         await _stop(runner, listener, app, settings.shutdown_grace)
     return 0
+
+
+def _ssl_context(app: web.Application) -> ssl.SSLContext | None:
+    tls = app.get(keys.tls)
+    return None if tls is None else tls.context
 
 
 async def _stop(runner: web.AppRunner, listener: asyncio.AbstractServer, app: web.Application, grace: float) -> None:
@@ -322,7 +345,8 @@ def banner(app: web.Application, host: str, port: int) -> str:
     """What ``serve`` prints at start-up: where each provider is, the credentials and the clock."""
     world = app[keys.world]
     strict = app[keys.settings].strict
-    base = f"http://{host}:{port}"
+    tls = app.get(keys.tls)
+    base = f"{'https' if tls else 'http'}://{host}:{port}"
     lines = [f"wa-emulator {__version__} listening on {base}", ""]
     for provider in app[keys.providers]:
         lines.append(f"  {provider.name:<8} {base}{provider.base_path}")
@@ -331,6 +355,7 @@ def banner(app: web.Application, host: str, port: int) -> str:
         "",
         f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
         f"  access   {app[access_key].describe()}",
+        *([f"  tls      {_tls_line(tls)}"] if tls else []),
         f"  webhooks {_destinations_line(app[keys.settings].webhook_destinations)}",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
         f"  scenario {_scenario_line(world)}",
@@ -345,6 +370,12 @@ def banner(app: web.Application, host: str, port: int) -> str:
         "Ctrl-C stops the server.",
     ]
     return "\n".join(lines)
+
+
+def _tls_line(tls: ServerTls) -> str:
+    if tls.ca_path is None:
+        return "the certificate given with --tls-cert (GET /_emulator/ca.pem answers 404)"
+    return f"trust the CA {tls.ca_path} (also GET /_emulator/ca.pem); the certificate names {', '.join(tls.names)}"
 
 
 def _destinations_line(allow: str) -> str:

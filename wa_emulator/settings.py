@@ -51,5 +51,16 @@ class Settings:
     # name): nothing else on the machine is read for a client.
     scenario_dirs: tuple[Path, ...] = ()
 
+    # HTTPS: ``tls`` with a CA generated at start-up (``web/tls.py``), or the caller's own PEM
+    # certificate chain and key (either pair given turns TLS on).
+    tls: bool = False
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+
+    @property
+    def serves_tls(self) -> bool:
+        """Whether the server answers HTTPS (``tls`` or a certificate of the caller's own)."""
+        return self.tls or self.tls_cert is not None
+
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

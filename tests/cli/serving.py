@@ -48,7 +48,7 @@ def serving(*flags: str, preexec: Callable[[], None] | None = None,
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
-        found = re.search(r"listening on http://127\.0\.0\.1:(\d+)", first)
+        found = re.search(r"listening on https?://127\.0\.0\.1:(\d+)", first)
         assert found, first + (process.stderr.read() if process.stderr else "")
         served = Served(process, int(found.group(1)))
         yield served

@@ -23,6 +23,8 @@ SCHEMA_KEYWORDS = {"type", "$ref", "anyOf", "oneOf", "allOf", "const", "enum", "
 def _declared(api: ApiDescription):
     """(where, contract) of every body ``api`` answers, sends or signs."""
     for op in api.operations:
+        if op.media_type is not None:
+            continue  # answers text in its own media type (a PEM certificate), not JSON
         for status, contract in op.responses.items():
             yield f"{op.operation_id} {status}", contract, status
     for event, contract in api.webhooks.items():

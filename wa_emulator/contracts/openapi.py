@@ -123,7 +123,11 @@ def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
         spec["parameters"] = parameters
     if op.request is not None:
         spec["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(op.request)}}}
-    spec["responses"] = _responses(api, op)
+    responses = _responses(api, op)
+    if op.media_type is not None:  # a 2xx body that is not JSON: text in its own media type
+        for status in op.responses:
+            responses[str(status)]["content"] = {op.media_type: {"schema": {"type": "string"}}}
+    spec["responses"] = responses
     return spec
 
 

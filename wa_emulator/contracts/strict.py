@@ -61,7 +61,7 @@ def response_checker(api: ApiDescription) -> ResponseCheck:
                     "but is no declared operation")
         if response.status not in operation.responses:
             return f"{api.folder}: {operation.operation_id} answered {response.status}, which it does not declare"
-        if request.method == "HEAD":
+        if request.method == "HEAD" or operation.media_type is not None:
             return None
         return _body_problem(api, operation.responses[response.status], raw,
                              f"{operation.operation_id} ({response.status})")

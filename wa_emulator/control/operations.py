@@ -12,7 +12,7 @@ from aiohttp import web
 from ..web.front import DoorPolicy
 from ..web.http import ApiError, json_response
 from ..web.operations import BODY_ERRORS, ApiDescription, Operation
-from . import clock, contacts, credentials, faults, health, journal, messages, openapi, scenario, webhooks
+from . import clock, contacts, credentials, faults, health, journal, messages, openapi, scenario, tls, webhooks
 from .access import ControlAccess
 
 _FILTERS = ("provider", "status", "to", "direction")
@@ -43,6 +43,9 @@ API = ApiDescription(
     operations=(
         Operation("get", "/health", "health", "Health, version, providers and clock", health.health,
                   responses={200: "health"}),
+        # Public: a certificate is no secret, and a client beyond loopback needs it before anything else.
+        Operation("get", "/ca.pem", "caCertificate", "The CA certificate HTTPS clients trust (serve --tls)",
+                  tls.ca_certificate, responses={200: None}, media_type=tls.PEM, public=True),
         Operation("post", "/reset", "reset", "Messages, journal, deliveries, faults and clock back to the start",
                   health.reset, responses={200: "reset"}),
         Operation("get", "/clock", "getClock", "Read the emulated clock", clock.get_clock, responses={200: "clock"}),

@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -27,6 +28,7 @@ from ..core.world import World
 from ..scenario import Scenario, current, install, load_scenario
 from ..settings import Settings
 from ..web import keys
+from ..web.tls import OpenConnections
 
 
 class Emulator:
@@ -46,22 +48,39 @@ class Emulator:
         self.app: web.Application = create_app(self.settings, self.world)
         self._scenario_at_start = current(self.world)  # the one settings.scenario installed, if any
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.AbstractServer | None = None  # with TLS only
+        self._connections: OpenConnections | None = None
         self.port: int | None = None
 
     async def start(self) -> Self:
         """Bind and serve; returns once requests are accepted."""
         self._runner = web.AppRunner(self.app, **RUNNER_OPTIONS)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.settings.host, self.settings.port, reuse_address=True)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        tls = self.app.get(keys.tls)
+        if tls is None:
+            site = web.TCPSite(self._runner, self.settings.host, self.settings.port, reuse_address=True)
+            await site.start()
+            self.port = self._runner.addresses[0][1]
+            return self
+        # Our own TLS listener, tracking connections so stop() can end those a client never closed.
+        assert self._runner.server is not None
+        self._connections = OpenConnections(self._runner.server)
+        self._listener = await asyncio.get_running_loop().create_server(
+            self._connections, self.settings.host, self.settings.port, ssl=tls.context, reuse_address=True)
+        self.port = self._listener.sockets[0].getsockname()[1]
         return self
 
     async def stop(self) -> None:
         """Stop serving and cancel background work; safe to call twice."""
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._connections is not None:
+            await self._connections.abort_all()
+            self._connections = None
 
     async def __aenter__(self) -> Self:
         return await self.start()
@@ -80,10 +99,18 @@ class Emulator:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT`` of the running server."""
+        """``http://127.0.0.1:PORT`` of the running server (``https://`` with ``tls=True``)."""
         if self.port is None:
             raise RuntimeError("the emulator is not running; call start() first")
-        return f"http://{self.settings.host}:{self.port}"
+        scheme = "https" if keys.tls in self.app else "http"
+        return f"{scheme}://{self.settings.host}:{self.port}"
+
+    @property
+    def ca_path(self) -> Path | None:
+        """The CA bundle a client trusts to reach an emulator started with ``tls=True`` (else None),
+        e.g. ``requests.get(url, verify=emu.ca_path)`` or ``ssl.create_default_context(cafile=emu.ca_path)``."""
+        tls = self.app.get(keys.tls)
+        return None if tls is None else tls.ca_path
 
     def url(self, provider: str) -> str:
         """The base URL a client of ``provider`` should use, e.g. ``emu.url("qlara")``."""

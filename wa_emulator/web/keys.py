@@ -10,8 +10,10 @@ from aiohttp import web
 
 from ..core.world import World
 from ..settings import Settings
+from .tls import ServerTls
 
 world = web.AppKey("world", World)
 settings = web.AppKey("settings", Settings)
 providers = web.AppKey("providers", tuple)  # every Provider mounted, in mount order
+tls = web.AppKey("tls", ServerTls)  # present only when the server answers HTTPS
 apis = web.AppKey("apis", dict)  # name -> (ApiDescription, base path) of every API served, the control API last

@@ -70,6 +70,8 @@ class Operation:
     """Answered without credentials (a health check): not admitted, and ``security: []`` in the document."""
     around: Around | None = None
     """A step run between admission and the handler (see ``Around``)."""
+    media_type: str | None = None
+    """The media type of a 2xx answer that is not JSON (its body then follows no contract)."""
     example: Mapping[str, Any] | None = None
     """A valid request body, for the OpenAPI document and for anyone who needs one (benchmarks, fuzzing)."""
     errors: tuple[int, ...] = ()
