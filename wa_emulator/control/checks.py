@@ -43,9 +43,9 @@ def refuse_unknown(body: Mapping[str, Any], allowed: Collection[str], what: str)
     """
     for name in body:
         if name not in allowed:
-            raise ApiError(422, "unknown_field",
-                           f"Unknown {what} field '{name}'{_hint(str(name), allowed)}; "
-                           f"the fields are: {', '.join(allowed)}.", field=str(name), allowed=list(allowed))
+            fields = f"the fields are: {', '.join(allowed)}" if allowed else f"a {what} takes no fields"
+            raise ApiError(422, "unknown_field", f"Unknown {what} field '{name}'{_hint(str(name), allowed)}; {fields}.",
+                           field=str(name), allowed=list(allowed))
 
 
 def refuse_unknown_filters(given: Iterable[str], allowed: Collection[str]) -> None:
