@@ -119,11 +119,13 @@ async def test_wazapins_digits_only_number_names_the_contact(http, emu):
 
 async def test_python_calls_raise_value_errors_with_the_http_message(http, emu):
     status, answer = await call(http, emu, "PUT", "/contacts/+15551234567", {"read_reciepts": False})
+    assert status == 422
     with pytest.raises(ControlError) as raised:
         emu.set_contact("+15551234567", read_reciepts=False)
     assert isinstance(raised.value, ValueError) and raised.value.field == "read_reciepts"
     assert str(raised.value) == answer["error"]["message"] and raised.value.code == "unknown_field"
     status, answer = await call(http, emu, "GET", "/journal?provider=mojeb")
+    assert status == 400
     with pytest.raises(ValueError, match="'provider' must be one of mojeeb") as raised:
         emu.journal(provider="mojeb")
     assert str(raised.value) == answer["error"]["message"]
@@ -164,3 +166,16 @@ async def test_python_filters_match_as_http_filters_do(http, emu):
     assert [m["id"] for m in emu.messages(status="READ", to="15551234567")] == [message_id]
     emu.set_contact("15559876543", name="Ana")
     assert [c["phone"] for c in (await call(http, emu, "GET", "/contacts"))[1]["data"]] == ["+15559876543"]
+
+
+async def test_the_index_lists_every_control_operation_from_its_table(http, emu):
+    from wa_emulator.control.operations import API
+
+    for path in ("/_emulator/", "/_emulator"):
+        async with http.get(emu.base_url + path) as response:
+            assert response.status == 200
+            index = await response.json()
+    listed = {(op["method"], op["path"]) for op in index["operations"]}
+    assert listed == {(op.method.upper(), "/_emulator" + op.path) for op in API.operations}
+    assert ("POST", "/_emulator/faults") in listed and index["count"] == len(API.operations)
+    assert all(op["summary"] for op in index["operations"])
