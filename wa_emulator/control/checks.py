@@ -13,12 +13,12 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from ..core.status import Status
-from ..core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, PENDING
+from ..core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, INVALID, PENDING
 from ..web.http import ApiError
 
 STATUSES = tuple(s.value for s in Status)
 DIRECTIONS = ("outbound", "inbound")
-DELIVERY_STATES = (PENDING, DELIVERED, EXHAUSTED, DROPPED, CANCELLED)
+DELIVERY_STATES = (PENDING, DELIVERED, EXHAUSTED, DROPPED, CANCELLED, INVALID)
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 MESSAGE_FILTERS = ("provider", "status", "to", "direction")
