@@ -38,7 +38,8 @@ def test_serve_logs_each_call_and_each_webhook_attempt() -> None:
         served.stop()
     lines = served.err.splitlines()
     assert "call control GET /_emulator/ 200" in served.err
-    assert re.search(r"^call mojeeb GET /mojeeb/v1/whatsapp/messages/msg_1 401 \d+\.\dms$", served.err, re.M), served.err
+    logged = r"^call mojeeb GET /mojeeb/v1/whatsapp/messages/msg_1 401 \d+\.\dms$"
+    assert re.search(logged, served.err, re.M), served.err
     assert re.search(r"^call wazapin POST /wazapin/v1/messages 201 ", served.err, re.M)
     attempt = [line for line in lines if line.startswith("webhook wazapin") and DEAD in line]
     assert attempt and re.fullmatch(r"webhook wazapin \S+ http://127\.0\.0\.1:9/hook attempt 1 failed \(.+\) "
