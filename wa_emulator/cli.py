@@ -27,11 +27,15 @@ from .core import destinations
 from .core.clock import ClockSpec
 from .core.drain import drain, leftover
 from .core.timefmt import iso
-from .scenario import ScenarioError, bundled, current, install, load_scenario, seed_in_force
+from .providers import keyformats
+from .scenario import Scenario, ScenarioError, bundled, current, install, seed_in_force
+from .scenario.convert import Marks
+from .scenario.errors import field_name
+from .scenario.loader import check_file
 from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, MESSAGE_CAP, Settings
 from .web import keys
 from .web.connections import with_header_deadline
-from .web.serverlog import quiet_protocol_errors
+from .web.serverlog import log_calls, quiet_protocol_errors
 from .web.tls import ServerTls
 
 EXIT_USAGE = 2
@@ -112,8 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="event loop: uvloop when installed (auto, the default), or force one")
     _exposure_flags(serve)
     _tls_flags(serve)
-    validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
+    serve.add_argument("--quiet", action="store_true",
+                       help="no log line per API call and per webhook attempt (the banner and errors still print)")
+    validate = commands.add_parser("validate", help="check scenario files; report every error, exit 1 if any")
     validate.add_argument("files", nargs="+", metavar="FILE")
+    key = commands.add_parser("key", help="mint a well-formed API key for a provider (for a scenario's tenants)")
+    key.add_argument("provider", choices=tuple(keyformats.FORMATS), metavar="PROVIDER",
+                     help=f"one of {', '.join(keyformats.FORMATS)}")
     commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
     contracts_cmd = commands.add_parser("contracts", help="check bodies against the providers' JSON Schemas")
     contract_actions = contracts_cmd.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -223,9 +232,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 scenario_dirs=tuple(args.scenario_dirs))
             settings = settings.with_(**_exposure_settings(args), **_tls_settings(args))
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
-                return runner.run(_serve(settings))
+                return runner.run(_serve(settings, quiet=args.quiet))
         if args.command == "validate":
             return validate(args.files)
+        if args.command == "key":
+            print(keyformats.mint(args.provider))
+            return 0
         if args.command == "scenarios":
             return list_scenarios()
         if args.command == "contracts" and args.action == "check":
@@ -251,20 +263,56 @@ def _check_contract(path: Path, provider: str | None, name: str | None) -> int:
 
 
 def validate(files: Sequence[str]) -> int:
-    """``wa-emulator validate FILE…``: one line per good file; stop at the first bad one.
+    """``wa-emulator validate FILE…``: one line per good file, one per error (file:line:column: field:
+    message) of every bad one; exit 1 if any.
 
     Each file is also installed into a scratch world with the providers' sandbox tenants, so a
-    fixture naming an organization or agent that would not exist is caught here too.
+    fixture naming an organization or agent that would not exist is caught here too; and each key
+    is checked against its provider's format (a Mojeeb key with a wrong checksum is refused).
     """
     world = create_app(Settings(port=0, clock=ClockSpec.parse("manual")))[keys.world]
+    bad = 0
     for name in files:
-        try:
-            scenario = load_scenario(Path(name))
-            install(world, scenario)
-        except ScenarioError as exc:
-            raise CliError(str(exc)) from None
-        print(f"{name}: ok ({scenario.name})")
-    return 0
+        errors, scenario = validate_file(world, name)
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        if errors or scenario is None:
+            bad += 1
+        else:
+            print(f"{name}: ok ({scenario.name})")
+    return 1 if bad else 0
+
+
+def validate_file(world: Any, name: str) -> tuple[list[ScenarioError], Scenario | None]:
+    """Every error ``validate`` reports for one file, and the scenario when there are none."""
+    checked = check_file(Path(name))
+    errors = checked.errors + _key_errors(checked.data, checked.marks)
+    if errors or checked.scenario is None:
+        return errors, None
+    try:
+        install(world, checked.scenario)
+    except ScenarioError as exc:
+        return [exc], None
+    return [], checked.scenario
+
+
+def _key_errors(data: Any, marks: Marks | None) -> list[ScenarioError]:
+    """A ScenarioError for each key under ``tenants`` its provider would refuse on every call."""
+    tenants = data.get("tenants") if isinstance(data, dict) else None
+    if marks is None or not isinstance(tenants, dict):
+        return []
+    found = []
+    for provider, orgs in tenants.items():
+        for i, org in enumerate(orgs if isinstance(orgs, list) else []):
+            org_keys = org.get("keys") if isinstance(org, dict) else None
+            for j, key in enumerate(org_keys if isinstance(org_keys, list) else []):
+                secret = key.get("secret") if isinstance(key, dict) else None
+                problem = keyformats.key_problem(str(provider), secret) if isinstance(secret, str) else None
+                if problem is not None:
+                    path = ("tenants", provider, i, "keys", j, "secret")
+                    line, column = marks.at(path)
+                    found.append(ScenarioError(marks.source, line, column, field_name(path), problem))
+    return found
 
 
 def list_scenarios() -> int:
@@ -291,7 +339,7 @@ def tune_gc() -> None:
     gc.freeze()
 
 
-async def _serve(settings: Settings) -> int:
+async def _serve(settings: Settings, *, quiet: bool = False) -> int:
     try:
         app = create_app(settings)
     except ScenarioError as exc:
@@ -316,6 +364,8 @@ async def _serve(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     print(banner(app, settings.host, port), flush=True)
     quiet_protocol_errors()
+    if not quiet:
+        log_calls(app[keys.world])
     try:
         await stop.wait()
     finally:
@@ -353,7 +403,7 @@ def banner(app: web.Application, host: str, port: int) -> str:
         lines.extend(f"           {line}" for line in _credential_lines(provider.credentials(world)))
     lines += [
         "",
-        f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
+        f"  control  {base}/_emulator/  (an index of every operation: health, clock, messages, journal, …)",
         f"  access   {app[access_key].describe()}",
         *([f"  tls      {_tls_line(tls)}"] if tls else []),
         f"  webhooks {_destinations_line(app[keys.settings].webhook_destinations)}",

@@ -12,7 +12,7 @@ from aiohttp import web
 from ..web.front import DoorPolicy
 from ..web.http import ApiError, json_response
 from ..web.operations import BODY_ERRORS, ApiDescription, Operation
-from . import clock, contacts, credentials, faults, health, journal, messages, openapi, scenario, tls, webhooks
+from . import clock, contacts, credentials, faults, health, index, journal, messages, openapi, scenario, tls, webhooks
 from .access import ControlAccess
 
 _FILTERS = ("provider", "status", "to", "direction")
@@ -41,13 +41,15 @@ API = ApiDescription(
     source="designed: the emulator's own API (design.md, Tests, fixture and control)",
     folder="control",
     operations=(
+        Operation("get", "/", "index", "This index: every control operation's method, path and summary",
+                  index.index, responses={200: "index"}),
         Operation("get", "/health", "health", "Health, version, providers and clock", health.health,
                   responses={200: "health"}),
         # Public: a certificate is no secret, and a client beyond loopback needs it before anything else.
         Operation("get", "/ca.pem", "caCertificate", "The CA certificate HTTPS clients trust (serve --tls)",
                   tls.ca_certificate, responses={200: None}, media_type=tls.PEM, public=True),
         Operation("post", "/reset", "reset", "Messages, journal, deliveries, faults and clock back to the start",
-                  health.reset, responses={200: "reset"}),
+                  health.reset, responses={200: "reset"}, errors=_BODY),
         Operation("get", "/clock", "getClock", "Read the emulated clock", clock.get_clock, responses={200: "clock"}),
         Operation("post", "/clock/advance", "advanceClock",
                   "Move time forward by {seconds} or to {to}, running due events", clock.advance_clock,
@@ -57,7 +59,7 @@ API = ApiDescription(
         Operation("get", "/credentials", "credentials", "Sandbox tenants, keys and senders by provider",
                   credentials.credentials, responses={200: "credentials"}),
         Operation("get", "/messages", "listMessages", "Messages with their full status history", messages.list_messages,
-                  responses={200: "message-list"}, query=_FILTERS),
+                  responses={200: "message-list"}, query=_FILTERS, errors=(400,)),
         Operation("get", "/messages/{id}", "getMessage", "One message with its full status history",
                   messages.get_message, responses={200: "message"}),
         Operation("get", "/contacts", "listContacts", "Recipient profiles", contacts.list_contacts,
@@ -72,7 +74,7 @@ API = ApiDescription(
                                  "limit": {"type": "integer", "minimum": 1, "maximum": 1_000_000}}),
         Operation("get", "/webhooks/deliveries", "deliveries", "Webhook deliveries with every attempt",
                   webhooks.deliveries, responses={200: "delivery-list"},
-                  query=("provider", "message_id", "state")),
+                  query=("provider", "message_id", "state"), errors=(400,)),
         Operation("post", "/webhooks/directives", "webhookDirective",
                   "Delay, duplicate or drop the webhook of one future status change",
                   webhooks.webhook_directive, responses={201: "directive"}, errors=(*_BODY, 409)),

@@ -9,14 +9,15 @@ from ..core.status import Status
 from ..core.timefmt import parse_duration
 from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
+from .checks import delivery_filters, refuse_unknown
+
+DIRECTIVE_FIELDS = ("message_id", "status", "delay", "duplicate", "drop")
 
 
 async def deliveries(request: web.Request) -> web.Response:
     """Webhook deliveries with every attempt, filtered by ``provider``, ``message_id``, ``state``."""
-    query = request.query
-    found = request.app[keys.world].dispatcher.deliveries(
-        provider=query.get("provider"), message_id=query.get("message_id"), state=query.get("state"),
-    )
+    world = request.app[keys.world]
+    found = world.dispatcher.deliveries(**delivery_filters(request.query, world.provider_names))
     return json_response({"data": [d.to_json() for d in found], "count": len(found)})
 
 
@@ -29,9 +30,14 @@ async def webhook_directive(request: web.Request) -> web.Response:
     """
     world = request.app[keys.world]
     body = await read_json_object(request)
+    refuse_unknown(body, DIRECTIVE_FIELDS, "directive")
     message = world.store.get(str(body.get("message_id", "")))
     if message is None:
         raise ApiError(404, "message_not_found", f"No message with id {body.get('message_id')!r}.")
+    silent = [p.name for p in request.app[keys.providers] if not p.webhooks]
+    if message.provider in silent:
+        raise ApiError(422, "no_webhooks", f"{message.provider} sends no webhooks, so a directive for message "
+                       f"{message.id} would never apply; poll its status instead.", field="message_id")
     try:
         status = Status(body.get("status"))
     except ValueError:

@@ -156,6 +156,7 @@ class Dispatcher:
         self._listeners: list[DeliveryListener] = []
         self._pending_of: dict[str, int] = {}  # message id -> how many of its deliveries are pending
         self.inspect: WebhookCheck | None = None  # set by strict mode
+        self.on_attempt: Callable[[Delivery, Attempt], None] | None = None  # told of each attempt (serve logs it)
         # Which URLs may be called at all; the wiring sets the server's own (from its settings).
         self.destinations = Destinations()
 
@@ -261,9 +262,11 @@ class Dispatcher:
                 started = time.perf_counter()
                 status_code, error, answer = await self._post(delivery, headers)
                 latency_ms = (time.perf_counter() - started) * 1000
-        delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
-                                         None if answer is None else answer.text,
-                                         answer is not None and answer.truncated))
+        attempt = Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
+                          None if answer is None else answer.text, answer is not None and answer.truncated)
+        delivery.attempts.append(attempt)
+        if self.on_attempt is not None:
+            self.on_attempt(delivery, attempt)
         if delivery.state == CANCELLED:
             return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
         if status_code is not None and delivery.policy.accept(status_code):

@@ -20,6 +20,9 @@ from aiohttp import web
 from ..app import RUNNER_OPTIONS, create_app, world_for
 from ..control.access import APP_KEY as access_key
 from ..control.actions import receive_inbound, update_contact
+from ..control.checks import delivery_filters, journal_filters, message_filters
+from ..control.errors import ControlNotFound, python_errors
+from ..control.messages import select_messages
 from ..control.views import contact_view, message_view
 from ..core.clock import ClockMode, ClockSpec
 from ..core.destinations import LOOPBACK
@@ -117,7 +120,12 @@ class Emulator:
         for candidate in self.app[keys.providers]:
             if candidate.name == provider:
                 return self.base_url + candidate.base_path
-        raise KeyError(f"unknown provider {provider!r}")
+        raise self._unknown_provider(provider)
+
+    def _unknown_provider(self, provider: str) -> ControlNotFound:
+        names = ", ".join(p.name for p in self.app[keys.providers])
+        return ControlNotFound(404, "provider_not_found", f"No provider {provider!r}; the providers are: {names}.",
+                               {"field": "provider"})
 
     @property
     def urls(self) -> dict[str, str]:
@@ -130,7 +138,7 @@ class Emulator:
         if provider is None:
             return every
         if provider not in every:
-            raise KeyError(f"unknown provider {provider!r}")
+            raise self._unknown_provider(provider)
         return every[provider]
 
     # -- control --------------------------------------------------------------------------
@@ -141,7 +149,8 @@ class Emulator:
         Returns the inbound message as ``GET /_emulator/messages/{id}`` shows it.
         """
         names = [p.name for p in self.app[keys.providers]]
-        message = receive_inbound(self.world, names, provider, sender, text, to)
+        with python_errors():
+            message = receive_inbound(self.world, names, provider, sender, text, to)
         await self.world.clock.settle()
         return message_view(message)
 
@@ -149,20 +158,23 @@ class Emulator:
         """Set a recipient's profile, e.g. ``set_contact("+15551234567", read_receipts=False)``.
 
         Fields: ``last_inbound`` (ISO time, a duration like ``"-1h"``, or None),
-        ``read_receipts``, ``on_whatsapp``, ``online`` (booleans) and ``name``.
+        ``read_receipts``, ``on_whatsapp``, ``online`` (booleans) and ``name``. ``phone`` in any
+        spelling (``15551234567`` is ``+15551234567``); an unknown field raises ControlError.
         """
-        return contact_view(update_contact(self.world, phone, profile))
+        with python_errors():
+            return contact_view(update_contact(self.world, phone, profile))
 
     def messages(self, **filters: str) -> list[dict[str, Any]]:
-        """Every message with its history, oldest first; filter by ``provider``, ``status``, ``to``, ``direction``."""
-        views = [message_view(m) for m in self.world.store]
-        return [v for v in views if all(v.get(name) == value for name, value in filters.items())]
+        """Every message with its history, oldest first; filter by ``provider``, ``status``, ``to``, ``direction``
+        (checked as ``GET /_emulator/messages`` checks them: an unknown filter or value raises ControlError)."""
+        with python_errors():
+            return select_messages(self.world, message_filters(filters, self.world.provider_names))
 
     def message(self, message_id: str) -> dict[str, Any]:
-        """One message with its whole status history (KeyError if there is none)."""
+        """One message with its whole status history (ControlNotFound, a KeyError, if there is none)."""
         found = self.world.store.get(message_id)
         if found is None:
-            raise KeyError(f"no message {message_id!r}")
+            raise ControlNotFound(404, "message_not_found", f"No message with id {message_id!r}.")
         return message_view(found)
 
     def history(self, message_id: str) -> list[str]:
@@ -170,12 +182,17 @@ class Emulator:
         return [change["status"] for change in self.message(message_id)["history"]]
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
-        """Recorded API calls, oldest first (``provider``, ``method``, ``path_contains``, ``status``, ``limit``)."""
-        return [entry.to_json() for entry in self.world.journal.query(**filters)]
+        """Recorded API calls, oldest first, filtered as ``GET /_emulator/journal``: ``provider``, ``method``,
+        ``path`` (a part of the path), ``status``, ``limit``."""
+        with python_errors():
+            checked = journal_filters(filters, self.world.provider_names)
+        return [entry.to_json() for entry in self.world.journal.query(**checked)]
 
     def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
         """Webhook deliveries with every attempt (``provider``, ``message_id``, ``state``)."""
-        return [delivery.to_json() for delivery in self.world.dispatcher.deliveries(**filters)]
+        with python_errors():
+            checked = delivery_filters(filters, self.world.provider_names)
+        return [delivery.to_json() for delivery in self.world.dispatcher.deliveries(**checked)]
 
     async def load_scenario(self, scenario: str | Path | Scenario) -> Scenario:
         """Put a scenario in force (a bundled name, a YAML file or a loaded Scenario); the world restarts.

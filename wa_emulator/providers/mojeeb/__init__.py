@@ -26,6 +26,7 @@ class MojeebProvider:
     prefix = "/mojeeb"
     base_path = "/mojeeb"
     hosts = ("api.mojeeb.app",)
+    webhooks = False  # status polling only
     api = API
     door = DoorPolicy(sandbox.NAME, render=render_error, admit=admit,
                       request_ids=RequestIds(CORRELATION_HEADER, honour=_CLIENT_CORRELATION))

@@ -23,6 +23,7 @@ class QlaraProvider:
     prefix = "/qlara"
     base_path = "/qlara/api"
     hosts = ("lora-api.agiletelecom.com", "pre-lora-api.agiletelecom.com")
+    webhooks = True
     api = API
     # Qlara documents no request-id header: the id goes to the log and the journal only. Its gateway
     # checks credentials before routing, so an unknown path with a bad key answers 401, not 404.

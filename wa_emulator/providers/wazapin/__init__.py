@@ -24,6 +24,7 @@ class WazapinProvider:
     prefix = "/wazapin"
     base_path = "/wazapin"
     hosts = ("api.wazapin.com", "api.wazapin.id")
+    webhooks = True
     api = API
     door = DoorPolicy(sandbox.NAME, render=render_error, admit=admit, request_ids=RequestIds(REQUEST_ID_HEADER))
 
