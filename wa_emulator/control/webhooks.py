@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from ..core.models import WebhookDirective
 from ..core.status import Status
 from ..core.timefmt import parse_duration
+from ..core.world import World
 from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
 
@@ -27,8 +30,12 @@ async def webhook_directive(request: web.Request) -> web.Response:
     the first attempt back (so a later status overtakes it), send extra copies,
     or record it without sending.
     """
-    world = request.app[keys.world]
     body = await read_json_object(request)
+    return json_response(add_directive(request.app[keys.world], body), status=201)
+
+
+def add_directive(world: World, body: dict[str, Any]) -> dict[str, Any]:
+    """Check a directive body and put it in force; what the control API answers (the Python calls share it)."""
     message = world.store.get(str(body.get("message_id", "")))
     if message is None:
         raise ApiError(404, "message_not_found", f"No message with id {body.get('message_id')!r}.")
@@ -52,7 +59,4 @@ async def webhook_directive(request: web.Request) -> web.Response:
         raise ApiError(409, "status_already_reached", f"Message {message.id} already reached {status.value}.")
     directive = WebhookDirective(delay=delay, duplicate=duplicate, drop=drop)
     world.lifecycle.webhook_overrides[(message.id, status)] = directive
-    return json_response(
-        {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop},
-        status=201,
-    )
+    return {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop}
