@@ -43,7 +43,7 @@ def test_urls_and_keys_of_the_sandbox(control):
         control.url("Mojeeb")
     assert control.key("mojeeb") == MOJEEB_KEY
     assert control.key("mojeeb", "rate-limited") == "mk_live_SandboxAcmeRateLimited_af3450a674"
-    with pytest.raises(KeyError, match="no a key named 'nope'|has no a key named 'nope'; its keys: full-access"):
+    with pytest.raises(KeyError, match=r"mojeeb has no key named 'nope'; its keys: full-access, "):
         control.key("mojeeb", "nope")
     assert control.credentials("qlara")["base_path"] == "/qlara/api"
 
@@ -70,7 +70,7 @@ def test_messages_history_waiting_and_verify(control):
 
 def test_a_message_that_ends_elsewhere_fails_the_wait_at_once(control):
     message_id = send_template(control, to="+15550001003")  # the sandbox's "not on WhatsApp"
-    with pytest.raises(AssertionError, match="never reached 'read': it ended; its history: .*'failed'"):
+    with pytest.raises(AssertionError, match=r"never reached 'read': it ended; its history: .*'failed'"):
         control.wait_for_status(message_id, "read")
 
 

@@ -32,5 +32,5 @@ def key_in(credentials: Mapping[str, Any], provider: str, name: str | None = Non
         if (key["name"] == name) if name is not None else not key.get("revoked"):
             return str(key["secret"])
     names = ", ".join(dict.fromkeys(key["name"] for key in keys)) or "none"
-    wanted = f"a key named {name!r}" if name is not None else "a usable key"
+    wanted = f"key named {name!r}" if name is not None else "usable key"
     raise ControlNotFound(404, "unknown_key", f"{provider} has no {wanted}; its keys: {names}")
