@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,12 +91,24 @@ def settings_for(node: pytest.Item, param: Any = _UNSET) -> Settings:
         chosen_providers(providers)
         clock = ClockSpec.parse(str(options.get("clock", "manual")))
         if scenario is not None:
-            load_scenario(scenario)  # refuse a bad one here, in one line, not deep in a fixture
+            _check_scenario(scenario)  # refuse a bad one here, in one line, not deep in a fixture
     except (ValueError, ScenarioError) as exc:
         pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
     return Settings(port=0, clock=clock, strict=bool(options.get("strict", True)), seed=options.get("seed"),
                     providers=providers, scenario=None if scenario is None else str(scenario),
                     webhook_destinations=LOOPBACK, tls=bool(options.get("tls", False)))
+
+
+_CHECKED: set[tuple[str, float | None]] = set()
+
+
+def _check_scenario(scenario: Any) -> None:
+    # Parsing the YAML costs milliseconds; each test asks again, so check each file (as it is now) once.
+    path = Path(str(scenario))
+    stamp = path.stat().st_mtime if path.is_file() else None
+    if (str(scenario), stamp) not in _CHECKED:
+        load_scenario(scenario)
+        _CHECKED.add((str(scenario), stamp))
 
 
 @pytest.fixture(scope="session")
