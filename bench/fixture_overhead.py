@@ -22,7 +22,8 @@ TARGET_MS = 10.0
 KINDS = {
     "baseline (no fixture)": "def test_baseline_{n}():\n    assert True\n",
     "wa_emulator (sandbox)": "def test_sandbox_{n}(wa_emulator):\n    assert wa_emulator.mode == 'manual'\n",
-    "wa_emulator_sync (sandbox)": "def test_sync_{n}(wa_emulator_sync):\n    assert wa_emulator_sync.mode == 'manual'\n",
+    "wa_emulator_sync (sandbox)": "def test_sync_{n}(wa_emulator_sync):\n"
+                                  "    assert wa_emulator_sync.mode == 'manual'\n",
     "wa_emulator (empty world)": "@pytest.mark.wa_emulator(scenario=None)\n"
                                  "def test_empty_{n}(wa_emulator):\n    assert wa_emulator.mode == 'manual'\n",
     "wa_webhook_sink": "def test_sink_{n}(wa_webhook_sink):\n    assert wa_webhook_sink.url\n",
@@ -40,7 +41,8 @@ class Timer:
 def main(count: int = 200) -> int:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        (root / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n")
+        (root / "pytest.ini").write_text(
+            "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n")
         source = "import pytest\n\n" + "\n".join(
             template.format(n=n) for template in KINDS.values() for n in range(count))
         (root / "test_overhead.py").write_text(source)

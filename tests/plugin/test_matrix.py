@@ -54,7 +54,8 @@ def test_sync(emu, client):
     status, sent = call_in_sync_test(client, "POST", emu.url("mojeeb") + "/v1/whatsapp/templates", TEMPLATE)
     assert status == 202
     emu.advance(3)
-    assert call_in_sync_test(client, "GET", emu.url("mojeeb") + f"/v1/whatsapp/messages/{sent['id']}")[1]["status"] == "delivered"
+    answer = call_in_sync_test(client, "GET", emu.url("mojeeb") + f"/v1/whatsapp/messages/{sent['id']}")
+    assert answer[1]["status"] == "delivered"
 
 @pytest.mark.parametrize("client", CLIENTS)
 @pytest.mark.parametrize("emu", ["wa_emulator", "wa_emulator_sync", "wa_emulator_inloop"], indirect=True)

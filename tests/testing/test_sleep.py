@@ -125,7 +125,7 @@ async def test_asleep_is_the_awaitable_sleeper(wa_emulator):
 
 
 async def test_an_emulator_on_the_tests_own_loop_refuses_a_blocking_sleep(wa_emulator_inloop):
-    with emulated_sleep(wa_emulator_inloop), pytest.raises(RuntimeError, match="cannot block: use `await emu.asleep"):
+    with emulated_sleep(wa_emulator_inloop), pytest.raises(RuntimeError, match=r"cannot block: use `await emu\.asleep"):
         time.sleep(5)
     before = wa_emulator_inloop.now
     with emulated_sleep(wa_emulator_inloop) as sleeps:
