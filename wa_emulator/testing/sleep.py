@@ -77,15 +77,10 @@ class EmulatedSleep:
 
 
 def emulated_sleep(emulator: Any) -> EmulatedSleep:
-    """A context manager under which the code under test sleeps on ``emulator``'s clock.
+    """A context manager under which the code under test sleeps on ``emulator``'s clock::
 
-    >>> class Clock:
-    ...     now = 0.0
-    ...     def sleep(self, seconds): self.now += seconds
-    >>> clock = Clock()
-    >>> with emulated_sleep(clock) as sleeps:
-    ...     time.sleep(30)
-    >>> clock.now, sleeps.slept
-    (30.0, [30.0])
+        with emulated_sleep(wa_emulator) as sleeps:
+            client.send()                  # its time.sleep(30) advanced the clock 30 s, at once
+        assert sleeps.slept == [30.0]
     """
     return EmulatedSleep(emulator)
