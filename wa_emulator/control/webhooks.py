@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from aiohttp import web
 
 from ..core.models import WebhookDirective
 from ..core.status import Status
 from ..core.timefmt import parse_duration
+from ..core.world import World
 from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
 from .checks import delivery_filters, refuse_unknown
@@ -28,13 +32,20 @@ async def webhook_directive(request: web.Request) -> web.Response:
     the first attempt back (so a later status overtakes it), send extra copies,
     or record it without sending.
     """
-    world = request.app[keys.world]
     body = await read_json_object(request)
+    silent = [p.name for p in request.app[keys.providers] if not p.webhooks]
+    return json_response(add_directive(request.app[keys.world], body, silent), status=201)
+
+
+def add_directive(world: World, body: dict[str, Any], silent: Sequence[str] = ()) -> dict[str, Any]:
+    """Check a directive body and put it in force; what the control API answers (the Python calls share it).
+
+    ``silent`` names the providers that send no webhooks: a directive for their messages is refused.
+    """
     refuse_unknown(body, DIRECTIVE_FIELDS, "directive")
     message = world.store.get(str(body.get("message_id", "")))
     if message is None:
         raise ApiError(404, "message_not_found", f"No message with id {body.get('message_id')!r}.")
-    silent = [p.name for p in request.app[keys.providers] if not p.webhooks]
     if message.provider in silent:
         raise ApiError(422, "no_webhooks", f"{message.provider} sends no webhooks, so a directive for message "
                        f"{message.id} would never apply; poll its status instead.", field="message_id")
@@ -58,7 +69,4 @@ async def webhook_directive(request: web.Request) -> web.Response:
         raise ApiError(409, "status_already_reached", f"Message {message.id} already reached {status.value}.")
     directive = WebhookDirective(delay=delay, duplicate=duplicate, drop=drop)
     world.lifecycle.webhook_overrides[(message.id, status)] = directive
-    return json_response(
-        {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop},
-        status=201,
-    )
+    return {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop}

@@ -11,6 +11,8 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -21,9 +23,12 @@ from ..app import RUNNER_OPTIONS, create_app, world_for
 from ..control.access import APP_KEY as access_key
 from ..control.actions import receive_inbound, update_contact
 from ..control.checks import delivery_filters, journal_filters, message_filters
+from ..control.clock import clock_view
 from ..control.errors import ControlNotFound, python_errors
+from ..control.faults import mounts, parse_fault
 from ..control.messages import select_messages
 from ..control.views import contact_view, message_view
+from ..control.webhooks import add_directive
 from ..core.clock import ClockMode, ClockSpec
 from ..core.destinations import LOOPBACK
 from ..core.timefmt import parse_duration
@@ -31,7 +36,11 @@ from ..core.world import World
 from ..scenario import Scenario, current, install, load_scenario
 from ..settings import Settings
 from ..web import keys
+from ..web.http import ApiError
 from ..web.tls import OpenConnections
+from .errors import from_api_error
+from .lookup import key_in, unknown_provider
+from .verify import RequestFilter, StatusWait, Until, verify_entries
 
 
 class Emulator:
@@ -85,6 +94,14 @@ class Emulator:
             await self._connections.abort_all()
             self._connections = None
 
+    def listening_sockets(self) -> list[Any]:
+        """The sockets the server accepts connections on (empty when it is not running)."""
+        if self._listener is not None:
+            return list(self._listener.sockets)
+        sites = self._runner.sites if self._runner is not None else ()
+        servers = [getattr(site, "_server", None) for site in sites]  # aiohttp keeps the asyncio.Server private
+        return [sock for server in servers if server is not None for sock in server.sockets]
+
     async def __aenter__(self) -> Self:
         return await self.start()
 
@@ -120,12 +137,12 @@ class Emulator:
         for candidate in self.app[keys.providers]:
             if candidate.name == provider:
                 return self.base_url + candidate.base_path
-        raise self._unknown_provider(provider)
+        raise unknown_provider(provider, self.provider_names)
 
-    def _unknown_provider(self, provider: str) -> ControlNotFound:
-        names = ", ".join(p.name for p in self.app[keys.providers])
-        return ControlNotFound(404, "provider_not_found", f"No provider {provider!r}; the providers are: {names}.",
-                               {"field": "provider"})
+    @property
+    def provider_names(self) -> list[str]:
+        """The providers mounted: ``["mojeeb", "wazapin", "qlara"]`` unless the settings chose fewer."""
+        return [p.name for p in self.app[keys.providers]]
 
     @property
     def urls(self) -> dict[str, str]:
@@ -138,8 +155,12 @@ class Emulator:
         if provider is None:
             return every
         if provider not in every:
-            raise self._unknown_provider(provider)
+            raise unknown_provider(provider, list(every))
         return every[provider]
+
+    def key(self, provider: str, name: str | None = None) -> str:
+        """A key's secret: ``emu.key("mojeeb")`` (the first usable one), ``emu.key("mojeeb", "rate-limited")``."""
+        return key_in(self.credentials(), provider, name)
 
     # -- control --------------------------------------------------------------------------
 
@@ -163,6 +184,9 @@ class Emulator:
         """
         with python_errors():
             return contact_view(update_contact(self.world, phone, profile))
+    def contacts(self) -> list[dict[str, Any]]:
+        """Every recipient profile, as ``GET /_emulator/contacts`` lists them."""
+        return [contact_view(c) for c in self.world.contacts.all()]
 
     def messages(self, **filters: str) -> list[dict[str, Any]]:
         """Every message with its history, oldest first; filter by ``provider``, ``status``, ``to``, ``direction``
@@ -187,6 +211,15 @@ class Emulator:
         with python_errors():
             checked = journal_filters(filters, self.world.provider_names)
         return [entry.to_json() for entry in self.world.journal.query(**checked)]
+
+    def verify(self, count: int | None = None, *, method: str | None = None, path: str | None = None,
+               provider: str | None = None, status: int | None = None,
+               body_contains: str | None = None) -> list[dict[str, Any]]:
+        """Assert ``count`` recorded calls (at least one if None) match; returns them. A failure lists the
+        closest calls and what each missed, e.g. ``emu.verify(1, method="POST", path="/v1/messages")``.
+        ``path`` is exact or a glob, whole or relative to the provider's base URL."""
+        wanted = RequestFilter(method, path, provider, status, body_contains)
+        return verify_entries(self.journal(), wanted, count)
 
     def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
         """Webhook deliveries with every attempt (``provider``, ``message_id``, ``state``)."""
@@ -224,6 +257,87 @@ class Emulator:
             self.world.clock.set_mode(self.settings.clock)
         return True
 
+    # -- clock ----------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """The emulated time, as epoch seconds (what ``advance`` returns)."""
+        return self.world.clock.now()
+
+    @property
+    def mode(self) -> str:
+        """The clock's mode: ``"manual"``, ``"real"`` or ``"scaled"``."""
+        return self.world.clock.mode.value
+
+    def clock(self) -> dict[str, Any]:
+        """The clock as ``GET /_emulator/clock`` shows it: ``now`` (ISO), ``epoch``, ``mode``, ``factor``…"""
+        return clock_view(self.world)
+
+    def set_mode(self, mode: str, factor: float | None = None) -> dict[str, Any]:
+        """Switch the clock to ``"real"``, ``"manual"`` or ``"scaled"`` (with ``factor``) without a jump."""
+        try:
+            spec = ClockSpec.parse(f"scaled:{factor if factor is not None else ''}" if mode == "scaled" else mode)
+        except ValueError as exc:
+            raise from_api_error(ApiError(422, "invalid_clock_mode", str(exc))) from None
+        self.world.clock.set_mode(spec)
+        return self.clock()
+
+    async def asleep(self, seconds: float | str) -> float:
+        """An injectable sleeper for code under test: ``await emu.asleep(43)`` advances the emulated clock."""
+        return await self.advance(seconds)
+
+    def sleep(self, seconds: float | str) -> float:
+        """The blocking sleeper; an emulator on the caller's own event loop cannot offer one."""
+        raise RuntimeError("this Emulator serves on your event loop, so it cannot block: use `await emu.asleep()`, "
+                           "or the wa_emulator fixture (ThreadedEmulator) whose sleep() blocks")
+
+    async def wait_for_status(self, message_id: str, status: str, within: float | str | None = None,
+                              step: float | str | None = None) -> dict[str, Any]:
+        """Advance the emulated clock (timer to timer, at most ``within``, default an hour) until the message has
+        reached ``status``; returns the message. AssertionError with its history if it never does."""
+        wait = StatusWait.of(message_id, status, within, step)
+        while not wait.reached(message := self.message(message_id)):
+            due = self.world.clock.next_due()
+            await self.advance(wait.next_step(message, float("inf") if due is None else due - self.now))
+        return message
+
+    async def wait_until(self, predicate: Callable[[], bool | Awaitable[bool]], within: float | str | None = None,
+                         step: float | str | None = None) -> float:
+        """Advance the emulated clock ``step`` (1 s) at a time until ``predicate()`` holds, at most ``within``
+        (an hour); returns the emulated seconds waited. E.g. ``await emu.wait_until(lambda: sink.received)``."""
+        until = Until.of(within, step)
+        while not await _truth(predicate()):
+            await self.advance(until.next_step(getattr(predicate, "__name__", "the condition")))
+        return until.waited
+
+    # -- faults and webhook directives ----------------------------------------------------
+
+    def add_fault(self, **spec: Any) -> dict[str, Any]:
+        """Inject a fault, as ``POST /_emulator/faults``: ``emu.add_fault(provider="mojeeb", status=503, times=1)``."""
+        with python_errors():
+            fault = self.world.faults.add(**parse_fault(spec, mounts(self.app[keys.providers])))
+        return fault.to_json()
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The faults in force."""
+        return [fault.to_json() for fault in self.world.faults.all()]
+
+    def remove_fault(self, fault_id: str) -> None:
+        """Remove one fault (KeyError if there is none by that id)."""
+        if not self.world.faults.remove(fault_id):
+            raise ControlNotFound(404, "fault_not_found", f"No fault with id {fault_id!r}.")
+
+    def clear_faults(self) -> None:
+        """Remove every fault."""
+        self.world.faults.clear()
+
+    def webhook_directive(self, message_id: str, status: str, **how: Any) -> dict[str, Any]:
+        """How the webhook of one future status change goes out, as ``POST /_emulator/webhooks/directives``:
+        ``emu.webhook_directive(mid, "delivered", delay="5s")``, ``duplicate=2``, ``drop=True``."""
+        with python_errors():
+            silent = [p.name for p in self.app[keys.providers] if not p.webhooks]
+            return add_directive(self.world, {"message_id": message_id, "status": status, **how}, silent)
+
     async def advance(self, seconds: float | str) -> float:
         """Move the emulated clock forward (seconds, or text like ``"1h"``, ``"30d"``), running everything
         that falls due. Returns the new time."""
@@ -236,3 +350,7 @@ class Emulator:
     def reset(self) -> None:
         """Back to the start: messages, journal, deliveries, tenants and clock."""
         self.world.reset()
+
+
+async def _truth(value: bool | Awaitable[bool]) -> bool:
+    return bool(await value) if inspect.isawaitable(value) else bool(value)
