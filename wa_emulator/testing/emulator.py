@@ -20,6 +20,8 @@ from aiohttp import web
 from ..app import RUNNER_OPTIONS, create_app, world_for
 from ..control.access import APP_KEY as access_key
 from ..control.actions import receive_inbound, update_contact
+from ..control.bins import bin_path, bin_view
+from ..control.queue import held_view
 from ..control.views import contact_view, message_view
 from ..core.clock import ClockMode, ClockSpec
 from ..core.destinations import LOOPBACK
@@ -29,6 +31,7 @@ from ..scenario import Scenario, current, install, load_scenario
 from ..settings import Settings
 from ..web import keys
 from ..web.tls import OpenConnections
+from .queue import WebhookHold
 
 
 class Emulator:
@@ -219,3 +222,44 @@ class Emulator:
     def reset(self) -> None:
         """Back to the start: messages, journal, deliveries, tenants and clock."""
         self.world.reset()
+
+    # -- the held webhook queue and request bins (issue 14) ----------------------------------
+
+    def hold_webhooks(self, *, provider: str | None = None, endpoint_id: str | None = None, url: str | None = None,
+                      message_id: str | None = None) -> WebhookHold:
+        """Park outbound webhooks instead of sending them: every one, or those matching all the fields given.
+
+        Returns the hold, a context manager that stops it on exit: ``with emu.hold_webhooks(message_id=m):``.
+        Held webhooks wait whatever the clock does, until ``release()``, ``drop()`` or a reset.
+        """
+        hold = self.world.dispatcher.hold(provider=provider, endpoint_id=endpoint_id, url=url, message_id=message_id)
+        return WebhookHold(self.world.dispatcher, hold)
+
+    def stop_holding(self) -> None:
+        """Stop every hold; what is held stays held."""
+        self.world.dispatcher.unhold()
+
+    def held(self) -> list[dict[str, Any]]:
+        """The held queue (``GET /_emulator/webhooks/held``): id, provider, message_id, status, url, body, held_at…"""
+        return [held_view(d) for d in self.world.dispatcher.held()]
+
+    async def release(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Send held webhooks now, one after another in the order of ``ids`` (None: the whole queue, oldest
+        first); each first attempt ends before the next starts. KeyError names an id that is not held."""
+        return [d.to_json() for d in await self.world.dispatcher.release(ids)]
+
+    def drop(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Lose held webhooks on purpose (None: all): recorded as dropped, never sent."""
+        return [d.to_json() for d in self.world.dispatcher.drop(ids)]
+
+    def duplicate(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Add a held copy of each held webhook named (None: all); returns the copies."""
+        return [d.to_json() for d in self.world.dispatcher.duplicate(ids)]
+
+    def bin_url(self, name: str = "demo") -> str:
+        """The URL of request bin ``name`` on this emulator, to register as a webhook destination."""
+        return self.base_url + bin_path(name)
+
+    def bin(self, name: str = "demo") -> list[dict[str, Any]]:
+        """What request bin ``name`` received, oldest first: headers, body, provider, signature check."""
+        return list(bin_view(self.world, name)["data"])
