@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.request
 
 from tests.providers.qlara.conftest import Qlara
 from tests.providers.wazapin.conftest import TEMPLATE, Wazapin
 from wa_emulator.core.bins import PER_BIN, Bins
-from wa_emulator.providers.wazapin import signing
+from wa_emulator.providers.wazapin import sandbox, signing
+from wa_emulator.testing.threaded import ThreadedEmulator
 
 
 async def bin_call(http, emu, method, name, **kw):
@@ -98,3 +101,17 @@ async def test_a_held_webhook_released_into_a_bin_arrives_signed(emu, http):
     kept = emu.bin("held")
     assert [r["signature"]["result"] for r in kept] == ["valid"] * 3
     assert [r["body"].count('"read"') for r in kept] == [1, 0, 0]
+
+
+def test_a_threaded_emulator_delivers_to_its_own_bin_on_a_manual_clock():
+    with ThreadedEmulator() as emu:
+        def post(path: str, body: dict) -> dict:
+            request = urllib.request.Request(emu.url("wazapin") + path, data=json.dumps(body).encode(), headers={
+                "X-Api-Key": sandbox.KEY_FULL, "Content-Type": "application/json"})
+            with urllib.request.urlopen(request) as response:
+                return json.loads(response.read())
+
+        post("/v1/settings/developer/webhooks/endpoints", {"url": emu.bin_url("sync")})
+        post("/v1/messages", TEMPLATE)
+        emu.advance(10)  # blocks this thread while the loop thread delivers to itself
+        assert [r["signature"]["result"] for r in emu.bin("sync")] == ["valid"] * 3
