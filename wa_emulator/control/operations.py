@@ -12,7 +12,22 @@ from aiohttp import web
 from ..web.front import DoorPolicy
 from ..web.http import ApiError, json_response
 from ..web.operations import BODY_ERRORS, ApiDescription, Operation
-from . import clock, contacts, credentials, faults, health, index, journal, messages, openapi, scenario, tls, webhooks
+from . import (
+    bins,
+    clock,
+    contacts,
+    credentials,
+    faults,
+    health,
+    index,
+    journal,
+    messages,
+    openapi,
+    queue,
+    scenario,
+    tls,
+    webhooks,
+)
 from .access import ControlAccess
 
 _FILTERS = ("provider", "status", "to", "direction")
@@ -88,6 +103,35 @@ API = ApiDescription(
         Operation("delete", "/faults", "clearFaults", "Remove every fault", faults.clear_faults, responses={204: None}),
         Operation("delete", "/faults/{id}", "deleteFault", "Remove one fault", faults.delete_fault,
                   responses={204: None}),
+        # The held webhook queue (control/queue.py) and the request bins (control/bins.py).
+        Operation("post", "/webhooks/hold", "holdWebhooks",
+                  "Hold outbound webhooks: all, or by {provider, endpoint_id, url, message_id}", queue.hold,
+                  responses={201: "hold"}, errors=_BODY),
+        Operation("get", "/webhooks/hold", "listHolds", "The holds in force", queue.list_holds,
+                  responses={200: "hold-list"}),
+        Operation("delete", "/webhooks/hold", "stopHolds", "Stop every hold (what is held stays held)",
+                  queue.stop_holds, responses={204: None}),
+        Operation("delete", "/webhooks/hold/{id}", "stopHold", "Stop one hold", queue.stop_hold,
+                  responses={204: None}, errors=(404,)),
+        Operation("get", "/webhooks/held", "heldWebhooks", "The held webhook queue and the holds in force",
+                  queue.held, responses={200: "held-list"}),
+        Operation("post", "/webhooks/release", "releaseWebhooks",
+                  "Send held webhooks now, one after another: {ids} in that order, or all {order}",
+                  queue.release, responses={200: "delivery-list"}, errors=(*_BODY, 404)),
+        Operation("post", "/webhooks/drop", "dropWebhooks", "Lose held webhooks {ids} (or all): never sent",
+                  queue.drop, responses={200: "delivery-list"}, errors=(*_BODY, 404)),
+        Operation("post", "/webhooks/duplicate", "duplicateWebhooks", "Add a held copy of held webhooks {ids} (or all)",
+                  queue.duplicate, responses={201: "delivery-list"}, errors=(*_BODY, 404)),
+        Operation("get", "/bin", "listBins", "The request bins that hold something", bins.list_bins,
+                  responses={200: "bin-list"}),
+        # Public: a bin is a webhook receiver; whoever may send the server webhooks may post to it.
+        Operation("post", "/bin/{name}", "binReceive", "A request bin: keep this request (any body), answer 200",
+                  bins.receive, responses={200: "bin-receipt"}, errors=(413, 422), public=True),
+        Operation("get", "/bin/{name}", "getBin",
+                  "What a request bin received: headers, body, time, provider, signature check",
+                  bins.list_bin, responses={200: "bin"}, errors=(422,)),
+        Operation("delete", "/bin/{name}", "clearBin", "Empty a request bin", bins.clear_bin,
+                  responses={204: None}, errors=(422,)),
         Operation("get", "/openapi/{name}.json", "openapi", "The OpenAPI 3.1 document of a provider or 'control'",
                   openapi.openapi_document, responses={200: "openapi"}),
     ),

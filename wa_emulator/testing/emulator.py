@@ -22,11 +22,13 @@ from aiohttp import web
 from ..app import RUNNER_OPTIONS, create_app, world_for
 from ..control.access import APP_KEY as access_key
 from ..control.actions import receive_inbound, update_contact
+from ..control.bins import bin_path, bin_view
 from ..control.checks import delivery_filters, journal_filters, message_filters
 from ..control.clock import clock_view
 from ..control.errors import ControlNotFound, python_errors
 from ..control.faults import mounts, parse_fault
 from ..control.messages import select_messages
+from ..control.queue import held_view
 from ..control.views import contact_view, message_view
 from ..control.webhooks import add_directive
 from ..core.clock import ClockMode, ClockSpec
@@ -40,6 +42,7 @@ from ..web.http import ApiError
 from ..web.tls import OpenConnections
 from .errors import from_api_error
 from .lookup import key_in, unknown_provider
+from .queue import WebhookHold
 from .verify import RequestFilter, StatusWait, Until, verify_entries
 
 
@@ -350,6 +353,47 @@ class Emulator:
     def reset(self) -> None:
         """Back to the start: messages, journal, deliveries, tenants and clock."""
         self.world.reset()
+
+    # -- the held webhook queue and request bins ----------------------------------
+
+    def hold_webhooks(self, *, provider: str | None = None, endpoint_id: str | None = None, url: str | None = None,
+                      message_id: str | None = None) -> WebhookHold:
+        """Park outbound webhooks instead of sending them: every one, or those matching all the fields given.
+
+        Returns the hold, a context manager that stops it on exit: ``with emu.hold_webhooks(message_id=m):``.
+        Held webhooks wait whatever the clock does, until ``release()``, ``drop()`` or a reset.
+        """
+        hold = self.world.dispatcher.hold(provider=provider, endpoint_id=endpoint_id, url=url, message_id=message_id)
+        return WebhookHold(self.world.dispatcher, hold)
+
+    def stop_holding(self) -> None:
+        """Stop every hold; what is held stays held."""
+        self.world.dispatcher.unhold()
+
+    def held(self) -> list[dict[str, Any]]:
+        """The held queue (``GET /_emulator/webhooks/held``): id, provider, message_id, status, url, body, held_at…"""
+        return [held_view(d) for d in self.world.dispatcher.held()]
+
+    async def release(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Send held webhooks now, one after another in the order of ``ids`` (None: the whole queue, oldest
+        first); each first attempt ends before the next starts. KeyError names an id that is not held."""
+        return [d.to_json() for d in await self.world.dispatcher.release(ids)]
+
+    def drop(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Lose held webhooks on purpose (None: all): recorded as dropped, never sent."""
+        return [d.to_json() for d in self.world.dispatcher.drop(ids)]
+
+    def duplicate(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Add a held copy of each held webhook named (None: all); returns the copies."""
+        return [d.to_json() for d in self.world.dispatcher.duplicate(ids)]
+
+    def bin_url(self, name: str = "demo") -> str:
+        """The URL of request bin ``name`` on this emulator, to register as a webhook destination."""
+        return self.base_url + bin_path(name)
+
+    def bin(self, name: str = "demo") -> list[dict[str, Any]]:
+        """What request bin ``name`` received, oldest first: headers, body, provider, signature check."""
+        return list(bin_view(self.world, name)["data"])
 
 
 async def _truth(value: bool | Awaitable[bool]) -> bool:

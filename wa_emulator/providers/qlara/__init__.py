@@ -33,6 +33,7 @@ class QlaraProvider:
         world.add_seeder(sandbox.seed)
         world.on_status(partial(webhooks.on_status, world), provider=self.name)
         world.on_inbound(partial(webhooks.on_inbound, world), provider=self.name)
+        world.dispatcher.recognizers.append(webhooks.recognize)
 
     def credentials(self, world: World) -> dict[str, Any]:
         return credentials_view(

@@ -32,6 +32,7 @@ class WazapinProvider:
         world.add_seeder(sandbox.seed)
         world.on_status(partial(webhooks.on_status, world), provider=self.name)
         world.on_inbound(partial(webhooks.on_inbound, world), provider=self.name)
+        world.dispatcher.recognizers.append(partial(webhooks.recognize, world))
 
     def credentials(self, world: World) -> dict[str, Any]:
         return credentials_view(
