@@ -30,7 +30,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .world import StateKey
+from .models import Message
+from .rules import Step
+from .status import Status
+from .world import StateKey, World
 
 __all__ = ["TEMPLATES", "Button", "Component", "Template", "TemplateError", "TemplateStatus", "TemplateUse",
            "Templates", "template_from_json"]
@@ -357,3 +360,19 @@ def template_from_json(value: Any, where: str = "") -> Template:
             raise TemplateError(prefix, f"a template has at most one {kind}")
     template_id = _string(data, "id", where) or ""
     return Template(name, language, category, TemplateStatus(status), components, template_id)
+
+
+REFUSAL_DELAY = 1.0
+"""How long after it was accepted a send that Meta refuses ends in ``failed`` (designed)."""
+
+
+def fail_after_acceptance(world: World, message: Message, code: int, delay: float = REFUSAL_DELAY) -> Message:
+    """Store ``message`` as accepted (queued), then fail it with Meta's ``code`` ``delay`` seconds later.
+
+    What a provider does with a send Meta refuses before delivering anything (an unknown template,
+    say): the provider has already answered, so the client learns it from the status.
+    """
+    world.store.add(message)
+    step = Step(delay, Status.FAILED, error=code)
+    world.clock.call_later(delay, lambda: world.lifecycle.apply(message, step), label=f"{message.id}:refused")
+    return message

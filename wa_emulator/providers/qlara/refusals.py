@@ -12,8 +12,7 @@ from typing import Any
 
 from ...core import errors
 from ...core.models import Message
-from ...core.rules import Step
-from ...core.status import Status
+from ...core.templates import fail_after_acceptance
 from ...core.tenants import Organization
 from ...core.world import World
 from . import sandbox, templates
@@ -49,6 +48,4 @@ def refusal(world: World, org: Organization, send: SendRequest) -> int | None:
 
 def refuse_later(world: World, message: Message, code: int) -> None:
     """Store ``message`` as accepted, then fail it with Meta's ``code`` after ``REFUSAL_DELAY``."""
-    world.store.add(message)
-    step = Step(REFUSAL_DELAY, Status.FAILED, error=errors.lookup(code).code)
-    world.clock.call_later(REFUSAL_DELAY, lambda: world.lifecycle.apply(message, step), label=f"{message.id}:refused")
+    fail_after_acceptance(world, message, errors.lookup(code).code, REFUSAL_DELAY)
