@@ -13,6 +13,7 @@ from ..web.front import DoorPolicy
 from ..web.http import ApiError, json_response
 from ..web.operations import BODY_ERRORS, ApiDescription, Operation
 from . import clock, contacts, credentials, faults, health, journal, messages, openapi, scenario, tls, webhooks
+from . import templates
 from .access import ControlAccess
 
 _FILTERS = ("provider", "status", "to", "direction")
@@ -86,6 +87,13 @@ API = ApiDescription(
         Operation("delete", "/faults", "clearFaults", "Remove every fault", faults.clear_faults, responses={204: None}),
         Operation("delete", "/faults/{id}", "deleteFault", "Remove one fault", faults.delete_fault,
                   responses={204: None}),
+        Operation("get", "/templates", "listTemplates", "Every organization's message templates",
+                  templates.list_templates, responses={200: "template-list"}, query=("provider", "org")),
+        Operation("post", "/templates", "addTemplate", "Add or replace a template of an organization",
+                  templates.add_template, request="template-request", responses={201: "template"}, errors=(422,)),
+        Operation("delete", "/templates/{org}/{name}", "deleteTemplate",
+                  "Remove a template (in every language, or ?language=)", templates.delete_template,
+                  responses={204: None}, query=("language",), errors=(404,)),
         Operation("get", "/openapi/{name}.json", "openapi", "The OpenAPI 3.1 document of a provider or 'control'",
                   openapi.openapi_document, responses={200: "openapi"}),
     ),
