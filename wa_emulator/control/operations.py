@@ -12,8 +12,20 @@ from aiohttp import web
 from ..web.front import DoorPolicy
 from ..web.http import ApiError, json_response
 from ..web.operations import BODY_ERRORS, ApiDescription, Operation
-from . import clock, contacts, credentials, faults, health, journal, messages, openapi, scenario, tls, webhooks
-from . import templates
+from . import (
+    clock,
+    contacts,
+    credentials,
+    faults,
+    health,
+    journal,
+    messages,
+    openapi,
+    scenario,
+    templates,
+    tls,
+    webhooks,
+)
 from .access import ControlAccess
 
 _FILTERS = ("provider", "status", "to", "direction")

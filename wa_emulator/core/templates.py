@@ -340,9 +340,9 @@ def template_from_json(value: Any, where: str = "") -> Template:
 
     >>> template_from_json({"name": "hi", "language": "en", "status": "paused"}).status.value
     'paused'
-    >>> template_from_json({"name": "hi", "language": "en", "colour": "red"})
+    >>> template_from_json({"name": "hi", "language": "en", "colour": "red"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    wa_emulator.core.templates.TemplateError: colour: is not a template field (known: name, language, category, status, components, id)
+    wa_emulator.core.templates.TemplateError: colour: is not a template field (known: name, ...)
     """
     data = _object(value, where, _TEMPLATE_FIELDS)
     name = _string(data, "name", where, required=True, pattern=NAME) or ""

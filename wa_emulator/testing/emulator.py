@@ -18,9 +18,9 @@ from typing import Any, Self
 from aiohttp import web
 
 from ..app import RUNNER_OPTIONS, create_app, world_for
+from ..control import templates as templates_control
 from ..control.access import APP_KEY as access_key
 from ..control.actions import receive_inbound, update_contact
-from ..control import templates as templates_control
 from ..control.views import contact_view, message_view
 from ..core.clock import ClockMode, ClockSpec
 from ..core.destinations import LOOPBACK

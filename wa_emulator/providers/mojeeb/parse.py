@@ -175,3 +175,20 @@ def _buttons(value: Any) -> tuple[Button, ...] | None:
     return tuple(found)
 
 
+def _parameters(parameters: Any, param: str) -> dict[str, str]:
+    """Named parameters as placeholder names to text (numbers are taken and written as text).
+
+    >>> _parameters({"customer_name": "Sara", "count": 2}, "template.parameters")
+    {'customer_name': 'Sara', 'count': '2'}
+    """
+    if isinstance(parameters, dict):
+        for value in parameters.values():
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                break
+        else:
+            return {str(k): str(v) for k, v in parameters.items()}
+    raise invalid(
+        "invalid_template_parameters",
+        f"{param} must be an object of named placeholders with string values.",
+        param,
+    )

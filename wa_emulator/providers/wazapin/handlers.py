@@ -12,9 +12,9 @@ from aiohttp import web
 
 from ...core.ids import canonical_uuid
 from ...core.models import Message, Payload
+from ...core.templates import fail_after_acceptance
 from ...core.webhooks import DROPPED, EXHAUSTED, PENDING
 from ...core.world import World
-from ...core.templates import fail_after_acceptance
 from ...web import keys
 from ...web.http import ApiError, json_response, read_json_object
 from . import conversations, templates

@@ -9,7 +9,7 @@ https://docsx.wazapin.com/api/webhooks.
 
 from __future__ import annotations
 
-from ...web.operations import ApiDescription, Operation
+from ...web.operations import BODY_ERRORS, ApiDescription, Operation
 from . import handlers, templates
 from .sandbox import CHANNEL_MAIN, KEY_FULL
 from .webhooks import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
@@ -45,7 +45,7 @@ API = ApiDescription(
                   templates.list_templates, responses={200: "template-list"}, query=("status", "name", "language"),
                   errors=(400,), query_schemas={"status": {"type": "string", "enum": list(templates.STATUSES)}}),
         Operation("post", "/v1/templates/sync", "syncTemplates", "Sync the templates from Meta",
-                  templates.sync_templates, responses={200: "template-list"}),
+                  templates.sync_templates, responses={200: "template-list"}, errors=BODY_ERRORS),
         Operation("get", _HOOKS, "listWebhooks", "Webhook endpoints and event types", handlers.list_webhooks,
                   responses={200: "webhook-list"}),
         Operation("post", _HOOKS + "/endpoints", "createEndpoint", "Add a webhook endpoint",

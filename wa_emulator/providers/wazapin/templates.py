@@ -28,6 +28,7 @@ from ...core.templates import (
 )
 from ...core.world import World
 from ...web import keys
+from ...web.http import read_json_object
 from .auth import REQUEST_KEY, require
 from .fields import unusable, wrong_type
 from .render import data
@@ -146,4 +147,6 @@ async def sync_templates(request: web.Request) -> web.Response:
     """``POST /v1/templates/sync``: pull the templates from Meta; the emulator's registry is Meta's truth,
     so this answers the same list (set templates with the control API or a scenario)."""
     require(request, SEND)
+    if request.can_read_body:
+        await read_json_object(request)  # no fields are read, but a body sent must be one Wazapin can read
     return _listing(request)
