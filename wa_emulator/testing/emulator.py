@@ -20,6 +20,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from ..app import RUNNER_OPTIONS, create_app, world_for
+from ..control import templates as templates_control
 from ..control.access import APP_KEY as access_key
 from ..control.actions import receive_inbound, update_contact
 from ..control.bins import bin_path, bin_view
@@ -190,6 +191,23 @@ class Emulator:
     def contacts(self) -> list[dict[str, Any]]:
         """Every recipient profile, as ``GET /_emulator/contacts`` lists them."""
         return [contact_view(c) for c in self.world.contacts.all()]
+
+    def templates(self, provider: str | None = None, org: str | None = None) -> list[dict[str, Any]]:
+        """Every organization's templates (as ``GET /_emulator/templates``), of ``provider`` or ``org`` if given."""
+        return templates_control.list_view(self.world, provider, org)
+
+    def add_template(self, org: str, name: str, language: str, **fields: Any) -> dict[str, Any]:
+        """Add or replace a template of ``org``; a bad field raises ApiError naming it.
+
+        ``add_template(org, "payment_due", "en", components=[{"type": "BODY", "text": "Due: {{1}}"}])``;
+        other fields: ``category`` (UTILITY, MARKETING, AUTHENTICATION), ``status`` (approved,
+        pending, rejected, paused, disabled).
+        """
+        return templates_control.put_template(self.world, {"org": org, "name": name, "language": language, **fields})
+
+    def remove_template(self, org: str, name: str, language: str | None = None) -> int:
+        """Remove ``org``'s template ``name`` (in ``language``, or in every language); how many went."""
+        return templates_control.remove_template(self.world, org, name, language)
 
     def messages(self, **filters: str) -> list[dict[str, Any]]:
         """Every message with its history, oldest first; filter by ``provider``, ``status``, ``to``, ``direction``
