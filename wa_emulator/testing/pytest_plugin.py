@@ -7,7 +7,7 @@
 - ``wa_webhook_sink`` / ``wa_webhook_sink_sync``: a real webhook receiver that records
   what it gets and can be told to fail or be slow.
 - ``@pytest.mark.wa_emulator(providers=["mojeeb"], scenario="happy-path", strict=True, seed=None,
-  clock="manual", tls=False)`` chooses how those fixtures start for a test; ``load_scenario()`` on either
+  clock="manual", tls=False, proxy=False)`` chooses how those fixtures start for a test; ``load_scenario()`` on either
   emulator changes the scenario during a test.
 
 Example::
@@ -41,15 +41,17 @@ except ImportError:  # pragma: no cover - another async plugin (or none) runs as
     async_fixture = pytest.fixture
 
 MARKER = "wa_emulator"
-_MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock", "tls"}
+_MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock", "tls", "proxy"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(*providers, providers=None, scenario=None, strict=True, seed=None, clock='manual', tls=False): "
+        f"{MARKER}(*providers, providers=None, scenario=None, strict=True, seed=None, clock='manual', tls=False, "
+        "proxy=False): "
         "how the wa-emulator fixtures start for this test (which providers are mounted, the scenario "
-        "in force, contract checking, id seed, clock mode, HTTPS with a CA at the fixture's ca_path)",
+        "in force, contract checking, id seed, clock mode, HTTPS with a CA at the fixture's ca_path, "
+        "proxy mode for unchanged clients: the fixture's proxy_url and proxy_env())",
     )
 
 
@@ -75,7 +77,8 @@ def settings_for(node: pytest.Item) -> Settings:
         pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
     return Settings(port=0, clock=clock, strict=bool(options.get("strict", True)), seed=options.get("seed"),
                     providers=providers, scenario=None if scenario is None else str(scenario),
-                    webhook_destinations=LOOPBACK, tls=bool(options.get("tls", False)))
+                    webhook_destinations=LOOPBACK, tls=bool(options.get("tls", False)),
+                    proxy=bool(options.get("proxy", False)))
 
 
 @async_fixture
