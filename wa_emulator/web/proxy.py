@@ -22,6 +22,7 @@ import logging
 import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -128,8 +129,8 @@ class ProxyProtocol(asyncio.Protocol):
     # -- the raw connection ---------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        # uvloop's transports are not asyncio.Transport subclasses; both have what is used here.
+        self._transport = cast(asyncio.Transport, transport)
         self._open.add(transport)
         self._timer = self._loop.call_later(self._timeout, self._expire)
 
