@@ -35,6 +35,7 @@ from .scenario.loader import check_file
 from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, MESSAGE_CAP, Settings
 from .web import keys
 from .web.connections import with_header_deadline
+from .web.proxy import ProxyConnections, proxy_env, proxy_for
 from .web.serverlog import log_calls, quiet_protocol_errors
 from .web.tls import ServerTls
 
@@ -166,12 +167,16 @@ def _tls_flags(serve: argparse.ArgumentParser) -> None:
                             "issued by a CA generated at start-up (its path is printed; GET /_emulator/ca.pem)")
     serve.add_argument("--tls-cert", type=Path, metavar="PEM", help="serve HTTPS with this certificate chain")
     serve.add_argument("--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert")
+    serve.add_argument("--proxy", action="store_true",
+                       help="also be an HTTPS proxy for the providers' real hosts only (HTTPS_PROXY=http://HOST:PORT, "
+                            "trusting the CA generated at start-up): unchanged clients reach https://api.mojeeb.app …; "
+                            "CONNECT to any other host is refused, never forwarded. Not with --tls")
 
 
 def _tls_settings(args: argparse.Namespace) -> dict[str, Any]:
     if (args.tls_cert is None) != (args.tls_key is None):
         raise CliError("serve: --tls-cert and --tls-key go together (see --help)", EXIT_USAGE)
-    return {"tls": args.tls, "tls_cert": args.tls_cert, "tls_key": args.tls_key}
+    return {"tls": args.tls, "tls_cert": args.tls_cert, "tls_key": args.tls_key, "proxy": args.proxy}
 
 
 def _exposure_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -352,9 +357,12 @@ async def _serve(settings: Settings, *, quiet: bool = False) -> int:
     loop = asyncio.get_running_loop()
     assert runner.server is not None
     try:
-        # Our own listener rather than a TCPSite: its protocol factory adds the header deadline.
-        listener = await loop.create_server(with_header_deadline(runner.server, settings.header_timeout),
-                                            settings.host, settings.port, ssl=_ssl_context(app))
+        # Our own listener rather than a TCPSite: its protocol factory adds the header deadline
+        # (and, in proxy mode, answers CONNECT in front of aiohttp).
+        factory = with_header_deadline(runner.server, settings.header_timeout)
+        if settings.proxy:
+            factory = proxy_for(app, factory, settings.header_timeout)
+        listener = await loop.create_server(factory, settings.host, settings.port, ssl=_ssl_context(app))
     except OSError as exc:
         await runner.cleanup()
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
@@ -370,12 +378,14 @@ async def _serve(settings: Settings, *, quiet: bool = False) -> int:
         await stop.wait()
     finally:
         await _stop(runner, listener, app, settings.shutdown_grace)
+        if isinstance(factory, ProxyConnections):
+            await factory.abort_all()  # tunnels a client kept open past the grace: no TLS goodbye to wait for
     return 0
 
 
 def _ssl_context(app: web.Application) -> ssl.SSLContext | None:
     tls = app.get(keys.tls)
-    return None if tls is None else tls.context
+    return tls.context if tls is not None and app[keys.settings].serves_tls else None  # proxy mode: plain HTTP
 
 
 async def _stop(runner: web.AppRunner, listener: asyncio.AbstractServer, app: web.Application, grace: float) -> None:
@@ -396,7 +406,7 @@ def banner(app: web.Application, host: str, port: int) -> str:
     world = app[keys.world]
     strict = app[keys.settings].strict
     tls = app.get(keys.tls)
-    base = f"{'https' if tls else 'http'}://{host}:{port}"
+    base = f"{'https' if app[keys.settings].serves_tls else 'http'}://{host}:{port}"
     lines = [f"wa-emulator {__version__} listening on {base}", ""]
     for provider in app[keys.providers]:
         lines.append(f"  {provider.name:<8} {base}{provider.base_path}")
@@ -406,6 +416,7 @@ def banner(app: web.Application, host: str, port: int) -> str:
         f"  control  {base}/_emulator/  (an index of every operation: health, clock, messages, journal, …)",
         f"  access   {app[access_key].describe()}",
         *([f"  tls      {_tls_line(tls)}"] if tls else []),
+        *(_proxy_lines(app, base) if app[keys.settings].proxy else []),
         f"  webhooks {_destinations_line(app[keys.settings].webhook_destinations)}",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
         f"  scenario {_scenario_line(world)}",
@@ -426,6 +437,13 @@ def _tls_line(tls: ServerTls) -> str:
     if tls.ca_path is None:
         return "the certificate given with --tls-cert (GET /_emulator/ca.pem answers 404)"
     return f"trust the CA {tls.ca_path} (also GET /_emulator/ca.pem); the certificate names {', '.join(tls.names)}"
+
+
+def _proxy_lines(app: web.Application, base: str) -> list[str]:
+    tls = app[keys.tls]
+    hosts = ", ".join(host for p in app[keys.providers] for host in p.hosts)
+    env = " ".join(f"{name}={value}" for name, value in proxy_env(base, str(tls.ca_path)).items())
+    return [f"  proxy    CONNECT to {hosts} (port 443) is served here; any other is refused", f"           {env}"]
 
 
 def _destinations_line(allow: str) -> str:

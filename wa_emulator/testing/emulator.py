@@ -40,6 +40,7 @@ from ..scenario import Scenario, current, install, load_scenario
 from ..settings import Settings
 from ..web import keys
 from ..web.http import ApiError
+from ..web.proxy import proxy_env, proxy_for
 from ..web.tls import OpenConnections
 from .errors import from_api_error
 from .lookup import key_in, unknown_provider
@@ -78,11 +79,14 @@ class Emulator:
             await site.start()
             self.port = self._runner.addresses[0][1]
             return self
-        # Our own TLS listener, tracking connections so stop() can end those a client never closed.
+        # Our own listener (HTTPS, or proxy mode's plain HTTP that also answers CONNECT), tracking
+        # connections so stop() can end those a client never closed.
         assert self._runner.server is not None
-        self._connections = OpenConnections(self._runner.server)
+        self._connections = (proxy_for(self.app, self._runner.server, self.settings.header_timeout)
+                             if self.settings.proxy else OpenConnections(self._runner.server))
         self._listener = await asyncio.get_running_loop().create_server(
-            self._connections, self.settings.host, self.settings.port, ssl=tls.context, reuse_address=True)
+            self._connections, self.settings.host, self.settings.port,
+            ssl=tls.context if self.settings.serves_tls else None, reuse_address=True)
         self.port = self._listener.sockets[0].getsockname()[1]
         return self
 
@@ -126,7 +130,7 @@ class Emulator:
         """``http://127.0.0.1:PORT`` of the running server (``https://`` with ``tls=True``)."""
         if self.port is None:
             raise RuntimeError("the emulator is not running; call start() first")
-        scheme = "https" if keys.tls in self.app else "http"
+        scheme = "https" if self.settings.serves_tls else "http"
         return f"{scheme}://{self.settings.host}:{self.port}"
 
     @property
@@ -135,6 +139,20 @@ class Emulator:
         e.g. ``requests.get(url, verify=emu.ca_path)`` or ``ssl.create_default_context(cafile=emu.ca_path)``."""
         tls = self.app.get(keys.tls)
         return None if tls is None else tls.ca_path
+
+    @property
+    def proxy_url(self) -> str:
+        """``http://127.0.0.1:PORT``, the ``HTTPS_PROXY`` of an emulator started with ``proxy=True``."""
+        if not self.settings.proxy:
+            raise RuntimeError("the emulator was started without proxy=True")
+        return self.base_url
+
+    def proxy_env(self) -> dict[str, str]:
+        """The environment an unchanged client needs to reach this emulator at the providers' real URLs:
+        ``HTTPS_PROXY`` (and ``https_proxy``) and the CA in ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``
+        and ``CURL_CA_BUNDLE``, e.g. ``monkeypatch.setenv`` each, or
+        ``subprocess.run(["curl", "https://api.mojeeb.app/…"], env={**os.environ, **emu.proxy_env()})``."""
+        return proxy_env(self.proxy_url, str(self.ca_path))
 
     def url(self, provider: str) -> str:
         """The base URL a client of ``provider`` should use, e.g. ``emu.url("qlara")``."""

@@ -17,7 +17,7 @@ port, a manual clock, strict contracts and webhooks to loopback only.
 - ``wa_emulated_sleep``: while it is active ``time.sleep``/``asyncio.sleep`` in the code under test
   advance ``wa_emulator``'s clock instead of waiting.
 - ``@pytest.mark.wa_emulator(providers=["mojeeb"], scenario="happy-path", strict=True, seed=None,
-  clock="manual", tls=False)`` chooses how those fixtures start; ``scenario=None`` is an empty world (the
+  clock="manual", tls=False, proxy=False)`` chooses how those fixtures start; ``scenario=None`` is an empty world (the
   default when ``providers`` mounts only some: the sandbox scripts all three).
   ``@pytest.mark.parametrize("wa_emulator", ["happy-path", None], indirect=True)`` picks the scenario too.
 
@@ -58,7 +58,7 @@ except ImportError:  # pragma: no cover - another async plugin (or none) runs as
 
 MARKER = "wa_emulator"
 DEFAULT_SCENARIO = "sandbox"  # what `wa-emulator serve` runs: the README's keys and numbers work in tests too
-_MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock", "tls"}
+_MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock", "tls", "proxy"}
 _UNSET = object()
 
 
@@ -66,9 +66,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(*providers, providers=None, scenario='{DEFAULT_SCENARIO}', strict=True, seed=None, "
-        "clock='manual', tls=False): how the wa-emulator fixtures start for this test (which providers are "
-        "mounted, the scenario in force or None for an empty world, contract checking, id seed, clock mode, "
-        "HTTPS with a CA at the fixture's ca_path)",
+        "clock='manual', tls=False, proxy=False): how the wa-emulator fixtures start for this test (which "
+        "providers are mounted, the scenario in force or None for an empty world, contract checking, id seed, "
+        "clock mode, HTTPS with a CA at the fixture's ca_path, proxy mode for unchanged clients: the fixture's proxy_url "
+        "and proxy_env())",
     )
 
 
@@ -96,7 +97,8 @@ def settings_for(node: pytest.Item, param: Any = _UNSET) -> Settings:
         pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
     return Settings(port=0, clock=clock, strict=bool(options.get("strict", True)), seed=options.get("seed"),
                     providers=providers, scenario=None if scenario is None else str(scenario),
-                    webhook_destinations=LOOPBACK, tls=bool(options.get("tls", False)))
+                    webhook_destinations=LOOPBACK, tls=bool(options.get("tls", False)),
+                    proxy=bool(options.get("proxy", False)))
 
 
 _CHECKED: set[tuple[str, float | None]] = set()
