@@ -140,7 +140,7 @@ def converges(emu: Truth, view: Mapping[str, Any], *, only: Iterable[str] | None
     emulator lacks); ``reasons``: ask for failure reasons (default: where the provider gives one).
     """
     ids = None if only is None else list(only)
-    compared = len(ids) if ids is not None else len(emu.messages(direction="outbound"))
+    compared = len(ids) if ids is not None else len({m["id"] for m in emu.messages(direction="outbound")} | set(view))
     found = differences(emu, view, only=ids, reasons=reasons)
     if found:
         raise NotConverged(found, compared)
