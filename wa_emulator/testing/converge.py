@@ -139,8 +139,10 @@ def converges(emu: Truth, view: Mapping[str, Any], *, only: Iterable[str] | None
     ``only``: compare just these message ids (default: every outbound message, and nothing the
     emulator lacks); ``reasons``: ask for failure reasons (default: where the provider gives one).
     """
+    __tracebackhide__ = True  # the failure points at the caller's line
     ids = None if only is None else list(only)
-    compared = len(ids) if ids is not None else len({m["id"] for m in emu.messages(direction="outbound")} | set(view))
+    truth = {m["id"] for m in emu.messages(direction="outbound")}
+    compared = len(ids) if ids is not None else len(truth | set(view))
     found = differences(emu, view, only=ids, reasons=reasons)
     if found:
         raise NotConverged(found, compared)

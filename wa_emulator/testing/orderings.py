@@ -460,7 +460,7 @@ def _listing(capture: Capture) -> str:
 Body = Callable[[OrderingRun], Awaitable[None]]
 
 
-@dataclass
+@dataclass(repr=False)
 class Orderings:
     """What the ``wa_orderings`` fixture gives a test: ``await explore(body)``.
 
@@ -478,6 +478,12 @@ class Orderings:
     total: int | None = None
     runs: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    _first_error: BaseException | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        total = "?" if self.total is None else self.total
+        return (f"<Orderings: {len(self.runs)} run(s) of {total} distinct orders, max_runs={self.max_runs}, "
+                f"seed={self.seed}>")
 
     def plan(self, held: dict[Key, int]) -> None:
         """Called by the first run's ``deliver()``: list the orders from what the test sent."""
@@ -489,6 +495,7 @@ class Orderings:
         Each run gets a fresh world (the emulator reset, same seed, so the same ids), a manual
         clock, and every status webhook held until ``run.deliver()``.
         """
+        __tracebackhide__ = True  # the failure is the order's, not this loop's
         emulator = Emulator(self.settings)
         capture = Capture(emulator)
         current: list[OrderingRun] = []
@@ -513,7 +520,7 @@ class Orderings:
                         break
                     await self._run(body, emulator, capture, current, order, number)
         if self.failures:
-            raise OrderingsFailed("\n\n".join(self.failures))
+            raise OrderingsFailed("\n\n".join(self.failures)) from self._first_error
         return self.runs
 
     async def _run(self, body: Body, emulator: Emulator, capture: Capture, current: list[OrderingRun],
@@ -531,6 +538,7 @@ class Orderings:
             raise
         except Exception as exc:  # any failure of the body is that order's failure
             self.failures.append(self._report(run, exc))
+            self._first_error = self._first_error or exc
         finally:
             self.runs.append(run.id)
             await emulator.world.clock.settle()
