@@ -46,6 +46,7 @@ from ..core.destinations import LOOPBACK
 from ..scenario import ScenarioError, load_scenario
 from ..settings import Settings
 from .emulator import Emulator
+from .orderings import Orderings, orderings_for
 from .sink import WebhookSink
 from .sleep import EmulatedSleep
 from .stall import StallGuard
@@ -60,6 +61,7 @@ MARKER = "wa_emulator"
 DEFAULT_SCENARIO = "sandbox"  # what `wa-emulator serve` runs: the README's keys and numbers work in tests too
 _MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock", "tls", "proxy"}
 _UNSET = object()
+ORDERINGS = "wa_orderings"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,8 +70,13 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(*providers, providers=None, scenario='{DEFAULT_SCENARIO}', strict=True, seed=None, "
         "clock='manual', tls=False, proxy=False): how the wa-emulator fixtures start for this test (which "
         "providers are mounted, the scenario in force or None for an empty world, contract checking, id seed, "
-        "clock mode, HTTPS with a CA at the fixture's ca_path, proxy mode for unchanged clients: the fixture's proxy_url "
-        "and proxy_env())",
+        "clock mode, HTTPS with a CA at the fixture's ca_path, proxy mode for unchanged clients: the fixture's "
+        "proxy_url and proxy_env())",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{ORDERINGS}(max_runs=200, seed=0, duplicates=1, drops=1, early=True, stop_at_first=True): how the "
+        "wa_orderings fixture explores the delivery orders of a test's status webhooks",
     )
 
 
@@ -205,3 +212,39 @@ def wa_emulated_sleep(wa_emulator: DualEmulator) -> Iterator[EmulatedSleep]:
     """
     with EmulatedSleep(wa_emulator) as patcher:
         yield patcher
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("wa-emulator")
+    group.addoption("--wa-ordering", dest="wa_ordering", default=None, metavar="ID",
+                    help="run only this webhook delivery order in wa_orderings tests (the id a failure prints)")
+
+
+@pytest.fixture
+def wa_orderings(request: pytest.FixtureRequest) -> Orderings:
+    """Runs a test body once per distinct delivery order of its status webhooks (``orderings.py``).
+
+    Example::
+
+        @pytest.mark.wa_orderings(max_runs=100)
+        async def test_tracker(wa_orderings):
+            async def body(run):
+                ...send with your client, its receiver subscribed...
+                await run.deliver()            # the held webhooks, in this run's order
+                converges(run.emulator, tracker.view())
+            await wa_orderings.explore(body)
+    """
+    marker = request.node.get_closest_marker(ORDERINGS)
+    try:
+        return orderings_for(_orderings_settings(request.node), dict(marker.kwargs) if marker else {},
+                             request.config.getoption("wa_ordering"), request.node.nodeid)
+    except ValueError as exc:
+        pytest.fail(f"@pytest.mark.{ORDERINGS} / --wa-ordering: {exc}", pytrace=False)
+
+
+def _orderings_settings(node: pytest.Item) -> Settings:
+    # An empty world unless the test names a scenario: the sandbox's fixture messages would be
+    # counted with the messages whose webhook orders are explored.
+    settings = settings_for(node)
+    chosen = node.get_closest_marker(MARKER)
+    return settings if chosen is not None and "scenario" in chosen.kwargs else settings.with_(scenario=None)
