@@ -31,6 +31,7 @@ from ..core.clock import ClockSpec
 from ..core.destinations import LOOPBACK
 from ..scenario import ScenarioError, load_scenario
 from ..settings import Settings
+from . import coverage
 from .emulator import Emulator
 from .sink import WebhookSink
 from .threaded import ThreadedEmulator
@@ -44,7 +45,13 @@ MARKER = "wa_emulator"
 _MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock", "tls"}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    coverage.add_options(parser)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if coverage.CoveragePlugin.wanted(config):
+        config.pluginmanager.register(coverage.CoveragePlugin(config), "wa-emulator-coverage")
     config.addinivalue_line(
         "markers",
         f"{MARKER}(*providers, providers=None, scenario=None, strict=True, seed=None, clock='manual', tls=False): "
