@@ -210,7 +210,7 @@ class Dispatcher:
             if directive.drop:
                 delivery.state = DROPPED
                 continue
-            first_delay = directive.delay + (policy.schedule[0] if policy.schedule else 0.0)
+            first_delay = directive.delay_of(copy) + (policy.schedule[0] if policy.schedule else 0.0)
             self._schedule(delivery, first_delay)
             self._opened(delivery)
         return created

@@ -166,7 +166,14 @@ def _timeline(spec: dict[str, Any], path: Path, marks: Marks) -> Timeline:
             delay=_duration(hook.get("delay", 0), (*where, "webhook", "delay"), marks, positive=True),
             duplicate=hook.get("duplicate", 0),
             drop=hook.get("drop", False),
+            duplicate_delays=tuple(
+                _duration(value, (*where, "webhook", "duplicate_delays", n), marks, positive=True)
+                for n, value in enumerate(hook.get("duplicate_delays", []))),
         )
+        if len(directive.duplicate_delays) > directive.duplicate:
+            marks.fail((*where, "webhook", "duplicate_delays"),
+                       f"{len(directive.duplicate_delays)} delays for {directive.duplicate} duplicate(s); "
+                       "give at most one delay per duplicate")
         error = step.get("error", catalog.GENERIC_FAILURE) if status is Status.FAILED else None
         after = _duration(step["after"], (*where, "after"), marks, positive=True)
         steps.append(Step(after, status, error, directive))
