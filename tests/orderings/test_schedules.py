@@ -9,8 +9,12 @@ import pytest
 
 from tests.support.sinks import running_sink
 from tests.support.wazapin import WazapinClient
+from wa_emulator.core.clock import ClockSpec
+from wa_emulator.core.destinations import LOOPBACK
 from wa_emulator.scenario import ScenarioError, load_scenario
+from wa_emulator.settings import Settings
 from wa_emulator.testing.emulator import Emulator
+from wa_emulator.testing.orderings import OrderingRun, orderings_for
 from wa_emulator.testing.schedules import Event, Inexpressible, Schedule, SentMessage, StatusStep
 
 TO = "+15550001005"
@@ -60,3 +64,22 @@ def test_too_many_duplicate_delays_is_a_scenario_error_at_its_line(tmp_path: Pat
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert caught.value.line == 6 and "duplicate_delays" in str(caught.value)
+
+
+async def test_an_ordering_run_written_as_a_scenario_replays_its_order(tmp_path: Path) -> None:
+    settings = Settings(port=0, clock=ClockSpec.parse("manual"), webhook_destinations=LOOPBACK, seed=11)
+    orderings = orderings_for(settings, {}, "m1sent_m1delivered_m1read_m1delivered_m1sent-dropped", "here")
+    seen: list[Schedule] = []
+
+    async def body(run: OrderingRun) -> None:
+        async with running_sink() as sink, aiohttp.ClientSession() as http:
+            client = await WazapinClient(run.emulator, http, sink).start()
+            await client.send_template(TO)
+            await run.deliver()
+            assert [body["status"] for body in sink.bodies()] == ["sent", "delivered", "read", "delivered"]
+        seen.append(run.schedule())
+
+    await orderings.explore(body)
+    (plan,) = seen
+    assert plan.describe().endswith(": sent, delivered, read, delivered#1, sent#1(dropped)")
+    assert await replay(tmp_path, plan) == ["sent", "delivered", "read", "delivered"]

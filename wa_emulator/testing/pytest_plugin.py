@@ -33,6 +33,7 @@ from ..scenario import ScenarioError, load_scenario
 from ..settings import Settings
 from . import coverage
 from .emulator import Emulator
+from .orderings import Orderings, orderings_for
 from .sink import WebhookSink
 from .threaded import ThreadedEmulator
 
@@ -42,6 +43,7 @@ except ImportError:  # pragma: no cover - another async plugin (or none) runs as
     async_fixture = pytest.fixture
 
 MARKER = "wa_emulator"
+ORDERINGS = "wa_orderings"
 _MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock", "tls"}
 
 
@@ -57,6 +59,11 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(*providers, providers=None, scenario=None, strict=True, seed=None, clock='manual', tls=False): "
         "how the wa-emulator fixtures start for this test (which providers are mounted, the scenario "
         "in force, contract checking, id seed, clock mode, HTTPS with a CA at the fixture's ca_path)",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{ORDERINGS}(max_runs=200, seed=0, duplicates=1, drops=1, early=True, stop_at_first=True): how the "
+        "wa_orderings fixture explores the delivery orders of a test's status webhooks",
     )
 
 
@@ -135,3 +142,31 @@ def wa_webhook_sink_sync(wa_emulator_sync: ThreadedEmulator) -> Iterator[Webhook
     sink = wa_emulator_sync.run(WebhookSink().start())
     yield sink
     wa_emulator_sync.run(sink.stop())
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("wa-emulator")
+    group.addoption("--wa-ordering", dest="wa_ordering", default=None, metavar="ID",
+                    help="run only this webhook delivery order in wa_orderings tests (the id a failure prints)")
+
+
+@pytest.fixture
+def wa_orderings(request: pytest.FixtureRequest) -> Orderings:
+    """Runs a test body once per distinct delivery order of its status webhooks (``orderings.py``).
+
+    Example::
+
+        @pytest.mark.wa_orderings(max_runs=100)
+        async def test_tracker(wa_orderings):
+            async def body(run):
+                ...send with your client, its receiver subscribed...
+                await run.deliver()            # the held webhooks, in this run's order
+                converges(run.emulator, tracker.view())
+            await wa_orderings.explore(body)
+    """
+    marker = request.node.get_closest_marker(ORDERINGS)
+    try:
+        return orderings_for(settings_for(request.node), dict(marker.kwargs) if marker else {},
+                             request.config.getoption("wa_ordering"), request.node.nodeid)
+    except ValueError as exc:
+        pytest.fail(f"@pytest.mark.{ORDERINGS} / --wa-ordering: {exc}", pytrace=False)
