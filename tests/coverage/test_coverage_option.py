@@ -113,3 +113,21 @@ def test_without_the_option_nothing_is_collected_or_printed(run_suite):
     result = run_suite()
     assert result.ret == pytest.ExitCode.OK
     assert "wa-emulator coverage" not in result.stdout.str()
+
+
+def test_a_helper_s_own_emulator_is_counted_through_collect_active(run_suite, pytester, tmp_path):
+    pytester.makepyfile(test_helper='''
+from wa_emulator.testing import Emulator
+from wa_emulator.testing.coverage import collect_active
+
+async def test_an_emulator_no_fixture_owns():
+    async with Emulator() as emulator:
+        import aiohttp
+        async with aiohttp.ClientSession() as http, http.get(emulator.url("qlara") + "/nowhere") as answer:
+            assert answer.status in (401, 404)
+        collect_active(emulator)
+''')
+    out = tmp_path / "coverage.json"
+    run_suite("--wa-coverage-json", str(out)).assert_outcomes(passed=4)
+    qlara = json.loads(out.read_text())["providers"]["qlara"]
+    assert qlara["used"] is True and qlara["met"]["http_errors"] in (["401"], ["404"])

@@ -18,7 +18,7 @@ from wa_emulator.testing.coverage import URL_VARIABLE
 
 
 class _Accept(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(200)
         self.end_headers()

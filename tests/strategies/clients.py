@@ -1,12 +1,14 @@
-"""Tiny clients and status trackers for the strategy's tests: subscribe, send, and handle webhooks."""
+"""A tiny client for the strategy's tests: subscribe, send, and feed each status webhook to a tracker."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 
+from examples.clients import QLARA_CODES, QLARA_WORDS
+from examples.trackers import Tracker
 from wa_emulator.providers.qlara import sandbox as qlara
 from wa_emulator.providers.wazapin import sandbox as wazapin
 from wa_emulator.testing import Emulator
@@ -59,43 +61,27 @@ class Harness:
         return self.emulator.messages()[-1]["id"]
 
 
-# Provider words, in the order a message moves through them.
-RANK = {"sent": 1, "SENT": 1, "RECEIVED": 2, "delivered": 3, "DELIVERED": 3, "read": 4, "READ": 4,
-        "failed": 5, "ERROR": 5}
-
-
 def parse(provider: str, body: Any) -> tuple[str, str]:
-    """``(message key, status word)`` of one status webhook body."""
+    """``(message id, status in core words)`` of one status webhook body, as an integration reads it."""
     if provider == "wazapin":
         return find(body, "message_id"), find(body, "status")
-    key = body["messageId"]  # the emulator's id, on DELIVERY and READ events alike
-    if body["eventType"] == "READ":
-        return key, "READ"
-    words = {1: "SENT", 2: "RECEIVED", 3: "DELIVERED", 5: "ERROR"}
-    return key, words[body["statusCode"]]
+    if body["eventType"] == "READ":  # messageId: the emulator's id, on DELIVERY and READ events alike
+        return body["messageId"], "read"
+    return body["messageId"], QLARA_CODES[body["statusCode"]]
+
+
+def to_core(provider: str, word: str) -> str:
+    """A provider's status word in the trackers' (core) words."""
+    return QLARA_WORDS[word] if provider == "qlara" else word
 
 
 @dataclass
-class LastWriteWins:
-    """The bug of chatwoot #14529 and whatsapp-api-manager #102: whatever arrived last is the status."""
+class Fed:
+    """An ``examples/trackers.py`` tracker behind a webhook handler: each body becomes ``on_status``."""
 
     provider: str
-    status: dict[str, str] = field(default_factory=dict)
+    tracker: Tracker
 
     def handle(self, body: Any) -> None:
-        key, word = parse(self.provider, body)
-        self.status[key] = word
-
-
-@dataclass
-class Ranked:
-    """A correct tracker: a status only moves forward, and a terminal one sticks."""
-
-    provider: str
-    status: dict[str, str] = field(default_factory=dict)
-
-    def handle(self, body: Any) -> None:
-        key, word = parse(self.provider, body)
-        current = self.status.get(key)
-        if current is None or (RANK[current] < RANK[word] and current not in ("read", "READ", "failed", "ERROR")):
-            self.status[key] = word
+        message_id, status = parse(self.provider, body)
+        self.tracker.on_status(message_id, status)

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.strategies.clients import RANK, Harness, LastWriteWins, Ranked
+from examples.trackers import RANK, CorrectTracker, CrashesOnUnknownId, LastWriteWins, Tracker
+from tests.strategies.clients import Fed, Harness, to_core
 from wa_emulator.scenario import load_text
 from wa_emulator.testing import Emulator
 from wa_emulator.testing.schedules import Event, Schedule, SentMessage, StatusStep
@@ -21,28 +22,34 @@ BOUNDED = settings(max_examples=40, deadline=None, derandomize=True, database=No
                    suppress_health_check=[HealthCheck.too_slow])
 
 
-def told(played: Played, harness_ids: dict[str, str]) -> dict[str, str]:
-    """The furthest status each sent message's webhooks told the receiver (what a tracker must show)."""
-    furthest: dict[str, str] = {}
-    for message, status, answered in played.sequence:
-        if message in harness_ids and answered == 200:
-            real = harness_ids[message]
-            if real not in furthest or (RANK[furthest[real]] < RANK[status] and RANK[furthest[real]] < RANK["read"]):
+def told(played: Played) -> dict[str, str]:
+    """The furthest status each sent message's webhooks told the receiver (what a tracker must show), in
+    core words: a later status outranks an earlier one, and the first terminal one sticks."""
+    furthest = {played.ids[m.id]: "queued" for m in played.schedule.messages}
+    for message, word, answered in played.sequence:
+        real = played.ids.get(message)
+        if real in furthest and answered == 200:
+            status = to_core(played.schedule.provider, word)
+            if RANK[status] > RANK[furthest[real]]:
                 furthest[real] = status
     return furthest
 
 
-def check_tracker(schedule: Schedule, tracker_class: type) -> Played:
+def check_tracker(schedule: Schedule, tracker_class: type[Tracker]) -> Played:
     """Play ``schedule`` against a tracker; fail with the schedule's scenario unless it shows what it was told."""
 
     async def run() -> Played:
         async with Emulator() as emulator:
-            harness, tracker = Harness(emulator, schedule.provider), tracker_class(schedule.provider)
-            played = await play(emulator, schedule, send=harness.send, handle=tracker.handle,
-                                subscribe=harness.subscribe)
-            sent = {m.id: played.ids[m.id] for m in schedule.messages}
-            expected = told(played, sent)
-            shown = {real: tracker.status.get(real) for real in expected}
+            harness, fed = Harness(emulator, schedule.provider), Fed(schedule.provider, tracker_class())
+
+            async def send(message: SentMessage) -> str:
+                real = await harness.send(message)
+                fed.tracker.sent(real)  # the integration records the id its send call answered
+                return real
+
+            played = await play(emulator, schedule, send=send, handle=fed.handle, subscribe=harness.subscribe)
+            expected = told(played)
+            shown = {real: status for real, (status, _) in fed.tracker.view().items() if real in expected}
             if played.errors or shown != expected:
                 played.fail(f"the tracker shows {shown}, its webhooks said {expected}")
             return played
@@ -50,24 +57,29 @@ def check_tracker(schedule: Schedule, tracker_class: type) -> Played:
     return asyncio.run(run())
 
 
-def test_the_strategy_finds_last_write_wins_and_shrinks_it_to_a_replayable_few_events():
+def shrink(tracker_class: type[Tracker], **options: object) -> tuple[Schedule, str]:
+    """Run the property against ``tracker_class`` until Hypothesis has shrunk a failure; return the
+    minimal schedule and the failure's message."""
     failing: list[Schedule] = []
 
     @BOUNDED
-    @given(webhook_schedules(provider="wazapin", messages=(1, 2)))
+    @given(webhook_schedules(**options))
     def property_of_the_tracker(schedule: Schedule) -> None:
         try:
-            check_tracker(schedule, LastWriteWins)
+            check_tracker(schedule, tracker_class)
         except AssertionError:
             failing.append(schedule)
             raise
 
     with pytest.raises(AssertionError) as caught:
         property_of_the_tracker()
-    shrunk = failing[-1]  # Hypothesis replays the minimal failing example last
+    return failing[-1], str(caught.value)  # Hypothesis replays the minimal failing example last
+
+
+def test_the_strategy_finds_last_write_wins_and_shrinks_it_to_a_replayable_few_events():
+    shrunk, message = shrink(LastWriteWins, provider="wazapin", messages=(1, 2))
     assert 2 <= len(shrunk.events) <= 3, shrunk.describe()
     assert len(shrunk.messages) == 1 and not stranger_messages(shrunk)
-    message = str(caught.value)
     assert "webhook schedule (wazapin):" in message and "wa-emulator serve --scenario FILE" in message
     yaml_text = message[message.index("version: 1"):]
     assert yaml_text.startswith("version: 1\nname: webhook-schedule\n")
@@ -87,12 +99,12 @@ def check_replay(schedule: Schedule, yaml_text: str | None = None) -> Played:
 
     async def run(use_yaml: bool) -> Played:
         async with Emulator() as emulator:
-            harness, tracker = Harness(emulator, schedule.provider), Ranked(schedule.provider)
+            harness, fed = Harness(emulator, schedule.provider), Fed(schedule.provider, CorrectTracker())
             if not use_yaml:
-                return await play(emulator, schedule, send=harness.send, handle=tracker.handle,
+                return await play(emulator, schedule, send=harness.send, handle=fed.handle,
                                   subscribe=harness.subscribe)
             failures = {(e.message, e.status): e.failures for e in schedule.delivered if e.failures}
-            return await replay(emulator, yaml_text or played.yaml, schedule, send=harness.send, handle=tracker.handle,
+            return await replay(emulator, yaml_text or played.yaml, schedule, send=harness.send, handle=fed.handle,
                                 subscribe=harness.subscribe, failures=failures)
 
     played = asyncio.run(run(False))
@@ -116,9 +128,16 @@ def test_a_correct_tracker_passes_every_drawn_schedule(provider: str):
     @settings(max_examples=25, deadline=None, derandomize=True, database=None)
     @given(webhook_schedules(provider=provider, messages=(1, 2)))
     def property_of_the_tracker(schedule: Schedule) -> None:
-        check_tracker(schedule, Ranked)
+        check_tracker(schedule, CorrectTracker)
 
     property_of_the_tracker()
+
+
+def test_the_strategy_finds_a_tracker_that_crashes_on_a_stranger_s_status():
+    shrunk, message = shrink(CrashesOnUnknownId, provider="qlara", messages=1)
+    assert stranger_messages(shrunk), shrunk.describe()  # someone else's message it never recorded
+    assert "the handler raised: x-1:" in message and "KeyError" in message
+    assert "is sent by another client on the same account" in message
 
 
 def test_a_hand_written_schedule_with_every_kind_of_event_replays_exactly():

@@ -348,6 +348,16 @@ def add_options(parser: Any) -> None:
                     help=f"also read a running server's records (wa-emulator serve) at the end; or set {URL_VARIABLE}")
 
 
+_active: list[CoveragePlugin] = []  # the session's collector while --wa-coverage is on (a stack: pytester nests)
+
+
+def collect_active(emulator: Any) -> None:
+    """Count an emulator's records if ``--wa-coverage`` is on, e.g. before a helper resets or stops an
+    emulator that no ``wa_emulator*`` fixture owns (each run of an ordering exploration)."""
+    if _active:
+        _active[-1].collect(emulator)
+
+
 class CoveragePlugin:
     """Collects each fixture's emulator at teardown (and a remote server at the end), then reports."""
 
@@ -361,6 +371,11 @@ class CoveragePlugin:
         self.token = os.environ.get(TOKEN_VARIABLE) or None
         self.report: dict[str, Any] | None = None
         self.problems: list[str] = []
+        _active.append(self)
+
+    def pytest_unconfigure(self) -> None:
+        if self in _active:
+            _active.remove(self)
 
     @staticmethod
     def wanted(config: Any) -> bool:

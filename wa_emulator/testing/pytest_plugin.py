@@ -47,10 +47,6 @@ ORDERINGS = "wa_orderings"
 _MARKER_OPTIONS = {"providers", "scenario", "strict", "seed", "clock", "tls"}
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    coverage.add_options(parser)
-
-
 def pytest_configure(config: pytest.Config) -> None:
     if coverage.CoveragePlugin.wanted(config):
         config.pluginmanager.register(coverage.CoveragePlugin(config), "wa-emulator-coverage")
@@ -148,6 +144,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("wa-emulator")
     group.addoption("--wa-ordering", dest="wa_ordering", default=None, metavar="ID",
                     help="run only this webhook delivery order in wa_orderings tests (the id a failure prints)")
+    coverage.add_options(parser)
 
 
 @pytest.fixture
