@@ -67,25 +67,29 @@ _TIME_SLACK = 0.001  # histories are shown to the millisecond (floored); journal
 
 @dataclass(frozen=True, slots=True)
 class WorldRule:
-    """One of ``core/rules.py``'s rules, told by the status and error it ends a message in."""
+    """One of ``core/rules.py``'s rules, told by how it ends a message and by what makes it apply (so a
+    scenario that fails a template with 131047 is not taken for the 24-hour window)."""
 
     name: str
     status: Status
     error: int | None = None
     contact_flag: str | None = None  # the contact profile field that is False when the rule applies
+    free_form_only: bool = False  # templates are exempt
 
     def applies(self, message: Mapping[str, Any], contact: Mapping[str, Any] | None) -> bool:
         if message["status"] != self.status.value:
             return False
         if self.error is not None and (message.get("error") or {}).get("code") != self.error:
             return False
+        if self.free_form_only and message.get("type") == "template":
+            return False
         return self.contact_flag is None or (contact is not None and contact.get(self.contact_flag) is False)
 
 
 # The outcomes of core/rules.py's apply_world_rules, one per rule it applies.
 WORLD_RULES = (
-    WorldRule("24-hour window closed", Status.FAILED, errors.WINDOW_CLOSED),
-    WorldRule("not on WhatsApp", Status.FAILED, errors.UNDELIVERABLE),
+    WorldRule("24-hour window closed", Status.FAILED, errors.WINDOW_CLOSED, free_form_only=True),
+    WorldRule("not on WhatsApp", Status.FAILED, errors.UNDELIVERABLE, contact_flag="on_whatsapp"),
     WorldRule("offline until the TTL", Status.EXPIRED, contact_flag="online"),
     WorldRule("read receipts off", Status.DELIVERED, contact_flag="read_receipts"),
 )

@@ -47,7 +47,7 @@ except ImportError as missing:  # pragma: no cover - the extra is not installed
 from ..core.status import Status
 from ..providers import all_providers
 from ..scenario import load_text
-from .coverage import status_words
+from .coverage import collect_active, status_words
 from .emulator import Emulator
 from .schedules import Event, Schedule, SentMessage, StatusStep
 
@@ -329,6 +329,7 @@ async def replay(
         _send_strangers(emulator, schedule, played)
         receiver.real_to_schedule = {real: ours for ours, real in played.ids.items()}
         await _run_out(emulator, schedule)
+        collect_active(emulator)  # under --wa-coverage, each example counts (the next one resets the world)
     finally:
         await receiver.stop()
     return played
