@@ -131,3 +131,15 @@ async def test_an_emulator_no_fixture_owns():
     run_suite("--wa-coverage-json", str(out)).assert_outcomes(passed=4)
     qlara = json.loads(out.read_text())["providers"]["qlara"]
     assert qlara["used"] is True and qlara["met"]["http_errors"] in (["401"], ["404"])
+
+
+def test_bad_option_values_are_one_readable_line_not_a_traceback(run_suite, tmp_path):
+    over = run_suite("--wa-coverage-min", "150")
+    assert over.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--wa-coverage-min must be a percentage from 0 to 100, got 150" in over.stderr.str()
+
+    unwritable = run_suite("--wa-coverage-json", str(tmp_path / "missing" / "report.json"))
+    unwritable.assert_outcomes(passed=3)
+    assert unwritable.ret == pytest.ExitCode.TESTS_FAILED
+    assert "cannot write --wa-coverage-json" in unwritable.stdout.str()
+    assert "Traceback" not in unwritable.stdout.str() + unwritable.stderr.str()

@@ -370,6 +370,10 @@ class CoveragePlugin:
         self.coverage = Coverage()
         self.show = bool(config.getoption("wa_coverage"))
         self.minimum: float | None = config.getoption("wa_coverage_min")
+        if self.minimum is not None and not 0 <= self.minimum <= 100:
+            import pytest  # only here: the rest of this module works without pytest
+
+            raise pytest.UsageError(f"--wa-coverage-min must be a percentage from 0 to 100, got {self.minimum:g}")
         self.json_path: str | None = config.getoption("wa_coverage_json")
         self.url: str | None = config.getoption("wa_coverage_url") or os.environ.get(URL_VARIABLE) or None
         self.token = os.environ.get(TOKEN_VARIABLE) or None
@@ -407,8 +411,12 @@ class CoveragePlugin:
                 self.problems.append(f"wa-emulator coverage: could not read {self.url}: {exc}")
         self.report = report = self.coverage.report()
         if self.json_path:
-            with open(self.json_path, "w", encoding="utf-8") as out:
-                json.dump(report, out, indent=2)
+            try:
+                with open(self.json_path, "w", encoding="utf-8") as out:
+                    json.dump(report, out, indent=2)
+            except OSError as exc:
+                self.problems.append(f"wa-emulator coverage: cannot write --wa-coverage-json {self.json_path}: "
+                                     f"{exc.strerror or exc}")
         if self.minimum is not None and report["percent"] < self.minimum:
             self.problems.append(f"wa-emulator coverage: {report['percent']:g}% of items met, under the required "
                                  f"{self.minimum:g}% (--wa-coverage-min)")
