@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from examples.clients import Integration
 from examples.trackers import (
     CorrectTracker,
     CountsEveryWebhook,
@@ -15,7 +16,8 @@ from examples.trackers import (
     Tracker,
 )
 from tests.orderings.bodies import TO, UNREACHABLE, tracker_body
-from wa_emulator.testing.orderings import Orderings, OrderingsFailed, Space, explore_orders
+from wa_emulator.testing.converge import converges
+from wa_emulator.testing.orderings import OrderingRun, Orderings, OrderingsFailed, Space, explore_orders
 
 PUSHING = ["wazapin", "qlara"]  # Mojeeb has no webhooks (design.md): its clients poll
 
@@ -66,3 +68,24 @@ async def test_the_correct_tracker_passes_every_ordering(wa_orderings: Orderings
         assert runs == ["none"]  # no webhooks to order: one plain run
     else:
         assert len(runs) > 10 and any("early" in r for r in runs) and any("dropped" in r for r in runs)
+
+
+@pytest.mark.parametrize("provider", PUSHING)
+@pytest.mark.wa_orderings(max_runs=40, seed=5)
+async def test_two_messages_are_sampled_and_the_correct_tracker_passes_them(wa_orderings: Orderings,
+                                                                           provider: str) -> None:
+    async def body(run: OrderingRun) -> None:
+        run.emulator.set_contact(UNREACHABLE, on_whatsapp=False)
+        tracker = CorrectTracker()
+        async with Integration(provider, run.emulator.url(provider), tracker) as app:
+            first = await app.send_template(TO)
+            second = await app.send_template(UNREACHABLE)
+            assert [run.message_id(1), run.message_id(2)] == [first, second]
+            await run.deliver()
+            await app.reconcile()
+            run.assert_accepted()
+            converges(run.emulator, tracker.view())
+
+    runs = await wa_orderings.explore(body)
+    assert len(runs) == 40 < wa_orderings.total
+    assert any("m2sent-early" in r for r in runs) and any("m1sent-early" in r for r in runs)

@@ -194,7 +194,9 @@ class Space:
         keys = list(held)
         earlies = [k for k in keys if k[1] == EARLY_STATUS.value] if self.early else []
         found = []
-        for n_early in range(len(earlies) + 1):
+        # One early message per order at most: that is the race, and with more the families grow
+        # as 2^messages for no new kind of order.
+        for n_early in range(min(1, len(earlies)) + 1):
             for early in combinations(earlies, n_early):
                 for n_extra in range(min(self.duplicates, len(keys)) + 1):
                     for extra in combinations(keys, n_extra):
