@@ -176,3 +176,33 @@ def test_drawn_schedules_stay_in_the_statuses_the_provider_pushes():
         assert len({m.to for m in schedule.messages}) == 3
 
     drawn()
+
+
+def _arrives_at(schedule: Schedule, event: Event) -> float:
+    message = schedule.message(event.message) or next(m for m in stranger_messages(schedule) if m.id == event.message)
+    return message.step(event.status).at + event.delay
+
+
+TERMINAL = {"read", "failed"}
+KINDS = {
+    "a status after a terminal one": lambda s: any(
+        e.status in TERMINAL and any(later.message == e.message and later.status not in TERMINAL
+                                     for later in s.delivered[i + 1:]) for i, e in enumerate(s.delivered)),
+    "a duplicate": lambda s: any(e.copy for e in s.delivered),
+    "a drop": lambda s: any(e.drop for e in s.events),
+    "a receiver failure": lambda s: any(e.failures for e in s.events),
+    "a stranger's status": lambda s: bool(stranger_messages(s)),
+    "a same-second burst": lambda s: any(
+        a.message != b.message and _arrives_at(s, a) == _arrives_at(s, b)
+        for i, a in enumerate(s.delivered) for b in s.delivered[i + 1:]),
+    "a failed message with its error": lambda s: any(step.error for m in s.messages for step in m.steps),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_strategy_draws_every_kind_of_trouble(kind: str):
+    from hypothesis import find
+
+    found = find(webhook_schedules(provider="wazapin", messages=(1, 2)), KINDS[kind],
+                 settings=settings(max_examples=500, database=None, derandomize=True))
+    assert KINDS[kind](found), found.describe()
