@@ -44,6 +44,7 @@ from ..core.models import Message, WebhookDirective
 from ..core.status import Status
 from ..core.webhooks import DROPPED, Delivery
 from ..settings import Settings
+from .coverage import collect_active
 from .emulator import Emulator
 from .schedules import Event, Schedule, SentMessage, StatusStep
 
@@ -544,6 +545,7 @@ class Orderings:
         finally:
             self.runs.append(run.id)
             await emulator.world.clock.settle()
+            collect_active(emulator)  # --wa-coverage counts every order's calls, before the next reset
 
     def _report(self, run: OrderingRun, exc: BaseException) -> str:
         total = f" of {len(self.orders)}" if self.only is None and self.orders else ""

@@ -45,6 +45,7 @@ from ..core.clock import ClockSpec
 from ..core.destinations import LOOPBACK
 from ..scenario import ScenarioError, load_scenario
 from ..settings import Settings
+from . import coverage
 from .emulator import Emulator
 from .orderings import Orderings, orderings_for
 from .sink import WebhookSink
@@ -65,6 +66,8 @@ ORDERINGS = "wa_orderings"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if coverage.CoveragePlugin.wanted(config):
+        config.pluginmanager.register(coverage.CoveragePlugin(config), "wa-emulator-coverage")
     config.addinivalue_line(
         "markers",
         f"{MARKER}(*providers, providers=None, scenario='{DEFAULT_SCENARIO}', strict=True, seed=None, "
@@ -218,6 +221,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("wa-emulator")
     group.addoption("--wa-ordering", dest="wa_ordering", default=None, metavar="ID",
                     help="run only this webhook delivery order in wa_orderings tests (the id a failure prints)")
+    coverage.add_options(parser)
 
 
 @pytest.fixture
