@@ -103,8 +103,12 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
 
 
 def _add_tls(app: web.Application, settings: Settings, providers: tuple[Provider, ...]) -> None:
-    """The HTTPS material ``settings`` ask for (a TlsError names a bad certificate file)."""
-    if not settings.serves_tls:
+    """The HTTPS material ``settings`` ask for (a TlsError names a bad certificate file); proxy mode
+    needs the generated CA too, for the tunnels, while its own port stays plain HTTP."""
+    if settings.proxy and settings.serves_tls:
+        raise ValueError("--proxy serves plain HTTP (clients set HTTPS_PROXY=http://…) with a CA of its own; "
+                         "it cannot be combined with --tls or --tls-cert")
+    if not settings.serves_tls and not settings.proxy:
         return
     if settings.tls_cert is not None:
         tls = ServerTls.from_files(settings.tls_cert, settings.tls_key or settings.tls_cert)

@@ -27,11 +27,16 @@ from .core import destinations
 from .core.clock import ClockSpec
 from .core.drain import drain, leftover
 from .core.timefmt import iso
-from .scenario import ScenarioError, bundled, current, install, load_scenario, seed_in_force
+from .providers import keyformats
+from .scenario import Scenario, ScenarioError, bundled, current, install, seed_in_force
+from .scenario.convert import Marks
+from .scenario.errors import field_name
+from .scenario.loader import check_file
 from .settings import DEFAULT_PORT, DEFAULT_SCENARIO, DELIVERY_CAP, JOURNAL_CAP, MESSAGE_CAP, Settings
 from .web import keys
 from .web.connections import with_header_deadline
-from .web.serverlog import quiet_protocol_errors
+from .web.proxy import ProxyConnections, proxy_env, proxy_for
+from .web.serverlog import log_calls, quiet_protocol_errors
 from .web.tls import ServerTls
 
 EXIT_USAGE = 2
@@ -112,8 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="event loop: uvloop when installed (auto, the default), or force one")
     _exposure_flags(serve)
     _tls_flags(serve)
-    validate = commands.add_parser("validate", help="check scenario files; exit 1 at the first bad one")
+    serve.add_argument("--quiet", action="store_true",
+                       help="no log line per API call and per webhook attempt (the banner and errors still print)")
+    validate = commands.add_parser("validate", help="check scenario files; report every error, exit 1 if any")
     validate.add_argument("files", nargs="+", metavar="FILE")
+    key = commands.add_parser("key", help="mint a well-formed API key for a provider (for a scenario's tenants)")
+    key.add_argument("provider", choices=tuple(keyformats.FORMATS), metavar="PROVIDER",
+                     help=f"one of {', '.join(keyformats.FORMATS)}")
     commands.add_parser("scenarios", help="list the bundled scenarios with their descriptions")
     contracts_cmd = commands.add_parser("contracts", help="check bodies against the providers' JSON Schemas")
     contract_actions = contracts_cmd.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -157,12 +167,16 @@ def _tls_flags(serve: argparse.ArgumentParser) -> None:
                             "issued by a CA generated at start-up (its path is printed; GET /_emulator/ca.pem)")
     serve.add_argument("--tls-cert", type=Path, metavar="PEM", help="serve HTTPS with this certificate chain")
     serve.add_argument("--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert")
+    serve.add_argument("--proxy", action="store_true",
+                       help="also be an HTTPS proxy for the providers' real hosts only (HTTPS_PROXY=http://HOST:PORT, "
+                            "trusting the CA generated at start-up): unchanged clients reach https://api.mojeeb.app …; "
+                            "CONNECT to any other host is refused, never forwarded. Not with --tls")
 
 
 def _tls_settings(args: argparse.Namespace) -> dict[str, Any]:
     if (args.tls_cert is None) != (args.tls_key is None):
         raise CliError("serve: --tls-cert and --tls-key go together (see --help)", EXIT_USAGE)
-    return {"tls": args.tls, "tls_cert": args.tls_cert, "tls_key": args.tls_key}
+    return {"tls": args.tls, "tls_cert": args.tls_cert, "tls_key": args.tls_key, "proxy": args.proxy}
 
 
 def _exposure_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -223,9 +237,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 scenario_dirs=tuple(args.scenario_dirs))
             settings = settings.with_(**_exposure_settings(args), **_tls_settings(args))
             with asyncio.Runner(loop_factory=loop_factory(args.loop)) as runner:
-                return runner.run(_serve(settings))
+                return runner.run(_serve(settings, quiet=args.quiet))
         if args.command == "validate":
             return validate(args.files)
+        if args.command == "key":
+            print(keyformats.mint(args.provider))
+            return 0
         if args.command == "scenarios":
             return list_scenarios()
         if args.command == "contracts" and args.action == "check":
@@ -251,20 +268,56 @@ def _check_contract(path: Path, provider: str | None, name: str | None) -> int:
 
 
 def validate(files: Sequence[str]) -> int:
-    """``wa-emulator validate FILE…``: one line per good file; stop at the first bad one.
+    """``wa-emulator validate FILE…``: one line per good file, one per error (file:line:column: field:
+    message) of every bad one; exit 1 if any.
 
     Each file is also installed into a scratch world with the providers' sandbox tenants, so a
-    fixture naming an organization or agent that would not exist is caught here too.
+    fixture naming an organization or agent that would not exist is caught here too; and each key
+    is checked against its provider's format (a Mojeeb key with a wrong checksum is refused).
     """
     world = create_app(Settings(port=0, clock=ClockSpec.parse("manual")))[keys.world]
+    bad = 0
     for name in files:
-        try:
-            scenario = load_scenario(Path(name))
-            install(world, scenario)
-        except ScenarioError as exc:
-            raise CliError(str(exc)) from None
-        print(f"{name}: ok ({scenario.name})")
-    return 0
+        errors, scenario = validate_file(world, name)
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        if errors or scenario is None:
+            bad += 1
+        else:
+            print(f"{name}: ok ({scenario.name})")
+    return 1 if bad else 0
+
+
+def validate_file(world: Any, name: str) -> tuple[list[ScenarioError], Scenario | None]:
+    """Every error ``validate`` reports for one file, and the scenario when there are none."""
+    checked = check_file(Path(name))
+    errors = checked.errors + _key_errors(checked.data, checked.marks)
+    if errors or checked.scenario is None:
+        return errors, None
+    try:
+        install(world, checked.scenario)
+    except ScenarioError as exc:
+        return [exc], None
+    return [], checked.scenario
+
+
+def _key_errors(data: Any, marks: Marks | None) -> list[ScenarioError]:
+    """A ScenarioError for each key under ``tenants`` its provider would refuse on every call."""
+    tenants = data.get("tenants") if isinstance(data, dict) else None
+    if marks is None or not isinstance(tenants, dict):
+        return []
+    found = []
+    for provider, orgs in tenants.items():
+        for i, org in enumerate(orgs if isinstance(orgs, list) else []):
+            org_keys = org.get("keys") if isinstance(org, dict) else None
+            for j, key in enumerate(org_keys if isinstance(org_keys, list) else []):
+                secret = key.get("secret") if isinstance(key, dict) else None
+                problem = keyformats.key_problem(str(provider), secret) if isinstance(secret, str) else None
+                if problem is not None:
+                    path = ("tenants", provider, i, "keys", j, "secret")
+                    line, column = marks.at(path)
+                    found.append(ScenarioError(marks.source, line, column, field_name(path), problem))
+    return found
 
 
 def list_scenarios() -> int:
@@ -291,7 +344,7 @@ def tune_gc() -> None:
     gc.freeze()
 
 
-async def _serve(settings: Settings) -> int:
+async def _serve(settings: Settings, *, quiet: bool = False) -> int:
     try:
         app = create_app(settings)
     except ScenarioError as exc:
@@ -304,9 +357,12 @@ async def _serve(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     assert runner.server is not None
     try:
-        # Our own listener rather than a TCPSite: its protocol factory adds the header deadline.
-        listener = await loop.create_server(with_header_deadline(runner.server, settings.header_timeout),
-                                            settings.host, settings.port, ssl=_ssl_context(app))
+        # Our own listener rather than a TCPSite: its protocol factory adds the header deadline
+        # (and, in proxy mode, answers CONNECT in front of aiohttp).
+        factory = with_header_deadline(runner.server, settings.header_timeout)
+        if settings.proxy:
+            factory = proxy_for(app, factory, settings.header_timeout)
+        listener = await loop.create_server(factory, settings.host, settings.port, ssl=_ssl_context(app))
     except OSError as exc:
         await runner.cleanup()
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
@@ -316,16 +372,20 @@ async def _serve(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     print(banner(app, settings.host, port), flush=True)
     quiet_protocol_errors()
+    if not quiet:
+        log_calls(app[keys.world])
     try:
         await stop.wait()
     finally:
         await _stop(runner, listener, app, settings.shutdown_grace)
+        if isinstance(factory, ProxyConnections):
+            await factory.abort_all()  # tunnels a client kept open past the grace: no TLS goodbye to wait for
     return 0
 
 
 def _ssl_context(app: web.Application) -> ssl.SSLContext | None:
     tls = app.get(keys.tls)
-    return None if tls is None else tls.context
+    return tls.context if tls is not None and app[keys.settings].serves_tls else None  # proxy mode: plain HTTP
 
 
 async def _stop(runner: web.AppRunner, listener: asyncio.AbstractServer, app: web.Application, grace: float) -> None:
@@ -346,16 +406,17 @@ def banner(app: web.Application, host: str, port: int) -> str:
     world = app[keys.world]
     strict = app[keys.settings].strict
     tls = app.get(keys.tls)
-    base = f"{'https' if tls else 'http'}://{host}:{port}"
+    base = f"{'https' if app[keys.settings].serves_tls else 'http'}://{host}:{port}"
     lines = [f"wa-emulator {__version__} listening on {base}", ""]
     for provider in app[keys.providers]:
         lines.append(f"  {provider.name:<8} {base}{provider.base_path}")
         lines.extend(f"           {line}" for line in _credential_lines(provider.credentials(world)))
     lines += [
         "",
-        f"  control  {base}/_emulator/  (health, clock, messages, journal, credentials)",
+        f"  control  {base}/_emulator/  (an index of every operation: health, clock, messages, journal, …)",
         f"  access   {app[access_key].describe()}",
         *([f"  tls      {_tls_line(tls)}"] if tls else []),
+        *(_proxy_lines(app, base) if app[keys.settings].proxy else []),
         f"  webhooks {_destinations_line(app[keys.settings].webhook_destinations)}",
         f"  clock    {world.clock.spec} (emulated now: {iso(world.clock.now())})",
         f"  scenario {_scenario_line(world)}",
@@ -376,6 +437,13 @@ def _tls_line(tls: ServerTls) -> str:
     if tls.ca_path is None:
         return "the certificate given with --tls-cert (GET /_emulator/ca.pem answers 404)"
     return f"trust the CA {tls.ca_path} (also GET /_emulator/ca.pem); the certificate names {', '.join(tls.names)}"
+
+
+def _proxy_lines(app: web.Application, base: str) -> list[str]:
+    tls = app[keys.tls]
+    hosts = ", ".join(host for p in app[keys.providers] for host in p.hosts)
+    env = " ".join(f"{name}={value}" for name, value in proxy_env(base, str(tls.ca_path)).items())
+    return [f"  proxy    CONNECT to {hosts} (port 443) is served here; any other is refused", f"           {env}"]
 
 
 def _destinations_line(allow: str) -> str:

@@ -56,6 +56,9 @@ class Settings:
     tls: bool = False
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    # Proxy mode (``web/proxy.py``): the plain-HTTP port also answers CONNECT for the providers'
+    # real hosts, with TLS from a CA generated at start-up (so it excludes ``tls``/``tls_cert``).
+    proxy: bool = False
 
     @property
     def serves_tls(self) -> bool:

@@ -20,7 +20,7 @@ def test_validate_accepts_every_bundled_file(capsys: pytest.CaptureFixture[str])
     assert out.count(": ok (") == len(files) == 14
 
 
-def test_validate_stops_at_the_first_bad_file_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_every_bad_file_one_line_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
     first.write_text("version: 1\nname: first\ntimelines:\n  - match: {to: 15550001000}\n    steps: []\n")
     second.write_text("not: valid: yaml\n")
@@ -30,6 +30,7 @@ def test_validate_stops_at_the_first_bad_file_with_one_line(tmp_path: Path, caps
     assert captured.err == (
         f"error: {first}:4:17: timelines[0].match.to: expected an E.164 number or a list of them, "
         "got the number 15550001000\n"
+        f"error: {second}:1:11: (syntax): not valid YAML: mapping values are not allowed here\n"
     )
 
 

@@ -1,6 +1,7 @@
 """The /_emulator/ control API: the shapes scripts and CI rely on (design.md)."""
 
 from wa_emulator.providers.mojeeb import sandbox
+from wa_emulator.providers.wazapin import sandbox as wazapin_sandbox
 
 
 async def call(http, emu, method, path, json=None):
@@ -14,6 +15,16 @@ async def send_template(http, emu, to="+15551234567"):
     async with http.post(f"{emu.url('mojeeb')}/v1/whatsapp/templates", json=body,
                          headers={"Authorization": f"Bearer {sandbox.KEY_FULL}"}) as response:
         return (await response.json())["id"]
+
+
+async def send_wazapin(http, emu, to="6281234567890"):
+    """A Wazapin template (Wazapin sends webhooks; Mojeeb, whose messages send_template makes, does not)."""
+    body = {"channel_id": wazapin_sandbox.CHANNEL_MAIN, "to": to, "type": "template",
+            "content": {"template": {"name": "order_update", "language": {"code": "en_US"}}}}
+    async with http.post(f"{emu.url('wazapin')}/v1/messages", json=body,
+                         headers={"X-Api-Key": wazapin_sandbox.KEY_FULL}) as response:
+        assert response.status == 201, await response.text()
+        return (await response.json())["data"]["id"]
 
 
 async def test_health_and_clock(http, emu):
@@ -95,7 +106,7 @@ async def test_unknown_control_paths_get_a_json_error(http, emu):
 
 
 async def test_webhook_directive_is_validated_and_applied_to_the_status_event(http, emu):
-    message_id = await send_template(http, emu)
+    message_id = await send_wazapin(http, emu)
     events = []
     emu.world.on_status(events.append)
     status, body = await call(http, emu, "POST", "/webhooks/directives",

@@ -7,7 +7,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 METHOD = r"(?:GET|POST|PUT|DELETE|PATCH)"
 # "`GET /_emulator/x`", and the shorthand "`GET`, `POST`, `DELETE /_emulator/x`" for three methods on one path.
 CALL = re.compile(rf"((?:`{METHOD}`, )*)`({METHOD}) (/_emulator/[^`\s]*)`")
-SAMPLES = {"{id}": "01c45011-d803-4eb0-a762-3228a4c392f3", "{phone}": "+15550001001", "{provider}": "mojeeb"}
+SAMPLES = {"{id}": "01c45011-d803-4eb0-a762-3228a4c392f3", "{phone}": "+15550001001", "{provider}": "mojeeb",
+           "{name}": "demo"}
 
 
 def documented_calls() -> list[tuple[str, str]]:

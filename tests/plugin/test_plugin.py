@@ -26,37 +26,39 @@ def test_the_entry_point_names_the_plugin_module():
         assert plugin in {ep.name for ep in importlib.metadata.entry_points(group="pytest11")}
 
 
-def test_async_fixture_runs_a_fresh_emulator_per_test_with_a_manual_clock(run_user_tests):
+def test_inloop_fixture_runs_a_fresh_emulator_per_test_with_a_manual_clock(run_user_tests):
     result = run_user_tests(MOJEEB_SETUP + '''
 PORTS = []
+pytestmark = pytest.mark.wa_emulator(scenario=None)    # an empty world: no sandbox messages or contacts
 
-async def test_send_advance_and_read_the_history(wa_emulator):
-    assert set(wa_emulator.urls) >= {"mojeeb"}
-    key = wa_emulator.credentials("mojeeb")["organizations"][0]["keys"][0]["secret"]
+async def test_send_advance_and_read_the_history(wa_emulator_inloop):
+    emu = wa_emulator_inloop
+    assert set(emu.urls) >= {"mojeeb"}
     async with aiohttp.ClientSession() as http:
-        async with http.post(wa_emulator.url("mojeeb") + "/v1/whatsapp/templates", json=TEMPLATE,
-                             headers={"Authorization": f"Bearer {key}"}) as response:
+        async with http.post(emu.url("mojeeb") + "/v1/whatsapp/templates", json=TEMPLATE,
+                             headers={"Authorization": f"Bearer {emu.key('mojeeb')}"}) as response:
             assert response.status == 202
             message_id = (await response.json())["id"]
-    await wa_emulator.advance(10)
-    assert wa_emulator.history(message_id) == ["queued", "sent", "delivered", "read"]
-    [entry] = wa_emulator.journal(provider="mojeeb")
+    await emu.advance(10)
+    assert emu.history(message_id) == ["queued", "sent", "delivered", "read"]
+    [entry] = emu.journal(provider="mojeeb")
     assert entry["status"] == 202
-    PORTS.append(wa_emulator.port)
+    PORTS.append(emu.port)
 
-async def test_inbound_and_contact_profiles_drive_the_world_rules(wa_emulator):
-    assert wa_emulator.messages() == []          # nothing left over from the previous test
-    assert wa_emulator.port != PORTS[0]          # a new server
-    await wa_emulator.inbound("mojeeb", "+15551234567", "Where is my order?")
-    wa_emulator.set_contact("+15551234567", read_receipts=False)
+async def test_inbound_and_contact_profiles_drive_the_world_rules(wa_emulator_inloop):
+    emu = wa_emulator_inloop
+    assert emu.messages() == []          # nothing left over from the previous test
+    assert emu.port != PORTS[0]          # a new server
+    await emu.inbound("mojeeb", "+15551234567", "Where is my order?")
+    emu.set_contact("+15551234567", read_receipts=False)
     async with aiohttp.ClientSession() as http:
-        async with http.post(wa_emulator.url("mojeeb") + "/v1/whatsapp/messages", json=TEXT,
+        async with http.post(emu.url("mojeeb") + "/v1/whatsapp/messages", json=TEXT,
                              headers=HEADERS) as response:
             message_id = (await response.json())["id"]
-    await wa_emulator.advance(3600)
-    assert wa_emulator.history(message_id) == ["queued", "sent", "delivered"]
+    await emu.advance(3600)
+    assert emu.history(message_id) == ["queued", "sent", "delivered"]
 
-async def test_the_previous_server_is_gone(wa_emulator):
+async def test_the_previous_server_is_gone(wa_emulator_inloop):
     async with aiohttp.ClientSession() as http:
         with pytest.raises(aiohttp.ClientConnectionError):
             await http.get(f"http://127.0.0.1:{PORTS[0]}/_emulator/health")
@@ -67,6 +69,7 @@ async def test_the_previous_server_is_gone(wa_emulator):
 def test_sync_fixture_is_one_server_per_session_reset_before_each_test(run_user_tests):
     result = run_user_tests(MOJEEB_SETUP + '''
 SEEN = []
+pytestmark = pytest.mark.wa_emulator(scenario=None)
 
 def test_first(wa_emulator_sync):
     answer = requests.post(wa_emulator_sync.url("mojeeb") + "/v1/whatsapp/templates", json=TEMPLATE,
@@ -146,7 +149,7 @@ def test_a_mismatch_reads_clearly(wa_webhook_sink_sync):
     wa_webhook_sink_sync.assert_received("m3", ["sent"])
 ''')
     result.assert_outcomes(passed=2, failed=1)
-    assert "webhooks for m3: expected statuses ['sent'], received [] (0 request(s) in all)" in result.stdout.str()
+    assert "webhooks for m3: expected status values ['sent'], received [] (0 request(s) in all)" in result.stdout.str()
 
 
 def test_the_marker_and_load_scenario_choose_the_scenario(run_user_tests):
@@ -163,14 +166,30 @@ def test_the_marker_installs_a_scenario(wa_emulator_sync):
     assert wa_emulator_sync.history(message_id) == ["queued", "sent", "delivered"]
 
 def test_a_test_may_load_another(wa_emulator_sync):
-    assert wa_emulator_sync.scenario is None
+    assert wa_emulator_sync.scenario.name == "sandbox"    # the default: the world `serve` starts in
     PORTS.append(wa_emulator_sync.port)
     wa_emulator_sync.load_scenario("happy-path")
     assert wa_emulator_sync.scenario.name == "happy-path"
 
-def test_and_the_next_test_starts_without_it(wa_emulator_sync):
+def test_and_the_next_test_starts_in_the_sandbox_again(wa_emulator_sync):
+    assert wa_emulator_sync.scenario.name == "sandbox"
+    assert wa_emulator_sync.port == PORTS[0]              # the same server, its scenario put back
+
+@pytest.mark.wa_emulator(scenario=None)
+def test_an_empty_world_on_request(wa_emulator_sync):
+    assert wa_emulator_sync.scenario is None and wa_emulator_sync.messages() == []
+    PORTS.append(wa_emulator_sync.port)
+    wa_emulator_sync.load_scenario("happy-path")
+
+@pytest.mark.wa_emulator(scenario=None)
+def test_an_empty_world_cannot_keep_a_loaded_scenario(wa_emulator_sync):
     assert wa_emulator_sync.scenario is None
-    assert wa_emulator_sync.port != PORTS[0]              # a fresh server: a scenario cannot be taken out
+    assert wa_emulator_sync.port != PORTS[1]              # a fresh server: a scenario cannot be taken out
+
+@pytest.mark.parametrize("wa_emulator", ["happy-path", None], indirect=True)
+def test_a_fixture_parameter_picks_the_scenario(wa_emulator, request):
+    expected = request.node.callspec.params["wa_emulator"]
+    assert (wa_emulator.scenario and wa_emulator.scenario.name) == expected
 
 async def test_async_fixture_loads_scenarios_too(wa_emulator):
     await wa_emulator.load_scenario("happy-path")
@@ -180,5 +199,5 @@ async def test_async_fixture_loads_scenarios_too(wa_emulator):
 def test_a_bad_scenario_is_named(wa_emulator_sync):
     pass
 ''')
-    result.assert_outcomes(passed=4, errors=1)
+    result.assert_outcomes(passed=8, errors=1)
     assert "@pytest.mark.wa_emulator: " in result.stdout.str() and "no-such-scenario" in result.stdout.str()

@@ -31,7 +31,9 @@ APIS: dict[str, ApiDescription] = {"mojeeb": MOJEEB, "wazapin": WAZAPIN, "qlara"
 LONE = "\ud800"
 # Body-less actions: the body is not read, so it is ignored (and cannot be stored).
 NO_BODY = {("control", "reset"), ("wazapin", "rotateSecret"), ("wazapin", "sendTestEvent"),
-           ("wazapin", "retryDeliveries")}
+           ("wazapin", "retryDeliveries"),
+           # A request bin keeps the bytes it was sent, never parsed (an escape stays ASCII text): not refused.
+           ("control", "binReceive")}
 # Query strings a read needs to answer 200, with {placeholders} from the ids the setup made.
 QUERIES = {("qlara", "getStatuses"): "ids={customerMessageId}", ("qlara", "getStatus"): "channel=WHATSAPP"}
 GENERIC_BODY: dict[str, Any] = {"name": "x", "from": "+15551234567", "provider": "mojeeb", "text": "x",

@@ -18,7 +18,7 @@ TO = "+393401234567"
 SEND_TEMPLATE = Route(
     "send_template", "POST", "/message-server/whatsapp/send", "send",
     body={"destination": TO, "phoneNumberId": sandbox.PHONE_MAIN,
-          "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara", "A-42"]}},
+          "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara"]}},
     phone_field="destination",
 )
 SEND_TEXT = Route(
@@ -90,7 +90,7 @@ class QlaraClient(Client):
         return await self._send({"destination": to, "phoneNumberId": self.phone_number_id, "body": {"text": text}})
 
     async def send_template(self, to: str, name: str = "order_shipped") -> Sent:
-        template = {"name": name, "language": "it", "parameters": []}
+        template = {"name": name, "language": "it", "parameters": ["Sara"]}
         return await self._send({"destination": to, "phoneNumberId": self.phone_number_id, "template": template})
 
     async def _send(self, body: dict[str, Any]) -> Sent:

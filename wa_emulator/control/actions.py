@@ -14,6 +14,7 @@ from ..core.tenants import Agent
 from ..core.timefmt import parse_duration, parse_iso
 from ..core.world import World
 from ..web.http import ApiError
+from .checks import normal_phone, refuse_unknown
 
 
 def moment(world: World, value: Any, field: str) -> float | None:
@@ -31,19 +32,10 @@ def moment(world: World, value: Any, field: str) -> float | None:
                        field=field) from None
 
 
-def e164(phone: str) -> str:
-    """``"+15551234567"`` from ``"15551234567"`` or ``" +15551234567"``.
-
-    >>> e164("15551234567")
-    '+15551234567'
-    """
-    return "+" + phone.strip().lstrip("+")
-
-
 def receiving_agent(world: World, provider: str, business: Any) -> Agent:
     """The sender of ``provider`` that owns ``business`` (or the first one, if it is None)."""
-    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare digits.
-    wanted = None if business is None else e164(str(business))
+    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare one spelling.
+    wanted = None if business is None else normal_phone(business, "to")
     agent = world.tenants.receiving_agent(provider, wanted)
     if agent is None and business is not None:
         raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
@@ -56,31 +48,38 @@ def receive_inbound(world: World, providers: Sequence[str], provider: Any, custo
                     business: Any = None) -> Message:
     """A customer writes to a business number of ``provider``; opens the 24-hour window."""
     if provider not in providers:
-        raise ApiError(422, "invalid_provider", f"'provider' must be one of {', '.join(providers)}.")
+        raise ApiError(422, "invalid_provider", f"'provider' must be one of {', '.join(providers)}.",
+                       field="provider")
     if not isinstance(customer, str) or not customer:
-        raise ApiError(422, "missing_field", "'from' (the customer's number) is required.")
+        raise ApiError(422, "missing_field", "'from' (the customer's number) is required.", field="from")
     if not isinstance(text, str):
-        raise ApiError(422, "invalid_field", "'text' must be a string.")
+        raise ApiError(422, "invalid_field", "'text' must be a string.", field="text")
+    customer = normal_phone(customer, "from")
+    business = None if business is None else normal_phone(business, "to")
     agent = receiving_agent(world, provider, business)
     return world.receive_inbound(
         provider=provider,
         org_id=agent.org_id,
         agent_id=agent.id,
-        customer=e164(customer),
-        business=e164(str(business)) if business else agent.phones[0],
+        customer=customer,
+        business=business or agent.phones[0],
         text=text,
     )
 
 
+INBOUND_FIELDS = ("provider", "from", "text", "to")
 CONTACT_FLAGS = ("read_receipts", "on_whatsapp", "online")
+CONTACT_FIELDS = (*CONTACT_FLAGS, "name", "last_inbound")
 
 
 def update_contact(world: World, phone: str, fields: dict[str, Any]) -> Contact:
-    """Set a recipient's profile: ``last_inbound`` (ISO, a duration like ``"-1h"``, or None), flags, name."""
+    """Set a recipient's profile: ``last_inbound`` (ISO, a duration like ``"-1h"``, or None), flags, name.
+
+    ``phone`` is normalised (``15551234567`` and ``+15551234567`` are one contact).
+    """
     changes: dict[str, Any] = {}
-    unknown = set(fields) - {*CONTACT_FLAGS, "name", "last_inbound"}
-    if unknown:
-        raise ApiError(422, "unknown_field", f"Unknown contact field(s): {', '.join(sorted(unknown))}.")
+    refuse_unknown(fields, CONTACT_FIELDS, "contact")
+    phone = normal_phone(phone, "phone")
     for flag in CONTACT_FLAGS:
         if flag in fields:
             if not isinstance(fields[flag], bool):

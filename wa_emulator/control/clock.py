@@ -11,6 +11,7 @@ from ..core.timefmt import iso_ms, parse_duration, parse_iso
 from ..core.world import World
 from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
+from .checks import refuse_unknown
 
 
 def clock_view(world: World) -> dict[str, Any]:
@@ -33,6 +34,9 @@ async def advance_clock(request: web.Request) -> web.Response:
     """Move emulated time forward by ``seconds`` (a number or ``"1h"``) or ``to`` an ISO time."""
     world = request.app[keys.world]
     body = await read_json_object(request)
+    refuse_unknown(body, ("seconds", "to"), "clock advance")
+    if "to" in body and "seconds" in body:
+        raise ApiError(422, "conflicting_fields", "Give 'seconds' or 'to', not both.", field="to")
     if "to" in body:
         try:
             seconds = parse_iso(str(body["to"])) - world.clock.now()
@@ -60,7 +64,10 @@ async def set_clock_mode(request: web.Request) -> web.Response:
     """Switch between real, scaled and manual time without a jump."""
     world = request.app[keys.world]
     body = await read_json_object(request)
+    refuse_unknown(body, ("mode", "factor"), "clock mode")
     text = str(body.get("mode", ""))
+    if "factor" in body and text != "scaled":
+        raise ApiError(422, "invalid_field", "'factor' goes with mode 'scaled' only.", field="factor")
     if text == "scaled":
         text = f"scaled:{body.get('factor', '')}"
     try:

@@ -7,7 +7,8 @@ from aiohttp import web
 from ..core.clock import ClockMode
 from ..web import keys
 from ..web.http import json_response, read_json_object
-from .actions import receive_inbound, update_contact
+from .actions import INBOUND_FIELDS, receive_inbound, update_contact
+from .checks import refuse_unknown
 from .views import contact_view, message_view
 
 
@@ -25,6 +26,7 @@ async def inbound(request: web.Request) -> web.Response:
     """A customer writes in: ``{"provider", "from", "text", "to"?}``. Opens the 24-hour window."""
     world = request.app[keys.world]
     body = await read_json_object(request)
+    refuse_unknown(body, INBOUND_FIELDS, "inbound")
     names = [p.name for p in request.app[keys.providers]]
     message = receive_inbound(world, names, body.get("provider"), body.get("from"), body.get("text", ""),
                               body.get("to"))

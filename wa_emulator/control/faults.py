@@ -8,6 +8,7 @@ connection without an answer; ``latency`` waits real seconds first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +16,9 @@ from aiohttp import web
 from ..core.timefmt import parse_duration
 from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
+from .checks import refuse_unknown
+
+CONTROL_PREFIX = "/_emulator"  # app.CONTROL_PREFIX (app imports this package, so not from there)
 
 MAX_LATENCY = 60.0  # real seconds; a longer stall only makes a test suite hang
 
@@ -27,7 +31,7 @@ async def list_faults(request: web.Request) -> web.Response:
 async def add_fault(request: web.Request) -> web.Response:
     """Add one fault, e.g. ``{"provider": "mojeeb", "path": "/v1/whatsapp/*", "status": 503, "times": 2}``."""
     body = await read_json_object(request)
-    spec = parse_fault(body, [p.name for p in request.app[keys.providers]])
+    spec = parse_fault(body, mounts(request.app[keys.providers]))
     fault = request.app[keys.world].faults.add(**spec)
     return json_response(fault.to_json(), status=201)
 
@@ -44,7 +48,40 @@ async def clear_faults(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-_FIELDS = ("provider", "method", "path", "latency", "status", "drop", "every", "probability", "times")
+FAULT_FIELDS = ("provider", "method", "path", "latency", "status", "drop", "every", "probability", "times")
+
+
+def mounts(providers: Iterable[Any]) -> dict[str, tuple[str, ...]]:
+    """Each provider's name and the path prefixes a request reaches its base URL by (``/qlara/api``, ``/api``)."""
+    found = {}
+    for provider in providers:
+        root = provider.base_path[len(provider.prefix):]
+        found[provider.name] = (provider.base_path, root) if root else (provider.base_path,)
+    return found
+
+
+def relative_path(path: str, provider: str | None, bases: Mapping[str, tuple[str, ...]]) -> tuple[str, str | None]:
+    """A fault path relative to its provider's base URL, and the provider: a path written with the
+    mount prefix (``/mojeeb/v1/whatsapp/templates``) is understood, and names its provider.
+
+    >>> bases = {"mojeeb": ("/mojeeb",), "qlara": ("/qlara/api", "/api")}
+    >>> relative_path("/mojeeb/v1/x", None, bases), relative_path("/api/v1/**", "qlara", bases)
+    (('/v1/x', 'mojeeb'), ('/v1/**', 'qlara'))
+    """
+    if path.startswith(CONTROL_PREFIX + "/") or path == CONTROL_PREFIX:
+        raise ApiError(422, "invalid_field", "Faults apply to provider routes; the control API is never faulted.",
+                       field="path")
+    for name, prefixes in bases.items():
+        # A provider's bare root (Qlara's /api) only counts when the fault names that provider.
+        for base in prefixes if name == provider else prefixes[:1]:
+            if path != base and not path.startswith(base + "/"):
+                continue
+            if provider is not None and provider != name:
+                raise ApiError(422, "invalid_field", f"'path' {path!r} is under {name}'s base URL, but the fault is "
+                               f"for {provider}; paths are relative to the provider's base URL "
+                               f"(like /v1/...).", field="path")
+            return path[len(base):] or "/", name
+    return path, provider
 
 
 def _whole(body: dict[str, Any], name: str, low: int, high: int | None = None) -> int | None:
@@ -57,15 +94,14 @@ def _whole(body: dict[str, Any], name: str, low: int, high: int | None = None) -
     return value
 
 
-def parse_fault(body: dict[str, Any], providers: list[str]) -> dict[str, Any]:
-    """Check a fault body field by field; the keyword arguments for ``Faults.add``.
+def parse_fault(body: Mapping[str, Any], bases: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """Check a fault body field by field; the keyword arguments for ``Faults.add``. ``bases``: see ``mounts``.
 
-    >>> parse_fault({"provider": "mojeeb", "status": 503, "every": 2}, ["mojeeb"])["status"]
+    >>> parse_fault({"provider": "mojeeb", "status": 503, "every": 2}, {"mojeeb": ("/mojeeb",)})["status"]
     503
     """
-    unknown = set(body) - set(_FIELDS)
-    if unknown:
-        raise ApiError(422, "unknown_field", f"Unknown fault field(s): {', '.join(sorted(unknown))}.")
+    refuse_unknown(body, FAULT_FIELDS, "fault")
+    providers = list(bases)
     spec: dict[str, Any] = {}
     provider = body.get("provider")
     if provider is not None and provider not in providers:
@@ -80,7 +116,7 @@ def parse_fault(body: dict[str, Any], providers: list[str]) -> dict[str, Any]:
     if not path.startswith(("/", "*")):
         raise ApiError(422, "invalid_field", "'path' is relative to the provider's base URL and starts with '/'.",
                        field="path")
-    spec["path"] = path
+    spec["path"], spec["provider"] = relative_path(path, provider, bases)
     try:
         latency = parse_duration(body.get("latency", 0))
     except (TypeError, ValueError) as exc:

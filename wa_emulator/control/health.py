@@ -6,7 +6,8 @@ from aiohttp import web
 
 from .. import __version__
 from ..web import keys
-from ..web.http import json_response
+from ..web.http import json_response, read_json_object
+from .checks import refuse_unknown
 from .clock import clock_view
 
 
@@ -25,6 +26,9 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def reset(request: web.Request) -> web.Response:
+    """Everything back to the start; it takes no fields (a body naming any is refused, not ignored)."""
+    if request.can_read_body and request.content_length != 0:
+        refuse_unknown(await read_json_object(request), (), "reset")
     world = request.app[keys.world]
     await world.clock.settle()
     world.reset()

@@ -14,7 +14,7 @@ async def ca_certificate(request: web.Request) -> web.Response:
     """The generated CA as PEM; 404 when the server is plain HTTP or uses a certificate of its caller's."""
     tls = request.app.get(keys.tls)
     if tls is None:
-        raise ApiError(404, "tls_off", "This emulator serves plain HTTP; start it with --tls for a CA.")
+        raise ApiError(404, "tls_off", "This emulator serves plain HTTP; start it with --tls (or --proxy) for a CA.")
     if tls.ca_pem is None:
         raise ApiError(404, "ca_not_generated",
                        "This emulator serves the certificate given with --tls-cert; its CA is yours, not served here.")

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from aiohttp import web
 
 from ..core.models import WebhookDirective
 from ..core.status import Status
 from ..core.timefmt import parse_duration
+from ..core.world import World
 from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
+from .checks import delivery_filters, refuse_unknown
+
+DIRECTIVE_FIELDS = ("message_id", "status", "delay", "duplicate", "drop")
 
 
 async def deliveries(request: web.Request) -> web.Response:
     """Webhook deliveries with every attempt, filtered by ``provider``, ``message_id``, ``state``."""
-    query = request.query
-    found = request.app[keys.world].dispatcher.deliveries(
-        provider=query.get("provider"), message_id=query.get("message_id"), state=query.get("state"),
-    )
+    world = request.app[keys.world]
+    found = world.dispatcher.deliveries(**delivery_filters(request.query, world.provider_names))
     return json_response({"data": [d.to_json() for d in found], "count": len(found)})
 
 
@@ -27,11 +32,23 @@ async def webhook_directive(request: web.Request) -> web.Response:
     the first attempt back (so a later status overtakes it), send extra copies,
     or record it without sending.
     """
-    world = request.app[keys.world]
     body = await read_json_object(request)
+    silent = [p.name for p in request.app[keys.providers] if not p.webhooks]
+    return json_response(add_directive(request.app[keys.world], body, silent), status=201)
+
+
+def add_directive(world: World, body: dict[str, Any], silent: Sequence[str] = ()) -> dict[str, Any]:
+    """Check a directive body and put it in force; what the control API answers (the Python calls share it).
+
+    ``silent`` names the providers that send no webhooks: a directive for their messages is refused.
+    """
+    refuse_unknown(body, DIRECTIVE_FIELDS, "directive")
     message = world.store.get(str(body.get("message_id", "")))
     if message is None:
         raise ApiError(404, "message_not_found", f"No message with id {body.get('message_id')!r}.")
+    if message.provider in silent:
+        raise ApiError(422, "no_webhooks", f"{message.provider} sends no webhooks, so a directive for message "
+                       f"{message.id} would never apply; poll its status instead.", field="message_id")
     try:
         status = Status(body.get("status"))
     except ValueError:
@@ -52,7 +69,4 @@ async def webhook_directive(request: web.Request) -> web.Response:
         raise ApiError(409, "status_already_reached", f"Message {message.id} already reached {status.value}.")
     directive = WebhookDirective(delay=delay, duplicate=duplicate, drop=drop)
     world.lifecycle.webhook_overrides[(message.id, status)] = directive
-    return json_response(
-        {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop},
-        status=201,
-    )
+    return {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop}

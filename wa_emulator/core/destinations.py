@@ -9,7 +9,8 @@ costs no DNS query and no connection):
 - never the emulator's own control API: a path under ``/_emulator/`` on a loopback address,
   on the address the server is bound to, or on a host the server answers for (the providers'
   real host names). The port is not compared: the control API of a sibling emulator on the
-  same machine (parallel test workers) is no webhook receiver either.
+  same machine (parallel test workers) is no webhook receiver either. The request bins under
+  ``/_emulator/bin/`` are the exception: they are receivers, made to be a webhook's destination.
 
 A delivery that reaches the control API all the same (through an alias no URL check can know)
 is refused there: deliveries carry :data:`USER_AGENT`, and the control door turns that away.
@@ -32,6 +33,7 @@ USER_AGENT = "wa-emulator-webhooks"
 """The User-Agent of every webhook attempt; the control API refuses requests that carry it."""
 
 CONTROL_PREFIX = "/_emulator"
+BIN_PREFIX = CONTROL_PREFIX + "/bin/"  # the request bins: webhook receivers, not control
 
 # Names that reach this machine without DNS: /etc/hosts entries of common distributions.
 _LOCAL_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
@@ -81,8 +83,12 @@ def under_control_prefix(path: str) -> bool:
     [True, True, True, True]
     >>> under_control_prefix("/hooks/_emulator"), under_control_prefix("/_emulatorx")
     (False, False)
+    >>> under_control_prefix("/_emulator/bin/demo"), under_control_prefix("/_emulator/bin/../reset")
+    (False, True)
     """
     path = posixpath.normpath(_SLASHES.sub("/", "/" + unquote(path))).casefold()
+    if path.startswith(BIN_PREFIX):
+        return False  # a request bin receives webhooks
     return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 

@@ -29,11 +29,23 @@ class WebhookDirective:
     ``delay`` holds the first attempt back by emulated seconds (which is how a
     later status's webhook overtakes an earlier one), ``duplicate`` sends that
     many extra copies, and ``drop`` records the event without sending it.
+    ``duplicate_delays`` gives the extra copies delays of their own (one per copy, from the
+    status change), so a duplicate can arrive after a later status; without it they share ``delay``.
+
+    >>> WebhookDirective(delay=1.0, duplicate=2, duplicate_delays=(5.0,)).delay_of(2)
+    1.0
     """
 
     delay: float = 0.0
     duplicate: int = 0
     drop: bool = False
+    duplicate_delays: tuple[float, ...] = ()
+
+    def delay_of(self, copy: int) -> float:
+        """The delay of copy ``copy`` (0 is the first, 1 and on the duplicates)."""
+        if 0 < copy <= len(self.duplicate_delays):
+            return self.duplicate_delays[copy - 1]
+        return self.delay
 
 
 PLAIN_DELIVERY = WebhookDirective()

@@ -8,6 +8,11 @@ policy refuses, ``destinations.py``, fails at once with one attempt), ``dropped`
 asked for it to be lost), or ``cancelled`` (the provider withdrew it, e.g. its
 endpoint was deleted, keeping the attempts already made). A slow or dead receiver only ever delays its own
 deliveries: each attempt is separate background work with its own timeout.
+
+Holds (``Dispatcher.hold``) park deliveries instead of attempting them: a delivery a hold matches
+waits, still pending, in the held queue until it is released (attempted at once, then retried by
+its own policy), dropped or duplicated; the clock moving on never sends it. Every step it takes in
+the queue is kept on the delivery (``queue``) next to its attempts.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +28,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from .answers import Answer, read_answer
+from .bins import Recognizer, Verdict
 from .clock import Clock
 from .destinations import USER_AGENT, Destinations
 from .ids import IdFactory
@@ -85,6 +91,57 @@ class Attempt:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class QueueStep:
+    """One thing that happened to a delivery in the held queue: ``held``, ``released``, ``dropped``,
+    or ``duplicated`` (``of`` names the delivery it copies)."""
+
+    action: str
+    at: float
+    hold_id: str | None = None
+    of: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"action": self.action, "at": self.at}
+        if self.hold_id is not None:
+            data["hold_id"] = self.hold_id
+        if self.of is not None:
+            data["of"] = self.of
+        return data
+
+
+HOLD_SCOPE = ("provider", "endpoint_id", "url", "message_id")
+"""What a hold may be narrowed by; a hold naming none of them holds every delivery."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Parks the deliveries it matches: every one, or those of one provider, endpoint, URL or message.
+
+    >>> hold = Hold("hold_1", 0.0, message_id="m1")
+    >>> hold.scope(), hold.matches(Delivery("d", "e", "wazapin", "org", "ep", "http://x", "t", b"",
+    ...                                     RetryPolicy((0,), 1.0), None, 0.0, message_id="m1"))
+    ({'message_id': 'm1'}, True)
+    """
+
+    id: str
+    created_at: float
+    provider: str | None = None
+    endpoint_id: str | None = None
+    url: str | None = None
+    message_id: str | None = None
+
+    def scope(self) -> dict[str, str]:
+        """The fields it is narrowed by (empty: it holds everything)."""
+        return {name: value for name in HOLD_SCOPE if (value := getattr(self, name)) is not None}
+
+    def matches(self, delivery: Delivery) -> bool:
+        return all(getattr(delivery, name) == value for name, value in self.scope().items())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "scope": self.scope(), "created_at": self.created_at}
+
+
 # Builds the headers of one attempt from the delivery and the real time of the attempt.
 Signer = Callable[["Delivery", float], Mapping[str, str]]
 # Called when a delivery ends delivered or exhausted.
@@ -117,6 +174,15 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: float | None = None
     problem: str | None = None  # why strict mode refused to send it
+    held_at: float | None = None  # when a hold parked it (emulated); None once released or never held
+    hold_id: str | None = None  # the hold that parked it
+    released: bool = False  # let go from the queue: this round's retries are not held again
+    queue: list[QueueStep] = field(default_factory=list)  # what happened to it in the held queue
+
+    @property
+    def held(self) -> bool:
+        """Whether it waits in the held queue."""
+        return self.held_at is not None and self.state == PENDING
 
     def to_json(self, *, with_body: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -137,6 +203,10 @@ class Delivery:
         }
         if self.problem is not None:
             data["problem"] = self.problem
+        if self.held_at is not None:
+            data["held_at"] = self.held_at
+        if self.queue:
+            data["queue"] = [step.to_json() for step in self.queue]
         if with_body:
             data["body"] = self.body.decode("utf-8", "replace")
         return data
@@ -156,8 +226,14 @@ class Dispatcher:
         self._listeners: list[DeliveryListener] = []
         self._pending_of: dict[str, int] = {}  # message id -> how many of its deliveries are pending
         self.inspect: WebhookCheck | None = None  # set by strict mode
+        self.on_attempt: Callable[[Delivery, Attempt], None] | None = None  # told of each attempt (serve logs it)
+        self._holds: dict[str, Hold] = {}
+        self._held: dict[str, Delivery] = {}  # the held queue, in the order deliveries were parked
+        self._hold_seq = 0
         # Which URLs may be called at all; the wiring sets the server's own (from its settings).
         self.destinations = Destinations()
+        # Each provider that pushes webhooks says which received requests are its own (request bins).
+        self.recognizers: list[Recognizer] = []
 
     # -- sending ----------------------------------------------------------------------
 
@@ -210,7 +286,7 @@ class Dispatcher:
             if directive.drop:
                 delivery.state = DROPPED
                 continue
-            first_delay = directive.delay + (policy.schedule[0] if policy.schedule else 0.0)
+            first_delay = directive.delay_of(copy) + (policy.schedule[0] if policy.schedule else 0.0)
             self._schedule(delivery, first_delay)
             self._opened(delivery)
         return created
@@ -221,6 +297,7 @@ class Dispatcher:
             self._opened(delivery)
         delivery.state = PENDING
         delivery.round_start = len(delivery.attempts)
+        delivery.released = False  # a new round goes out afresh, so a hold in force catches it
         self._schedule(delivery, 0.0)
 
     def cancel(self, delivery: Delivery) -> bool:
@@ -229,6 +306,7 @@ class Dispatcher:
             return False
         delivery.state = CANCELLED
         delivery.next_attempt_at = None
+        self._held.pop(delivery.id, None)
         self._closed(delivery)
         return True
 
@@ -240,7 +318,119 @@ class Dispatcher:
             self.clock.call_later(delay, lambda: self._spawn(delivery), label=f"webhook {delivery.id}")
 
     def _spawn(self, delivery: Delivery) -> None:
-        self.clock.spawn(self._attempt(delivery), name=f"webhook {delivery.id}")
+        # Returns nothing: a timer callback's awaitable would be awaited by the clock, stalling it.
+        self._start(delivery)
+
+    def _start(self, delivery: Delivery) -> asyncio.Task[None] | None:
+        """The attempt's background task, or None when a hold parks the delivery instead."""
+        if self._holds and not delivery.released and delivery.state == PENDING:
+            hold = next((h for h in self._holds.values() if h.matches(delivery)), None)
+            if hold is not None:
+                self._park(delivery, hold.id)
+                return None
+        return self.clock.spawn(self._attempt(delivery), name=f"webhook {delivery.id}")
+
+    # -- the held queue ---------------------------------------------------------------
+
+    def hold(self, *, provider: str | None = None, endpoint_id: str | None = None, url: str | None = None,
+             message_id: str | None = None) -> Hold:
+        """Park every delivery about to be attempted that matches all the given fields (none: every one)."""
+        self._hold_seq += 1
+        hold = Hold(f"hold_{self._hold_seq}", self.clock.now(), provider, endpoint_id, url, message_id)
+        self._holds[hold.id] = hold
+        return hold
+
+    def holds(self) -> list[Hold]:
+        """The holds in force, oldest first."""
+        return list(self._holds.values())
+
+    def unhold(self, hold_id: str | None = None) -> list[Hold]:
+        """Stop one hold (KeyError if unknown), or every one; what is held already stays held."""
+        if hold_id is None:
+            stopped = list(self._holds.values())
+            self._holds.clear()
+            return stopped
+        return [self._holds.pop(hold_id)]
+
+    def held(self) -> list[Delivery]:
+        """The held queue, in the order deliveries were parked."""
+        return list(self._held.values())
+
+    def held_ones(self, ids: Sequence[str] | None) -> list[Delivery]:
+        """The held deliveries ``ids`` names, in that order (None: the whole queue); KeyError names
+        the first id that is not held, ValueError one named twice."""
+        if ids is None:
+            return self.held()
+        if len(set(ids)) != len(ids):
+            raise ValueError(next(i for n, i in enumerate(ids) if i in ids[:n]))
+        missing = next((i for i in ids if i not in self._held), None)
+        if missing is not None:
+            raise KeyError(missing)
+        return [self._held[i] for i in ids]
+
+    async def release(self, ids: Sequence[str] | None = None) -> list[Delivery]:
+        """Attempt held deliveries now, one after another in the given order (None: queue order).
+
+        Each first attempt has ended before the next one starts, so a receiver sees them in that
+        order; a failed one is retried on the clock by its own policy, like any delivery.
+        """
+        chosen = self.held_ones(ids)
+        for delivery in chosen:
+            if not delivery.held:
+                continue  # withdrawn (cancelled, reset) while an earlier one was being attempted
+            self._unpark(delivery, "released")
+            delivery.released = True
+            delivery.next_attempt_at = self.clock.now()
+            task = self._start(delivery)
+            if task is not None:
+                # Shielded: a caller that stops waiting does not take the attempt down with it.
+                await asyncio.shield(task)
+        return chosen
+
+    def drop(self, ids: Sequence[str] | None = None) -> list[Delivery]:
+        """Lose held deliveries on purpose: recorded ``dropped``, never sent."""
+        chosen = self.held_ones(ids)
+        for delivery in chosen:
+            self._unpark(delivery, "dropped")
+            delivery.state = DROPPED
+            delivery.next_attempt_at = None
+            self._closed(delivery)
+            for listener in self._listeners:
+                listener(delivery)
+        self._trim()
+        return chosen
+
+    def duplicate(self, ids: Sequence[str] | None = None) -> list[Delivery]:
+        """Add a held copy of each held delivery (same event, body and signer; the next ``copy`` number),
+        right behind the queue's end; returns the copies."""
+        copies = []
+        for original in self.held_ones(ids):
+            siblings = [d.copy for d in self._deliveries.values() if d.event_id == original.event_id
+                        and d.endpoint_id == original.endpoint_id]
+            twin = Delivery(
+                id=self.ids.uuid(), event_id=original.event_id, provider=original.provider, org_id=original.org_id,
+                endpoint_id=original.endpoint_id, url=original.url, event_type=original.event_type,
+                body=original.body, policy=original.policy, sign=original.sign, created_at=self.clock.now(),
+                message_id=original.message_id, status=original.status, copy=max(siblings, default=0) + 1,
+                method=original.method,
+            )
+            self._remember(twin)
+            self._opened(twin)
+            twin.queue.append(QueueStep("duplicated", self.clock.now(), of=original.id))
+            self._park(twin, original.hold_id)
+            copies.append(twin)
+        return copies
+
+    def _park(self, delivery: Delivery, hold_id: str | None) -> None:
+        now = self.clock.now()
+        delivery.held_at, delivery.hold_id, delivery.next_attempt_at = now, hold_id, None
+        delivery.queue.append(QueueStep("held", now, hold_id=hold_id))
+        self._held[delivery.id] = delivery
+
+    def _unpark(self, delivery: Delivery, action: str) -> None:
+        del self._held[delivery.id]
+        delivery.held_at = None
+        delivery.queue.append(QueueStep(action, self.clock.now(), hold_id=delivery.hold_id))
 
     async def _attempt(self, delivery: Delivery) -> None:
         if delivery.state != PENDING:
@@ -261,9 +451,11 @@ class Dispatcher:
                 started = time.perf_counter()
                 status_code, error, answer = await self._post(delivery, headers)
                 latency_ms = (time.perf_counter() - started) * 1000
-        delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
-                                         None if answer is None else answer.text,
-                                         answer is not None and answer.truncated))
+        attempt = Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
+                          None if answer is None else answer.text, answer is not None and answer.truncated)
+        delivery.attempts.append(attempt)
+        if self.on_attempt is not None:
+            self.on_attempt(delivery, attempt)
         if delivery.state == CANCELLED:
             return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
         if status_code is not None and delivery.policy.accept(status_code):
@@ -314,10 +506,19 @@ class Dispatcher:
             )
         return self._session
 
+    def recognize(self, path: str, headers: Mapping[str, str], body: bytes) -> Verdict | None:
+        """Which provider sent a webhook that reached ``path``, and whether its signature holds
+        (``headers`` with lower-case names); None when no provider knows it."""
+        for recognizer in self.recognizers:
+            verdict = recognizer(path, headers, body)
+            if verdict is not None:
+                return verdict
+        return None
+
     # -- the log ----------------------------------------------------------------------
 
     def on_finished(self, listener: DeliveryListener) -> None:
-        """Call ``listener`` when a delivery ends delivered or exhausted."""
+        """Call ``listener`` when a delivery ends delivered or exhausted (or is dropped from the held queue)."""
         self._listeners.append(listener)
 
     def get(self, delivery_id: str) -> Delivery | None:
@@ -356,7 +557,7 @@ class Dispatcher:
             return
         doomed = []
         for old_id, old in self._deliveries.items():
-            if old.state != PENDING:
+            if old.state != PENDING:  # a held delivery is pending too: it stays
                 doomed.append(old_id)
                 if len(doomed) == excess:
                     break
@@ -387,6 +588,9 @@ class Dispatcher:
     def clear(self) -> None:
         self._deliveries.clear()
         self._pending_of.clear()
+        self._holds.clear()
+        self._held.clear()
+        self._hold_seq = 0
 
     async def close(self) -> None:
         if self._session is not None:

@@ -64,6 +64,10 @@ class Setup(Protocol):
         """Put this setup's tenants, contacts, timelines and script into a freshly reset ``world``."""
 
 
+CallLog = Callable[[str, str, str, int, float], None]
+"""Told of one API call: its API's name, method, path, answer status and latency in milliseconds."""
+
+
 @dataclass(frozen=True, slots=True)
 class WorldConfig:
     """Knobs the world is built with (the CLI and the fixture fill them from settings)."""
@@ -99,6 +103,8 @@ class World:
         self._status_listeners: list[tuple[str | None, StatusListener]] = []
         self._states: dict[StateKey[Any], Any] = {}
         self.provider_names: tuple[str, ...] = ()
+        self.call_log: CallLog | None = None
+        """Told of every API call once answered (``serve`` logs them; None, the default, costs one check)."""
         self.scenario: Setup | None = None
         """The scenario in force (installed by ``wa_emulator.scenario.install``), applied again on reset."""
         self._build()

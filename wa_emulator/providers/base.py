@@ -28,6 +28,9 @@ class Provider(Protocol):
     hosts: tuple[str, ...]
     """Real API hosts; a request whose Host header names one is served at the root."""
 
+    webhooks: bool
+    """Whether the provider sends webhooks at all (a webhook directive for one that does not is refused)."""
+
     api: ApiDescription
     """The operations: one table that routes requests and describes the API (``operations.py``)."""
 

@@ -16,6 +16,7 @@ from ..core.clock import ClockMode, ClockSpec
 from ..core.models import PLAIN_DELIVERY, WebhookDirective
 from ..core.rules import Step
 from ..core.status import Status, check_path
+from ..core.templates import Template, TemplateError, template_from_json
 from ..core.timefmt import parse_duration, parse_iso
 from .errors import ScenarioError, field_name
 from .model import (
@@ -74,7 +75,7 @@ def build(data: dict[str, Any], marks: Marks) -> Scenario:
         clock_start=start,
         seed=data.get("seed"),
         ttl=_duration(rules["ttl"], ("rules", "ttl"), marks, positive=True) if "ttl" in rules else None,
-        orgs=tuple(_orgs(data.get("tenants") or {})),
+        orgs=tuple(_orgs(data.get("tenants") or {}, marks)),
         contacts=tuple(_contact(phone, spec, marks) for phone, spec in (data.get("contacts") or {}).items()),
         timelines=_each(data, "timelines", marks, _timeline),
         faults=_each(data, "faults", marks, _fault),
@@ -121,10 +122,36 @@ def _clock(spec: dict[str, Any] | None, marks: Marks) -> tuple[ClockSpec | None,
     return ClockSpec(ClockMode(mode), float(spec.get("factor", 1.0))), start
 
 
-def _orgs(tenants: dict[str, list[dict[str, Any]]]) -> list[OrgSpec]:
+def _templates(specs: list[Any], path: Path, marks: Marks) -> tuple[Template, ...]:
+    """The organization's ``templates``: what the schema cannot check (one HEADER, a BUTTONS with buttons…)."""
+    found = []
+    for index, spec in enumerate(specs):
+        try:
+            found.append(template_from_json(spec))
+        except TemplateError as error:
+            marks.fail((*path, index, *_field_path(error.field)), error.message)
+    return tuple(found)
+
+
+def _field_path(dotted: str) -> Path:
+    """``components[0].text`` as a path.
+
+    >>> _field_path("components[0].buttons[1].url")
+    ('components', 0, 'buttons', 1, 'url')
+    """
+    parts: list[Any] = []
+    for piece in dotted.split("."):
+        name, _, rest = piece.partition("[")
+        if name:
+            parts.append(name)
+        parts += [int(i) for i in rest.replace("]", "").split("[") if i.isdigit()]
+    return tuple(parts)
+
+
+def _orgs(tenants: dict[str, list[dict[str, Any]]], marks: Marks) -> list[OrgSpec]:
     found = []
     for provider, orgs in tenants.items():
-        for org in orgs:
+        for position, org in enumerate(orgs):
             found.append(OrgSpec(
                 provider=provider,
                 id=org["id"],
@@ -139,6 +166,7 @@ def _orgs(tenants: dict[str, list[dict[str, Any]]]) -> list[OrgSpec]:
                 ) for key in org.get("keys", [])),
                 agents=tuple(AgentSpec(agent["id"], agent.get("name", agent["id"]), tuple(agent["phones"]))
                              for agent in org.get("agents", [])),
+                templates=_templates(org.get("templates") or [], ("tenants", provider, position, "templates"), marks),
             ))
     return found
 
@@ -166,7 +194,14 @@ def _timeline(spec: dict[str, Any], path: Path, marks: Marks) -> Timeline:
             delay=_duration(hook.get("delay", 0), (*where, "webhook", "delay"), marks, positive=True),
             duplicate=hook.get("duplicate", 0),
             drop=hook.get("drop", False),
+            duplicate_delays=tuple(
+                _duration(value, (*where, "webhook", "duplicate_delays", n), marks, positive=True)
+                for n, value in enumerate(hook.get("duplicate_delays", []))),
         )
+        if len(directive.duplicate_delays) > directive.duplicate:
+            marks.fail((*where, "webhook", "duplicate_delays"),
+                       f"{len(directive.duplicate_delays)} delays for {directive.duplicate} duplicate(s); "
+                       "give at most one delay per duplicate")
         error = step.get("error", catalog.GENERIC_FAILURE) if status is Status.FAILED else None
         after = _duration(step["after"], (*where, "after"), marks, positive=True)
         steps.append(Step(after, status, error, directive))

@@ -15,6 +15,7 @@ from ..core.lifecycle import TimelineSource, default_timeline
 from ..core.models import Contact, Message, Payload
 from ..core.rules import Step
 from ..core.status import Status
+from ..core.templates import TEMPLATES
 from ..core.tenants import Agent, ApiKey, Organization
 from ..core.world import World
 from .errors import ScenarioError
@@ -189,6 +190,9 @@ def _add_org(world: World, spec: OrgSpec) -> None:
     for key in spec.keys:
         tenants.add_key(ApiKey(key.secret, org.id, key.name, key.scopes, key.agents, key.revoked,
                                rate_limit=key.rate_limit))
+    registry = world.state(TEMPLATES)
+    for template in spec.templates:
+        registry.put(org.id, template)
 
 
 def _message(world: World, fixture: Fixture, start: float) -> Message:

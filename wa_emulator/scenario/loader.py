@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -69,12 +70,48 @@ def load_text(text: str, source: str = "<inline>") -> Scenario:
     >>> load_text("version: 1\nname: tiny\nseed: 7\n").seed
     7
     """
+    data, marks = _parse(text, source)
+    check_schema(data, marks, source)
+    return build(data, marks)
+
+
+def _parse(text: str, source: str) -> tuple[Any, Marks]:
     if too_large(text):
         raise ScenarioError(source, None, None, "(file)",
                             f"larger than the {MAX_SCENARIO_BYTES // 1024 // 1024} MiB a scenario may be")
-    data, marks = parse_yaml(text, source)
-    check_schema(data, marks, source)
-    return build(data, marks)
+    return parse_yaml(text, source)
+
+
+@dataclass
+class Checked:
+    """What ``check_file`` found: the scenario (None if it has errors), every error, and the parsed
+    document with its positions (None when it could not be read) for checks of the caller's own."""
+
+    scenario: Scenario | None
+    errors: list[ScenarioError]
+    data: Any = None
+    marks: Marks | None = None
+
+
+def check_file(ref: str | Path) -> Checked:
+    """Every error in a scenario file that one reading finds: a syntax error; else every schema
+    violation, in document order; else the first thing the schema cannot say (an unknown template…).
+
+    >>> [str(e) for e in check_file("sandbox").errors]
+    []
+    """
+    try:
+        text, source = _read(ref)
+        data, marks = _parse(text, source)
+    except ScenarioError as exc:
+        return Checked(None, [exc])
+    errors = schema_errors(data, marks, source)
+    if errors:
+        return Checked(None, errors, data, marks)
+    try:
+        return Checked(build(data, marks), [], data, marks)
+    except ScenarioError as exc:
+        return Checked(None, [exc], data, marks)
 
 
 def bundled() -> list[tuple[str, str]]:
@@ -255,16 +292,23 @@ def check_schema(data: Any, marks: Marks, source: str) -> None:
     Traceback (most recent call last):
     wa_emulator.scenario.errors.ScenarioError: x.yaml:3:7: seed: expected a whole number, got 'many'
     """
+    errors = schema_errors(data, marks, source)
+    if errors:
+        raise errors[0]
+
+
+def schema_errors(data: Any, marks: Marks, source: str) -> list[ScenarioError]:
+    """Every schema violation in ``data``, in document order (``validate`` reports them all)."""
     if not isinstance(data, dict):
-        raise ScenarioError(source, 1, 1, "(top level)",
-                            f"expected a mapping with version, name, … at the top, got {_describe(data, quote=False)}")
+        got = _describe(data, quote=False)
+        return [ScenarioError(source, 1, 1, "(top level)",
+                              f"expected a mapping with version, name, … at the top, got {got}")]
     found = []
     for error in _validator().iter_errors(data):
         path, message, on_key = _explain(error)
         found.append((marks.key_at(path) if on_key else marks.at(path), path, message))
-    if found:
-        (line, column), path, message = min(found, key=lambda item: item[0])
-        raise ScenarioError(source, line, column, field_name(path), message)
+    unique = sorted({(position, field_name(path), message) for position, path, message in found})
+    return [ScenarioError(source, line, column, field, message) for (line, column), field, message in unique]
 
 
 def _explain(error: ValidationError) -> tuple[tuple[Any, ...], str, bool]:

@@ -12,6 +12,7 @@ from typing import Any
 from ..core.clock import ClockSpec
 from ..core.models import Message
 from ..core.rules import Step
+from ..core.templates import Template
 from ..core.world import World
 
 
@@ -59,6 +60,8 @@ class OrgSpec:
     settings: dict[str, Any] = field(default_factory=dict)
     keys: tuple[KeySpec, ...] = ()
     agents: tuple[AgentSpec, ...] = ()
+    templates: tuple[Template, ...] = ()
+    """Added to the organization's templates (replacing any of the same name and language)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,17 @@
-"""The test kit: the emulator in-process and on a thread, a webhook sink, and the pytest plugin.
+"""The test kit: the emulator in-process, on a thread and remote; a webhook sink; the pytest plugin.
 
->>> from wa_emulator.testing import Emulator, ThreadedEmulator, WebhookSink
+>>> from wa_emulator.testing import Emulator, ThreadedEmulator, RemoteEmulator, WebhookSink, emulated_sleep
 """
 
+from .control import AsyncEmulatorControl, EmulatorControl
 from .emulator import Emulator
+from .errors import ControlError, ControlNotFound
+from .remote import AsyncRemoteEmulator, RemoteEmulator
 from .sink import WebhookSink
-from .threaded import ThreadedEmulator
+from .sleep import EmulatedSleep, emulated_sleep
+from .stall import BlockingClientError
+from .threaded import AsyncLocalEmulator, DualEmulator, ThreadedEmulator
 
-__all__ = ["Emulator", "ThreadedEmulator", "WebhookSink"]
+__all__ = ["AsyncEmulatorControl", "AsyncLocalEmulator", "AsyncRemoteEmulator", "BlockingClientError",
+           "ControlError", "ControlNotFound", "DualEmulator", "EmulatedSleep", "Emulator", "EmulatorControl",
+           "RemoteEmulator", "ThreadedEmulator", "WebhookSink", "emulated_sleep"]

@@ -80,6 +80,7 @@ class WebhookSink:
     def __init__(self, path: str = "/webhooks") -> None:
         self.path = path
         self.received: list[Received] = []
+        self._expected: set[int] = set()  # indexes into received that an assertion or expect() accounted for
         self._failing: _Plan | None = None
         self._delay = 0.0
         self._runner: web.AppRunner | None = None
@@ -148,6 +149,7 @@ class WebhookSink:
     def clear(self) -> None:
         """Forget what was received and recover."""
         self.received.clear()
+        self._expected.clear()
         self.recover()
 
     # -- reading ------------------------------------------------------------------------
@@ -183,6 +185,32 @@ class WebhookSink:
         got = self.statuses(message_id, key)
         if got != list(statuses):
             raise AssertionError(
-                f"webhooks for {message_id}: expected {key}es {list(statuses)}, received {got} "
+                f"webhooks for {message_id}: expected {key} values {list(statuses)}, received {got} "
                 f"({len(self.received)} request(s) in all)"
             )
+        self.expect(message_id)
+
+    def expect(self, message_id: str | None = None) -> int:
+        """Account for the requests that mention ``message_id`` (every request so far if None), so that
+        ``assert_no_unexpected()`` passes over them; returns how many. ``assert_received`` does this too."""
+        found = [n for n, entry in enumerate(self.received)
+                 if message_id is None or message_id in _values(entry.json())]
+        self._expected.update(found)
+        return len(found)
+
+    def unexpected(self) -> list[Received]:
+        """The requests no ``assert_received`` or ``expect`` accounted for, in arrival order."""
+        return [entry for n, entry in enumerate(self.received) if n not in self._expected]
+
+    def assert_no_unexpected(self) -> None:
+        """Fail, listing them, if any webhook arrived that the test did not account for
+        (``assert_received(id, …)`` or ``expect(id)``): a duplicate, a stray event, another message's.
+
+        >>> WebhookSink().assert_no_unexpected()
+        """
+        extra = self.unexpected()
+        if extra:
+            lines = [f"  {entry.method} {entry.path} -> {entry.answered}: {entry.body[:200].decode('utf-8', 'replace')}"
+                     for entry in extra]
+            raise AssertionError(f"{len(extra)} unexpected webhook(s) of {len(self.received)} received:\n"
+                                 + "\n".join(lines))

@@ -173,6 +173,10 @@ class FrontDoor:
                     request_body=request[RAW_BODY],
                     outcome=request.get(OUTCOME) if response.status == DROPPED else None,
                 )
+            call_log = world.call_log  # serve's log; None (one check) in tests and under --quiet
+            if call_log is not None:
+                call_log(policy.name, request.method, request.path, response.status,
+                         (perf_counter() - started) * 1000)
             return response
 
         return serve

@@ -15,5 +15,5 @@ from .tls import ServerTls
 world = web.AppKey("world", World)
 settings = web.AppKey("settings", Settings)
 providers = web.AppKey("providers", tuple)  # every Provider mounted, in mount order
-tls = web.AppKey("tls", ServerTls)  # present only when the server answers HTTPS
+tls = web.AppKey("tls", ServerTls)  # present only when the server answers HTTPS (or proxies it)
 apis = web.AppKey("apis", dict)  # name -> (ApiDescription, base path) of every API served, the control API last

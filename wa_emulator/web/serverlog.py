@@ -1,4 +1,5 @@
-"""Server-log hygiene for ``serve``: a client's malformed HTTP is one line, not a traceback.
+"""Server-log hygiene for ``serve``: a client's malformed HTTP is one line, not a traceback; and
+one line per API call and per webhook attempt (``log_calls``; ``serve --quiet`` leaves it off).
 
 aiohttp logs every request it cannot parse (an over-long URL or header, a broken chunked body,
 a control character in a header) with a full traceback. That is the client's mistake and the
@@ -9,9 +10,14 @@ from __future__ import annotations
 
 import errno
 import logging
+import sys
 import time
+from collections.abc import Callable
 
 from aiohttp.http_exceptions import HttpProcessingError
+
+from ..core.webhooks import Attempt, Delivery
+from ..core.world import World
 
 SERVER_LOGGER = "aiohttp.server"
 LOOP_LOGGER = "asyncio"
@@ -85,3 +91,39 @@ def quiet_protocol_errors() -> ProtocolErrorFilter:
     if not any(isinstance(existing, DescriptorExhaustionFilter) for existing in loop_logger.filters):
         loop_logger.addFilter(DescriptorExhaustionFilter())
     return installed
+
+
+def call_line(api: str, method: str, path: str, status: int, latency_ms: float) -> str:
+    """One API call as ``serve`` logs it.
+
+    >>> call_line("mojeeb", "POST", "/mojeeb/v1/whatsapp/templates", 201, 1.234)
+    'call mojeeb POST /mojeeb/v1/whatsapp/templates 201 1.2ms'
+    """
+    return f"call {api} {method} {path} {status} {latency_ms:.1f}ms"
+
+
+def attempt_line(delivery: Delivery, attempt: Attempt) -> str:
+    """One webhook attempt as ``serve`` logs it: whether the receiver took it, and why not.
+
+    >>> from wa_emulator.core.webhooks import RetryPolicy
+    >>> delivery = Delivery("dlv_1", "evt_1", "wazapin", "org", "ep", "http://127.0.0.1:9/hook",
+    ...                     "message.status_update", b"{}", RetryPolicy((0.0, 30.0), 10.0), None, 0.0)
+    >>> attempt_line(delivery, Attempt(1, 0.0, 0.0, delivery.url, None, "ClientConnectorError", 0.8))
+    'webhook wazapin message.status_update http://127.0.0.1:9/hook attempt 1 failed (ClientConnectorError) 0.8ms'
+    """
+    code = attempt.status_code
+    if code is not None and delivery.policy.accept(code):
+        outcome = f"delivered {code}"
+    elif code is not None:
+        outcome = f"failed {code}"
+    else:
+        outcome = f"failed ({attempt.error})"
+    return (f"webhook {delivery.provider} {delivery.event_type} {attempt.url} attempt {attempt.number} {outcome} "
+            f"{attempt.latency_ms:.1f}ms")
+
+
+def log_calls(world: World, write: Callable[[str], object] | None = None) -> None:
+    """Write one line per API call and per webhook attempt of ``world`` (to stderr unless ``write``)."""
+    out = write or (lambda line: sys.stderr.write(line + "\n"))  # stderr is line-buffered: a line each
+    world.call_log = lambda *call: out(call_line(*call))
+    world.dispatcher.on_attempt = lambda delivery, attempt: out(attempt_line(delivery, attempt))

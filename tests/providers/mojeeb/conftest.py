@@ -21,7 +21,8 @@ TEMPLATE = {
     "agent_id": sandbox.AGENT_SUPPORT,
     "from": "+15550100001",
     "to": "+15551234567",
-    "template": {"name": "order_shipped", "language": "en", "parameters": {"customer_name": "Sara"}},
+    "template": {"name": "order_tracking", "language": "en",
+                 "parameters": {"customer_name": "Sara", "tracking_url": "https://example.com/t/1"}},
 }
 
 

@@ -17,7 +17,7 @@ CUSTOMER = "+393401234567"
 TEMPLATE = {
     "destination": CUSTOMER,
     "phoneNumberId": sandbox.PHONE_MAIN,
-    "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara", "A-42"]},
+    "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara"]},
 }
 TEXT = {"destination": CUSTOMER, "phoneNumberId": sandbox.PHONE_MAIN, "body": {"text": "Ciao Sara!"}}
 WEBHOOKS = "/partner-gateway/v1/webhooks/delivery-status"

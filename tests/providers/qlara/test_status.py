@@ -75,7 +75,7 @@ async def test_every_documented_error_cause_ends_in_error_with_a_description(qla
     assert window_closed["errorCode"] == 131047 and "24 hours" in window_closed["deliveryStatusDescription"]
     restricted = await error_of(qlara, emu, {**TEMPLATE, "phoneNumberId": sandbox.PHONE_RESTRICTED})
     assert restricted["errorCode"] == 131031 and "locked" in restricted["deliveryStatusDescription"]
-    rejected = await error_of(qlara, emu, {**TEMPLATE, "template": {"name": sandbox.REJECTED_TEMPLATE,
+    rejected = await error_of(qlara, emu, {**TEMPLATE, "template": {"name": "promo_rejected",
                                                                    "language": "it"}})
     assert rejected["errorCode"] == 132001
     invalid = await error_of(qlara, emu, {**TEMPLATE, "destination": "+3912"})

@@ -21,7 +21,7 @@ TEMPLATE = {
     "channel_id": sandbox.CHANNEL_MAIN,
     "to": CUSTOMER,
     "type": "template",
-    "content": {"template": {"name": "order_update", "language": {"code": "en_US"},
+    "content": {"template": {"name": "otp_code", "language": {"code": "en_US"},
                              "components": [{"type": "body", "parameters": [{"type": "text", "text": "42"}]}]}},
 }
 WEBHOOKS = "/v1/settings/developer/webhooks"

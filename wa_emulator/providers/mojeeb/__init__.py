@@ -8,7 +8,7 @@ from typing import Any
 from ...core.world import World
 from ...web.front import DoorPolicy, RequestIds
 from ..base import credentials_view
-from . import sandbox
+from . import sandbox, templates
 from .auth import DEFAULT_RATE_LIMIT, admit
 from .operations import API
 from .render import render_error
@@ -26,12 +26,14 @@ class MojeebProvider:
     prefix = "/mojeeb"
     base_path = "/mojeeb"
     hosts = ("api.mojeeb.app",)
+    webhooks = False  # status polling only
     api = API
     door = DoorPolicy(sandbox.NAME, render=render_error, admit=admit,
                       request_ids=RequestIds(CORRELATION_HEADER, honour=_CLIENT_CORRELATION))
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)
+        world.add_seeder(templates.seed)
 
     def credentials(self, world: World) -> dict[str, Any]:
         return credentials_view(

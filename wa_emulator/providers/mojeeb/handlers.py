@@ -6,8 +6,10 @@ from aiohttp import web
 
 from ...core.ids import canonical_uuid
 from ...core.models import OUTBOUND, Message, Payload
+from ...core.templates import fail_after_acceptance
 from ...web import keys
 from ...web.http import ApiError, json_response, read_json_object
+from . import templates
 from .auth import REQUEST_KEY
 from .parse import SendRequest, invalid, parse_template_send, parse_text_send
 from .render import message_body
@@ -76,4 +78,7 @@ def _send(request: web.Request, send: SendRequest) -> Message:
         template=send.template_name,
         content=Payload.of(send.content()),
     )
+    code = None if send.type != "template" else templates.refusal(world, key.org_id, send)
+    if code is not None:
+        return fail_after_acceptance(world, message, code)
     return world.send(message)

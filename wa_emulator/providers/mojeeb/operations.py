@@ -16,7 +16,8 @@ from .sandbox import AGENT_SUPPORT, KEY_FULL
 # Valid sends from the sandbox's first agent (the OpenAPI document shows them; benchmarks send them).
 TEXT_EXAMPLE = {"agent_id": AGENT_SUPPORT, "from": "+15550100001", "to": "+15551234567", "text": {"body": "Hello"}}
 TEMPLATE_EXAMPLE = {"agent_id": AGENT_SUPPORT, "from": "+15550100001", "to": "+15551234567",
-                    "template": {"name": "order_shipped", "language": "en", "parameters": {"customer_name": "Sara"}}}
+                    "template": {"name": "order_tracking", "language": "en",
+                                 "parameters": {"customer_name": "Sara", "tracking_url": "https://example.com/track/A123"}}}
 
 # 403: the key may not send from that agent; 409: the same Idempotency-Key is still in flight;
 # 422: a field, the sender or the Idempotency-Key is unusable.

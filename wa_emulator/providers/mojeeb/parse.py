@@ -30,6 +30,9 @@ class SendRequest(NamedTuple):
     template_name: str | None = None
     template_language: str | None = None
     template_parameters: dict[str, str] | None = None
+    header_parameters: dict[str, str] | None = None
+    header_media_url: str | None = None
+    buttons: tuple[Button, ...] | None = None
 
     def content(self) -> dict[str, Any]:
         if self.type == "text":
@@ -37,7 +40,22 @@ class SendRequest(NamedTuple):
         template: dict[str, Any] = {"name": self.template_name, "language": self.template_language}
         if self.template_parameters is not None:
             template["parameters"] = self.template_parameters
+        if self.header_parameters is not None:
+            template["header_parameters"] = self.header_parameters
+        if self.header_media_url is not None:
+            template["header_media_url"] = self.header_media_url
+        if self.buttons is not None:
+            template["buttons"] = [{"index": b.index, "sub_type": b.sub_type, "parameters": b.parameters}
+                                   for b in self.buttons]
         return {"template": template}
+
+
+class Button(NamedTuple):
+    """One entry of ``buttons[]``: which of the template's buttons (zero-based) and its named parameters."""
+
+    index: int
+    sub_type: str
+    parameters: dict[str, str]
 
 
 def invalid(code: str, message: str, param: str) -> ApiError:
@@ -103,25 +121,74 @@ def parse_template_send(body: dict[str, Any]) -> SendRequest:
             "template.language",
         )
     parameters = template.get("parameters")
-    params = None if parameters is None else _parameters(parameters)
+    params = None if parameters is None else _parameters(parameters, "template.parameters")
+    # The page names these beside template.parameters without saying where they sit: taken inside
+    # `template` (like parameters) or at the top level of the body.
+    extras = {extra: template[extra] if extra in template else body.get(extra)
+              for extra in ("header_parameters", "header_media_url", "buttons")}
+    header = extras["header_parameters"]
     return SendRequest(agent_id, sender, to, "template", template_name=name, template_language=language,
-                       template_parameters=params)
+                       template_parameters=params,
+                       header_parameters=None if header is None else _parameters(header, "header_parameters"),
+                       header_media_url=_media_url(extras["header_media_url"]),
+                       buttons=_buttons(extras["buttons"]))
 
 
-def _parameters(parameters: Any) -> dict[str, str]:
-    """``template.parameters`` as placeholder names to text (numbers are taken and written as text).
+MAX_URL = 2048
+BUTTON_SUB_TYPES = ("url", "quick_reply", "copy_code")
 
-    >>> _parameters({"customer_name": "Sara", "count": 2})
+
+def _media_url(value: Any) -> str | None:
+    """``header_media_url``: an absolute https URL of the header's image, video or document."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.startswith("https://") or len(value) > MAX_URL \
+            or not value[8:].split("/")[0] or any(c.isspace() for c in value):
+        raise invalid("invalid_header_media_url",
+                      f"header_media_url must be an absolute https:// URL of at most {MAX_URL} characters.",
+                      "header_media_url")
+    return value
+
+
+def _buttons(value: Any) -> tuple[Button, ...] | None:
+    """``buttons[]``: ``{"index": 0, "sub_type": "url", "parameters": {"order_id": "A123"}}`` entries."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > 10:
+        raise invalid("invalid_field_type", "buttons must be an array of at most 10 button objects.", "buttons")
+    found: list[Button] = []
+    for position, entry in enumerate(value):
+        where = f"buttons[{position}]"
+        if not isinstance(entry, dict):
+            raise invalid("invalid_field_type", f"{where} must be an object.", where)
+        index = entry.get("index")
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index <= 9:
+            raise invalid("invalid_button_index", f"{where}.index must be a whole number from 0 to 9.",
+                          f"{where}.index")
+        if any(b.index == index for b in found):
+            raise invalid("invalid_button_index", f"{where}.index {index} is given twice.", f"{where}.index")
+        sub_type = entry.get("sub_type", "url")
+        if sub_type not in BUTTON_SUB_TYPES:
+            raise invalid("invalid_button_sub_type",
+                          f"{where}.sub_type must be one of {', '.join(BUTTON_SUB_TYPES)}.", f"{where}.sub_type")
+        found.append(Button(index, sub_type, _parameters(entry.get("parameters", {}), f"{where}.parameters")))
+    return tuple(found)
+
+
+def _parameters(parameters: Any, param: str) -> dict[str, str]:
+    """Named parameters as placeholder names to text (numbers are taken and written as text).
+
+    >>> _parameters({"customer_name": "Sara", "count": 2}, "template.parameters")
     {'customer_name': 'Sara', 'count': '2'}
     """
     if isinstance(parameters, dict):
         for value in parameters.values():
-            if not isinstance(value, str | int | float):
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
                 break
         else:
             return {str(k): str(v) for k, v in parameters.items()}
     raise invalid(
         "invalid_template_parameters",
-        "template.parameters must be an object of named placeholders with string values.",
-        "template.parameters",
+        f"{param} must be an object of named placeholders with string values.",
+        param,
     )

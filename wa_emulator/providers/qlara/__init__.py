@@ -10,7 +10,7 @@ from ...core.tenants import Agent
 from ...core.world import World
 from ...web.front import DoorPolicy, RequestIds
 from ..base import credentials_view
-from . import sandbox, webhooks
+from . import sandbox, templates, webhooks
 from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, admit
 from .operations import API
 from .render import render_error
@@ -23,6 +23,7 @@ class QlaraProvider:
     prefix = "/qlara"
     base_path = "/qlara/api"
     hosts = ("lora-api.agiletelecom.com", "pre-lora-api.agiletelecom.com")
+    webhooks = True
     api = API
     # Qlara documents no request-id header: the id goes to the log and the journal only. Its gateway
     # checks credentials before routing, so an unknown path with a bad key answers 401, not 404.
@@ -30,8 +31,10 @@ class QlaraProvider:
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)
+        world.add_seeder(templates.seed)
         world.on_status(partial(webhooks.on_status, world), provider=self.name)
         world.on_inbound(partial(webhooks.on_inbound, world), provider=self.name)
+        world.dispatcher.recognizers.append(webhooks.recognize)
 
     def credentials(self, world: World) -> dict[str, Any]:
         return credentials_view(

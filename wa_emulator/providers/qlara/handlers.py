@@ -50,7 +50,7 @@ async def send_whatsapp(request: web.Request) -> web.Response:
         content=Payload.of(send.content), custom_id=customer_message_id,
         extra={"campaignId": send.campaign_id, "fallbackRcs": send.fallback_rcs, "fallbackSms": send.fallback_sms},
     )
-    code = refusal(org.settings, send)
+    code = refusal(world, org, send)
     if code is None:
         world.send(message)
     else:

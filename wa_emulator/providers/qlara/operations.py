@@ -10,7 +10,7 @@ https://agiletelecom.com/documentation/qlara/guides/webhooks.
 from __future__ import annotations
 
 from ...web.operations import ApiDescription, Operation
-from . import handlers
+from . import handlers, templates
 from .sandbox import KEY_PRODUCTION, PHONE_MAIN
 
 _WEBHOOK = "/partner-gateway/v1/webhooks/delivery-status"
@@ -18,7 +18,7 @@ _CHANNEL = {"channel": {"type": "string", "enum": ["SMS", "RCS", "WHATSAPP"]}}
 
 # Valid requests for the sandbox's production account (the OpenAPI document shows them; benchmarks send them).
 SEND_EXAMPLE = {"destination": "+393401234567", "phoneNumberId": PHONE_MAIN,
-                "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara", "A-42"]}}
+                "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara"]}}
 # The discard port on loopback: events sent to it fail and are recorded, and nothing leaves the machine.
 WEBHOOK_EXAMPLE = {"callbackUrl": "http://127.0.0.1:9/qlara/delivery-status"}
 
@@ -30,6 +30,16 @@ API = ApiDescription(
         Operation("post", "/message-server/whatsapp/send", "sendWhatsapp", "Send a WhatsApp template or text",
                   handlers.send_whatsapp, request="send-request", responses={200: "send-response"},
                   example=SEND_EXAMPLE, errors=(403, 409)),
+        Operation("get", "/message-server/whatsapp/templates", "listWhatsappTemplates",
+                  "The account's WhatsApp templates, by status and phone number", templates.list_templates,
+                  responses={200: "template-list"}, query=("status", "phoneNumberId", "limit"), errors=(400,),
+                  query_schemas={"status": {"type": "string", "enum": ["APPROVED", "PENDING", "REJECTED", "PAUSED",
+                                                                     "DISABLED"]},
+                                 "phoneNumberId": {"type": "integer", "minimum": 0},
+                                 "limit": {"type": "integer", "minimum": 1, "maximum": templates.MAX_LIMIT}}),
+        Operation("get", "/message-server/whatsapp/phone-numbers", "listWhatsappPhoneNumbers",
+                  "The account's WhatsApp sender numbers", templates.list_phone_numbers,
+                  responses={200: "phone-number-list"}),
         Operation("get", "/partner-gateway/v1/messages/status", "getStatuses",
                   "Statuses of several messages by customerMessageId", handlers.get_statuses,
                   responses={200: "status-batch"}, query=("ids", "customerMessageIds", "channel"), errors=(400, 414),

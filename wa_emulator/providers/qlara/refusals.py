@@ -1,7 +1,8 @@
 """Sends the platform accepts and then fails before WhatsApp ever sees them.
 
 https://agiletelecom.com/documentation/qlara/api/whats-app lists the causes of ERROR: among them a
-restricted WhatsApp Business account, a template Meta has not approved and an invalid destination.
+restricted WhatsApp Business account, a template Meta has not approved (see ``templates.py``) and an
+invalid destination.
 Each is accepted (the send's answer does not wait for Meta) and ends in ERROR without reaching SENT.
 """
 
@@ -11,16 +12,15 @@ from typing import Any
 
 from ...core import errors
 from ...core.models import Message
-from ...core.rules import Step
-from ...core.status import Status
+from ...core.templates import fail_after_acceptance
+from ...core.tenants import Organization
 from ...core.world import World
-from . import sandbox
+from . import sandbox, templates
 from .parse import SendRequest
 
 # A refused send fails this long after it was accepted (designed).
 REFUSAL_DELAY = 1.0
 META_ACCOUNT_LOCKED = 131031
-META_TEMPLATE_NOT_APPROVED = 132001
 META_INVALID_PARAMETER = 131009
 _LISTS = (list, tuple, set, frozenset)
 
@@ -30,12 +30,17 @@ def _listed(settings: dict[str, Any], name: str, value: object) -> bool:
     return isinstance(listed, _LISTS) and value in listed
 
 
-def refusal(settings: dict[str, Any], send: SendRequest) -> int | None:
-    """The Meta error a send ends in before WhatsApp ever sees it, or None if it goes ahead."""
-    if _listed(settings, sandbox.RESTRICTED_NUMBERS, send.phone_number_id):
+def refusal(world: World, org: Organization, send: SendRequest) -> int | None:
+    """The Meta error a send ends in before WhatsApp ever sees it, or None if it goes ahead.
+
+    A template the account does not have in that language, has not had approved, or is sent with
+    the wrong number of parameters is checked against the account's templates (``templates.py``).
+    """
+    if _listed(org.settings, sandbox.RESTRICTED_NUMBERS, send.phone_number_id):
         return META_ACCOUNT_LOCKED
-    if send.template_name is not None and _listed(settings, sandbox.REJECTED_TEMPLATES, send.template_name):
-        return META_TEMPLATE_NOT_APPROVED
+    code = templates.refusal(world, org.id, send)
+    if code is not None:
+        return code
     if not send.plausible_destination:
         return META_INVALID_PARAMETER
     return None
@@ -43,6 +48,4 @@ def refusal(settings: dict[str, Any], send: SendRequest) -> int | None:
 
 def refuse_later(world: World, message: Message, code: int) -> None:
     """Store ``message`` as accepted, then fail it with Meta's ``code`` after ``REFUSAL_DELAY``."""
-    world.store.add(message)
-    step = Step(REFUSAL_DELAY, Status.FAILED, error=errors.lookup(code).code)
-    world.clock.call_later(REFUSAL_DELAY, lambda: world.lifecycle.apply(message, step), label=f"{message.id}:refused")
+    fail_after_acceptance(world, message, errors.lookup(code).code, REFUSAL_DELAY)

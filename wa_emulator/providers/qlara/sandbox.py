@@ -4,8 +4,8 @@ Three accounts (designed; Qlara publishes no key format, so these are readable s
 
 * ``Demo Production``: the production tier (1000 requests a minute, bursts of 50 a
   second), phone numbers 5 (the id in Qlara's own examples) and 6, whose WhatsApp
-  Business account is restricted so every send from it ends in ERROR. Template
-  ``promo_rejected`` counts as rejected by Meta.
+  Business account is restricted so every send from it ends in ERROR. Its templates (``templates.py``)
+  include ``promo_rejected``, one Meta rejected.
 * ``Demo Trial``: the trial tier (100 a minute, bursts of 10 a second), phone number 7.
 * ``Demo Allowlisted``: an IP allowlist that excludes 127.0.0.1, so every call answers 403.
 
@@ -40,14 +40,11 @@ SENDER_RESTRICTED = "+390212345006"
 SENDER_TRIAL = "+390212345007"
 SENDER_ALLOWLISTED = "+390212345008"
 
-REJECTED_TEMPLATE = "promo_rejected"
-
 # Settings keys on an Organization (read by auth.py and refusals.py).
 BASIC_USERS = "basic_users"
 PER_MINUTE = "rate_per_minute"
 PER_SECOND = "burst_per_second"
 RESTRICTED_NUMBERS = "restricted_phone_number_ids"
-REJECTED_TEMPLATES = "rejected_templates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +83,6 @@ def seed(world: World) -> None:
         BASIC_USERS: {BASIC_PRODUCTION.username: BASIC_PRODUCTION.password},
         PER_MINUTE: 1000, PER_SECOND: 50,
         RESTRICTED_NUMBERS: [PHONE_RESTRICTED],
-        REJECTED_TEMPLATES: [REJECTED_TEMPLATE],
     }))
     tenants.add_org(Organization(ORG_TRIAL, NAME, "Demo Trial", "demo-trial", settings={
         BASIC_USERS: {BASIC_TRIAL.username: BASIC_TRIAL.password},

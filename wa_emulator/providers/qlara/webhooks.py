@@ -9,9 +9,12 @@ No retry schedule is published; ours is ``SCHEDULE`` (designed).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ...core.bins import UNSIGNED, Verdict
 from ...core.models import OUTBOUND, PLAIN_DELIVERY, Message, StatusEvent, WebhookDirective
 from ...core.status import Status
 from ...core.webhooks import RetryPolicy
@@ -100,3 +103,21 @@ def on_status(world: World, event: StatusEvent) -> None:
 def on_inbound(world: World, message: Message) -> None:
     """A customer wrote to one of an account's numbers: an INBOUND event."""
     _deliver(world, message.org_id, inbound_event(message), message_id=message.id)
+
+
+EVENT_TYPES = frozenset({"DELIVERY", "READ", "INBOUND"})
+
+
+def recognize(path: str, headers: Mapping[str, str], body: bytes) -> Verdict | None:
+    """A request bin's guess: a JSON body whose ``eventType`` is one of Qlara's is Qlara's (it signs nothing).
+
+    >>> recognize("/bin", {}, b'{"eventType": "READ"}').signature, recognize("/bin", {}, b"[]")
+    ('unsigned', None)
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(data, dict) and data.get("eventType") in EVENT_TYPES:
+        return Verdict(NAME, UNSIGNED, "Qlara documents no webhook signature; nothing to check.")
+    return None

@@ -8,7 +8,7 @@ from typing import Any
 from ...core.world import World
 from ...web.front import DoorPolicy, RequestIds
 from ..base import agent_view, credentials_view
-from . import sandbox, webhooks
+from . import sandbox, templates, webhooks
 from .auth import DEFAULT_RATE_LIMIT, admit
 from .operations import API
 from .render import render_error
@@ -24,13 +24,16 @@ class WazapinProvider:
     prefix = "/wazapin"
     base_path = "/wazapin"
     hosts = ("api.wazapin.com", "api.wazapin.id")
+    webhooks = True
     api = API
     door = DoorPolicy(sandbox.NAME, render=render_error, admit=admit, request_ids=RequestIds(REQUEST_ID_HEADER))
 
     def attach(self, world: World) -> None:
         world.add_seeder(sandbox.seed)
+        world.add_seeder(templates.seed)
         world.on_status(partial(webhooks.on_status, world), provider=self.name)
         world.on_inbound(partial(webhooks.on_inbound, world), provider=self.name)
+        world.dispatcher.recognizers.append(partial(webhooks.recognize, world))
 
     def credentials(self, world: World) -> dict[str, Any]:
         return credentials_view(

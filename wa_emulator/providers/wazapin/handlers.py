@@ -12,11 +12,12 @@ from aiohttp import web
 
 from ...core.ids import canonical_uuid
 from ...core.models import Message, Payload
+from ...core.templates import fail_after_acceptance
 from ...core.webhooks import DROPPED, EXHAUSTED, PENDING
 from ...core.world import World
 from ...web import keys
 from ...web.http import ApiError, json_response, read_json_object
-from . import conversations
+from . import conversations, templates
 from .auth import REQUEST_KEY, REQUEST_ORG, require
 from .fields import unusable
 from .parse import decode_cursor, encode_cursor, invalid_cursor, page_limit, parse_endpoint, parse_send
@@ -80,6 +81,9 @@ async def send_message(request: web.Request) -> web.Response:
         content=Payload.of(send.content),
         conversation_id=conversation,
     )
+    code = templates.refusal(world, key.org_id, send.content) if send.type == "template" else None
+    if code is not None:
+        return data(record(fail_after_acceptance(world, message, code)), status=201)
     return data(record(world.send(message)), status=201)
 
 

@@ -9,8 +9,8 @@ https://docsx.wazapin.com/api/webhooks.
 
 from __future__ import annotations
 
-from ...web.operations import ApiDescription, Operation
-from . import handlers
+from ...web.operations import BODY_ERRORS, ApiDescription, Operation
+from . import handlers, templates
 from .sandbox import CHANNEL_MAIN, KEY_FULL
 from .webhooks import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
 
@@ -41,6 +41,11 @@ API = ApiDescription(
                   responses={200: "message"}),
         Operation("get", "/v1/messages/{id}/status", "getMessageStatus", "A message's status, lightweight",
                   handlers.get_message_status, responses={200: "message-status"}),
+        Operation("get", "/v1/templates", "listTemplates", "The organization's message templates",
+                  templates.list_templates, responses={200: "template-list"}, query=("status", "name", "language"),
+                  errors=(400,), query_schemas={"status": {"type": "string", "enum": list(templates.STATUSES)}}),
+        Operation("post", "/v1/templates/sync", "syncTemplates", "Sync the templates from Meta",
+                  templates.sync_templates, responses={200: "template-list"}, errors=BODY_ERRORS),
         Operation("get", _HOOKS, "listWebhooks", "Webhook endpoints and event types", handlers.list_webhooks,
                   responses={200: "webhook-list"}),
         Operation("post", _HOOKS + "/endpoints", "createEndpoint", "Add a webhook endpoint",

@@ -14,10 +14,13 @@ when): immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; success is a 2xx w
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from ...core.bins import INVALID, UNCHECKED, VALID, Verdict
 from ...core.models import INBOUND, PLAIN_DELIVERY, Message, StatusEvent, WebhookDirective
 from ...core.status import Status
 from ...core.webhooks import Delivery, RetryPolicy, Signer
@@ -107,6 +110,10 @@ class Registry:
         """``org_id``'s endpoint ``endpoint_id`` (another organization's is as unknown as a made-up one)."""
         return self._by_org.get(org_id, {}).get(endpoint_id)
 
+    def every(self) -> list[Endpoint]:
+        """Every organization's endpoints."""
+        return [endpoint for endpoints in self._by_org.values() for endpoint in endpoints.values()]
+
     def with_url(self, org_id: str, url: str) -> Endpoint | None:
         """``org_id``'s endpoint for ``url``, if it has one."""
         return next((endpoint for endpoint in self.of_org(org_id) if endpoint.url == url), None)
@@ -173,6 +180,42 @@ def _signer(world: World, endpoint: Endpoint) -> Signer:
         return signing.headers(endpoint.signing_secrets(world.clock.now()), delivery.event_id, wall, delivery.body)
 
     return sign
+
+
+TOLERANCE = 300.0  # seconds a signature's timestamp may be off (the Svix libraries' default)
+
+
+def recognize(world: World, path: str, headers: Mapping[str, str], body: bytes) -> Verdict | None:
+    """A request bin's check of a Wazapin webhook (it carries ``svix-id`` or ``webhook-id``): verified
+    as a receiver would (https://docs.svix.com/receiving/verifying-payloads/how-manual), with the
+    secrets of the endpoints registered for the URL the request came to.
+
+    >>> recognize(World(), "/hook", {}, b"{}") is None
+    True
+    """
+    msg_id = headers.get("svix-id") or headers.get("webhook-id")
+    if msg_id is None:
+        return None
+    stamp = headers.get("svix-timestamp") or headers.get("webhook-timestamp") or ""
+    given = (headers.get("svix-signature") or headers.get("webhook-signature") or "").split()
+    endpoints = [e for e in world.state(ENDPOINTS).every() if urlsplit(e.url).path == path]
+    if not endpoints:
+        return Verdict(NAME, UNCHECKED, f"No Wazapin endpoint is registered for {path}, so no secret to check with.")
+    if not stamp.isdigit():
+        return Verdict(NAME, INVALID, f"The timestamp header is not a whole number of seconds: {stamp!r}.")
+    skew = abs(world.clock.wall() - int(stamp))
+    for endpoint in endpoints:
+        for secret in endpoint.signing_secrets(world.clock.now()):
+            expected = signing.signature(secret, msg_id, int(stamp), body)
+            if any(hmac.compare_digest(expected, entry) for entry in given):
+                if skew > TOLERANCE:
+                    return Verdict(NAME, INVALID, f"Signature matches, but its timestamp is {skew:.0f} s "
+                                   f"from now (tolerance {TOLERANCE:.0f} s).", endpoint.id)
+                return Verdict(NAME, VALID, f"v1 signature matches the secret of endpoint {endpoint.id}.",
+                               endpoint.id)
+    names = ", ".join(endpoint.id for endpoint in endpoints)
+    return Verdict(NAME, INVALID, f"No v1 signature matches the secret of endpoint {names}.",
+                   endpoints[0].id if len(endpoints) == 1 else None)
 
 
 def on_status(world: World, event: StatusEvent) -> None:
