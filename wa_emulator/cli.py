@@ -301,22 +301,25 @@ def validate_file(world: Any, name: str) -> tuple[list[ScenarioError], Scenario 
     return [], checked.scenario
 
 
+def _refuse_unusable_keys(scenario: str | None) -> None:
+    # A key its provider refuses on every call would make every request 401; say so before serving.
+    # The bundled scenarios are checked by the test suite, so only a user's own file is read twice.
+    if scenario is None or not Path(scenario).is_file():
+        return
+    checked = check_file(Path(scenario))
+    errors = _key_errors(checked.data, checked.marks)
+    if errors:
+        raise CliError(str(errors[0]))
+
+
 def _key_errors(data: Any, marks: Marks | None) -> list[ScenarioError]:
     """A ScenarioError for each key under ``tenants`` its provider would refuse on every call."""
-    tenants = data.get("tenants") if isinstance(data, dict) else None
-    if marks is None or not isinstance(tenants, dict):
+    if marks is None:
         return []
     found = []
-    for provider, orgs in tenants.items():
-        for i, org in enumerate(orgs if isinstance(orgs, list) else []):
-            org_keys = org.get("keys") if isinstance(org, dict) else None
-            for j, key in enumerate(org_keys if isinstance(org_keys, list) else []):
-                secret = key.get("secret") if isinstance(key, dict) else None
-                problem = keyformats.key_problem(str(provider), secret) if isinstance(secret, str) else None
-                if problem is not None:
-                    path = ("tenants", provider, i, "keys", j, "secret")
-                    line, column = marks.at(path)
-                    found.append(ScenarioError(marks.source, line, column, field_name(path), problem))
+    for path, problem in keyformats.tenant_key_problems(data):
+        line, column = marks.at(path)
+        found.append(ScenarioError(marks.source, line, column, field_name(path), problem))
     return found
 
 
@@ -345,6 +348,7 @@ def tune_gc() -> None:
 
 
 async def _serve(settings: Settings, *, quiet: bool = False) -> int:
+    _refuse_unusable_keys(settings.scenario)
     try:
         app = create_app(settings)
     except ScenarioError as exc:

@@ -62,3 +62,13 @@ def test_a_minted_key_passes_validate(tmp_path: Path, capsys: pytest.CaptureFixt
     path = tmp_path / "minted.yaml"
     path.write_text(_scenario(capsys.readouterr().out.strip()))
     assert main(["validate", str(path)]) == 0
+
+
+def test_serve_refuses_a_scenario_whose_mojeeb_key_would_401_every_call(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(_scenario(BAD_CHECKSUM))
+    assert main(["serve", "--port", "0", "--scenario", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}:8:30: tenants.mojeeb[0].keys[0].secret: not a well-formed Mojeeb key")
+    assert err.count("\n") == 1 and "Traceback" not in err

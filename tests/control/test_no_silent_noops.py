@@ -5,6 +5,7 @@ is refused (naming the field, listing what is valid) or does what was meant.
 """
 
 import pytest
+import yaml
 
 from tests.control.test_control_api import call, send_template, send_wazapin
 from wa_emulator.control.errors import ControlError, ControlNotFound
@@ -179,3 +180,27 @@ async def test_the_index_lists_every_control_operation_from_its_table(http, emu)
     assert listed == {(op.method.upper(), "/_emulator" + op.path) for op in API.operations}
     assert ("POST", "/_emulator/faults") in listed and index["count"] == len(API.operations)
     assert all(op["summary"] for op in index["operations"])
+
+
+
+async def test_a_fault_on_a_path_no_operation_has_is_refused_naming_the_path(http, emu):
+    status, answer = await call(http, emu, "POST", "/faults",
+                                {"provider": "mojeeb", "path": "/v1/whatsap/templates", "status": 503})
+    assert status == 422 and answer["error"]["code"] == "unknown_route" and answer["error"]["field"] == "path"
+    assert "relative to the provider's base URL" in answer["error"]["message"]
+    status, _ = await call(http, emu, "POST", "/faults",
+                           {"provider": "mojeeb", "method": "DELETE", "path": "/v1/whatsapp/templates", "status": 503})
+    assert status == 422
+    for reachable in ("/v1/whatsapp/messages/abc", "/v1/**", "/v1/whatsapp/*", "**"):
+        status, _ = await call(http, emu, "POST", "/faults", {"provider": "mojeeb", "path": reachable, "status": 503})
+        assert status == 201, reachable
+    with pytest.raises(ValueError, match="would never fire"):
+        emu.add_fault(provider="wazapin", path="/v1/mesages", status=500)
+
+
+async def test_a_scenario_whose_key_would_401_every_call_is_refused_naming_it(http, emu):
+    scenario = ("version: 1\nname: keyed\ntenants:\n  mojeeb:\n    - id: org_test\n      name: Test\n"
+                "      keys:\n        - {name: ci, secret: mk_live_8aB3cDe4FgH5iJ6kLm7nOp_a1b2c3d4e5}\n")
+    status, answer = await call(http, emu, "POST", "/scenario", yaml.safe_load(scenario))
+    assert status == 422 and answer["error"]["field"] == "tenants.mojeeb[0].keys[0].secret"
+    assert "not a well-formed Mojeeb key" in answer["error"]["message"]

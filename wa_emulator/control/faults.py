@@ -8,6 +8,7 @@ connection without an answer; ``latency`` waits real seconds first.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,7 +32,8 @@ async def list_faults(request: web.Request) -> web.Response:
 async def add_fault(request: web.Request) -> web.Response:
     """Add one fault, e.g. ``{"provider": "mojeeb", "path": "/v1/whatsapp/*", "status": 503, "times": 2}``."""
     body = await read_json_object(request)
-    spec = parse_fault(body, mounts(request.app[keys.providers]))
+    providers = request.app[keys.providers]
+    spec = parse_fault(body, mounts(providers), routes(providers))
     fault = request.app[keys.world].faults.add(**spec)
     return json_response(fault.to_json(), status=201)
 
@@ -60,6 +62,41 @@ def mounts(providers: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def routes(providers: Iterable[Any]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each provider's operations as ``(METHOD, path template)``, paths relative to its base URL."""
+    return {p.name: tuple((op.method.upper(), op.path) for op in p.api.operations) for p in providers}
+
+
+def reaches_a_route(method: str | None, path: str, templates: Iterable[tuple[str, str]]) -> bool:
+    """Whether a fault's path pattern can match some request to one of ``templates``.
+
+    ``*`` stands for one segment (or part of one), ``**`` for any number; a template's
+    ``{name}`` takes any one segment.
+
+    >>> routes = [("GET", "/v1/whatsapp/messages/{id}"), ("POST", "/v1/whatsapp/templates")]
+    >>> [reaches_a_route(None, p, routes) for p in ("/v1/whatsapp/messages/abc", "/v1/**", "/v1/whatsap/*")]
+    [True, True, False]
+    >>> reaches_a_route("DELETE", "/v1/whatsapp/templates", routes)
+    False
+    """
+    wanted = path.strip("/").split("/") if path.strip("/") else []
+    return any((method is None or method == verb) and _segments_fit(wanted, template.strip("/").split("/"))
+               for verb, template in templates)
+
+
+def _segments_fit(pattern: list[str], template: list[str]) -> bool:
+    if not pattern:
+        return not template
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_segments_fit(rest, template[i:]) for i in range(len(template) + 1))
+    if not template:
+        return False
+    segment = template[0]
+    fits = segment.startswith("{") or fnmatch.fnmatchcase(segment, head)
+    return fits and _segments_fit(rest, template[1:])
+
+
 def relative_path(path: str, provider: str | None, bases: Mapping[str, tuple[str, ...]]) -> tuple[str, str | None]:
     """A fault path relative to its provider's base URL, and the provider: a path written with the
     mount prefix (``/mojeeb/v1/whatsapp/templates``) is understood, and names its provider.
@@ -84,6 +121,18 @@ def relative_path(path: str, provider: str | None, bases: Mapping[str, tuple[str
     return path, provider
 
 
+def _refuse_unreachable(method: str | None, path: str, provider: str | None,
+                        known: Mapping[str, Iterable[tuple[str, str]]]) -> None:
+    names = [provider] if provider is not None else list(known)
+    if any(reaches_a_route(method, path, known.get(name, ())) for name in names):
+        return
+    whose = f"{provider}'s" if provider is not None else "any provider's"
+    verb = f"{method} " if method else ""
+    raise ApiError(422, "unknown_route", f"No operation of {whose} API matches {verb}{path!r}, so the fault would "
+                   "never fire; paths are relative to the provider's base URL (GET /_emulator/openapi/"
+                   "{provider}.json lists them).", field="path")
+
+
 def _whole(body: dict[str, Any], name: str, low: int, high: int | None = None) -> int | None:
     value = body.get(name)
     if value is None:
@@ -94,8 +143,11 @@ def _whole(body: dict[str, Any], name: str, low: int, high: int | None = None) -
     return value
 
 
-def parse_fault(body: Mapping[str, Any], bases: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
-    """Check a fault body field by field; the keyword arguments for ``Faults.add``. ``bases``: see ``mounts``.
+def parse_fault(body: Mapping[str, Any], bases: Mapping[str, tuple[str, ...]],
+                known: Mapping[str, Iterable[tuple[str, str]]] | None = None) -> dict[str, Any]:
+    """Check a fault body field by field; the keyword arguments for ``Faults.add``. ``bases``: see
+    ``mounts``; ``known`` (see ``routes``): a path no operation of the provider(s) has is refused,
+    since such a fault would never fire.
 
     >>> parse_fault({"provider": "mojeeb", "status": 503, "every": 2}, {"mojeeb": ("/mojeeb",)})["status"]
     503
@@ -117,6 +169,8 @@ def parse_fault(body: Mapping[str, Any], bases: Mapping[str, tuple[str, ...]]) -
         raise ApiError(422, "invalid_field", "'path' is relative to the provider's base URL and starts with '/'.",
                        field="path")
     spec["path"], spec["provider"] = relative_path(path, provider, bases)
+    if known is not None:
+        _refuse_unreachable(spec["method"], spec["path"], spec["provider"], known)
     try:
         latency = parse_duration(body.get("latency", 0))
     except (TypeError, ValueError) as exc:

@@ -15,7 +15,9 @@ from typing import Any
 
 from aiohttp import web
 
+from ..providers import keyformats
 from ..scenario import Scenario, ScenarioError, current, install, load_bundled, load_from, load_text
+from ..scenario.errors import field_name
 from ..web import keys
 from ..web.http import ApiError, json_response, read_body, refuse_unencodable
 
@@ -38,12 +40,19 @@ async def load_another(request: web.Request) -> web.Response:
     text = await _body_text(request)
     try:
         scenario = _parse(text, request.app[keys.settings].scenario_dirs)
+        _refuse_unusable_keys(scenario)
         await world.clock.settle()
         install(world, scenario)
     except ScenarioError as exc:
         raise ApiError(422, "invalid_scenario", str(exc), **{k: v for k, v in exc.to_json().items()
                                                                if k in ("file", "line", "column", "field")}) from None
     return json_response(scenario_view(scenario), status=201)
+
+
+def _refuse_unusable_keys(scenario: Scenario) -> None:
+    # A key its provider refuses on every call would make every request with it 401.
+    for path, problem in keyformats.tenant_key_problems(scenario.raw):
+        raise ScenarioError(scenario.source or "<request body>", None, None, field_name(path), problem)
 
 
 def _parse(text: str, directories: Sequence[Path]) -> Scenario:

@@ -10,6 +10,7 @@ import secrets
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .mojeeb.keys import is_well_formed, make_key
 from .wazapin.auth import KEY_PREFIX as WAZAPIN_PREFIX
@@ -81,3 +82,23 @@ def key_problem(provider: str, secret: str) -> str | None:
     """
     form = FORMATS.get(provider)
     return None if form is None else form.problem(secret)
+
+
+def tenant_key_problems(scenario: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """Each key under a scenario's ``tenants`` its provider would refuse on every call: its path in
+    the scenario and what is wrong.
+
+    >>> tenant_key_problems({"tenants": {"mojeeb": [{"keys": [{"secret": "mk_live_x"}]}]}})[0][0]
+    ('tenants', 'mojeeb', 0, 'keys', 0, 'secret')
+    """
+    tenants = scenario.get("tenants") if isinstance(scenario, dict) else None
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for provider, orgs in (tenants if isinstance(tenants, dict) else {}).items():
+        for i, org in enumerate(orgs if isinstance(orgs, list) else []):
+            org_keys = org.get("keys") if isinstance(org, dict) else None
+            for j, key in enumerate(org_keys if isinstance(org_keys, list) else []):
+                secret = key.get("secret") if isinstance(key, dict) else None
+                problem = key_problem(str(provider), secret) if isinstance(secret, str) else None
+                if problem is not None:
+                    found.append((("tenants", provider, i, "keys", j, "secret"), problem))
+    return found

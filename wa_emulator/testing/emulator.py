@@ -27,7 +27,7 @@ from ..control.bins import bin_path, bin_view
 from ..control.checks import delivery_filters, journal_filters, message_filters
 from ..control.clock import clock_view
 from ..control.errors import ControlNotFound, python_errors
-from ..control.faults import mounts, parse_fault
+from ..control.faults import mounts, parse_fault, routes
 from ..control.messages import select_messages
 from ..control.queue import held_view
 from ..control.views import contact_view, message_view
@@ -354,7 +354,8 @@ class Emulator:
     def add_fault(self, **spec: Any) -> dict[str, Any]:
         """Inject a fault, as ``POST /_emulator/faults``: ``emu.add_fault(provider="mojeeb", status=503, times=1)``."""
         with python_errors():
-            fault = self.world.faults.add(**parse_fault(spec, mounts(self.app[keys.providers])))
+            providers = self.app[keys.providers]
+            fault = self.world.faults.add(**parse_fault(spec, mounts(providers), routes(providers)))
         return fault.to_json()
 
     def faults(self) -> list[dict[str, Any]]:
