@@ -70,6 +70,7 @@ class Attempt:
     latency_ms: float
     response_body: str | None = None  # the start of the answer (answers.KEEP_LIMIT), None without one
     response_truncated: bool = False  # the answer went on past answers.READ_LIMIT and was dropped
+    headers: Mapping[str, str] | None = None  # what was sent with the body (signature headers too); None: not sent
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +83,7 @@ class Attempt:
             "latency_ms": round(self.latency_ms, 3),
             "response_body": self.response_body,
             "response_truncated": self.response_truncated,
+            "headers": None if self.headers is None else dict(self.headers),
         }
 
 
@@ -250,6 +252,7 @@ class Dispatcher:
         if refused is not None:
             # Recorded as a failed attempt that never left the process; retrying could not change it.
             status_code, error, answer, wall, latency_ms = None, refused, None, self.clock.wall(), 0.0
+            headers = None
         else:
             # Waiting for a free slot is not the receiver's fault: the receiver's time budget,
             # the signature's timestamp and the recorded latency all start once the slot is ours.
@@ -263,7 +266,7 @@ class Dispatcher:
                 latency_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
                                          None if answer is None else answer.text,
-                                         answer is not None and answer.truncated))
+                                         answer is not None and answer.truncated, headers))
         if delivery.state == CANCELLED:
             return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
         if status_code is not None and delivery.policy.accept(status_code):
