@@ -102,6 +102,19 @@ function copyButton(text, label = "Copy") {
   });
 }
 
+// A live redraw replaces rows; the one a keyboard user was on keeps the focus.
+function keepFocus(container, attribute, redraw) {
+  const focused = document.activeElement && container.contains(document.activeElement)
+    ? document.activeElement.closest(`[${attribute}]`) : null;
+  const key = focused && focused.getAttribute(attribute);
+  const inner = focused && focused !== document.activeElement ? document.activeElement.tagName : null;
+  redraw();
+  if (!key) return;
+  const again = container.querySelector(`[${attribute}="${CSS.escape(key)}"]`);
+  const target = again && (inner ? again.querySelector(inner) : again);
+  if (target) target.focus();
+}
+
 function fillSelect(select, values) {
   for (const value of values) select.append(el("option", { value, text: value }));
 }
@@ -171,7 +184,7 @@ async function refreshMessages() {
   el("td", { text: message.direction === "inbound" ? `← ${message.from}` : message.to }),
   el("td", { text: message.template ? `template ${message.template}` : message.type }),
   el("td", {}, statusBadge(message.status))));
-  body.replaceChildren(...rows);
+  keepFocus(body, "data-id", () => body.replaceChildren(...rows));
   if (!rows.length) body.append(el("tr", {}, el("td", { colspan: "5", class: "hint", text: "No messages match." })));
   const first = list.total ? state.page * PAGE_SIZE + 1 : 0;
   $("#messages-range").textContent = `${first}–${state.page * PAGE_SIZE + list.count} of ${list.total}`
@@ -209,7 +222,7 @@ async function drawMessage(id) {
       .filter(([, value]) => value)
       .flatMap(([name, value]) => [el("dt", { text: name }), el("dd", {}, el("code", { text: value }))]));
   const timeline = el("ol", { class: "timeline", "aria-label": "Status timeline on the emulated clock" },
-    ...message.history.map((change) => el("li", {}, statusBadge(change.status),
+    ...message.history.map((change) => el("li", {}, statusBadge(change.status), " ",
       el("time", { datetime: change.at, text: `${shortTime(change.at)} (+${formatDelta(Date.parse(change.at) - start)})` }))));
   detail.replaceChildren(
     el("h3", { text: `Message to ${message.to}` }), facts,
@@ -255,7 +268,7 @@ async function refreshJournal() {
   const entries = journal.data.slice().reverse();
   const list = $("#journal-list");
   const open = new Set([...list.querySelectorAll("details[open]")].map((d) => d.dataset.seq));
-  list.replaceChildren(...entries.map((entry) => el("details", { "data-seq": String(entry.seq), open: open.has(String(entry.seq)) },
+  keepFocus(list, "data-seq", () => list.replaceChildren(...entries.map((entry) => el("details", { "data-seq": String(entry.seq), open: open.has(String(entry.seq)) },
     el("summary", {}, el("span", { class: entry.status < 400 ? "code-ok" : "code-bad", text: String(entry.status) }),
       ` ${entry.method} ${entry.path}${entry.query ? "?" + entry.query : ""} · ${entry.provider} · ${entry.duration_ms} ms · `,
       el("time", { text: shortTime(new Date(entry.at * 1000).toISOString()) })),
@@ -264,7 +277,7 @@ async function refreshJournal() {
         el("dt", { text: "Sequence" }), el("dd", { text: String(entry.seq) }),
         entry.outcome ? [el("dt", { text: "Outcome" }), el("dd", { text: entry.outcome })] : null),
       el("h4", { text: "Request body" }), el("pre", { text: pretty(entry.request_body) }),
-      el("h4", { text: "Response body" }), el("pre", { text: pretty(entry.response_body) })))));
+      el("h4", { text: "Response body" }), el("pre", { text: pretty(entry.response_body) }))))));
   if (!entries.length) list.append(el("p", { class: "hint", text: "No API calls yet." }));
 }
 
