@@ -37,7 +37,8 @@ def send(emulator: ThreadedEmulator, provider: str = "wazapin") -> str:
     answer = requests.post(base(emulator) + request["base_path"] + request["path"], json=request["body"],
                            headers=request["headers"], timeout=5)
     assert answer.status_code < 300, answer.text
-    return str(requests.get(f"{base(emulator)}/_emulator/messages?order=newest&limit=1", timeout=5).json()["data"][0]["id"])
+    newest = requests.get(f"{base(emulator)}/_emulator/messages?order=newest&limit=1", timeout=5).json()
+    return str(newest["data"][0]["id"])
 
 
 def open_view(chrome: Any, emulator: ThreadedEmulator, view: str) -> None:
@@ -86,8 +87,9 @@ def test_a_sent_message_appears_live_and_the_clock_moves_it_from_the_page(chrome
     chrome.find_element(By.CSS_SELECTOR, 'a[data-tab="messages"]').click()
 
     assert wait(chrome, lambda d: row_status(d, message_id) == "read")
-    timeline = wait(chrome, lambda d: [li.text for li in d.find_elements(By.CSS_SELECTOR, "#message-detail .timeline li")]
-                    if len(d.find_elements(By.CSS_SELECTOR, "#message-detail .timeline li")) == 4 else None)
+    steps = "#message-detail .timeline li"
+    timeline = wait(chrome, lambda d: [li.text for li in d.find_elements(By.CSS_SELECTOR, steps)]
+                    if len(d.find_elements(By.CSS_SELECTOR, steps)) == 4 else None)
     assert [line.split()[0] for line in timeline] == ["queued", "sent", "delivered", "read"]
     history = emulator.message(message_id)["history"]
     assert [re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", line)[0] for line in timeline] == \
@@ -100,8 +102,8 @@ def test_filters_and_pages_narrow_the_list(chrome: Any, emulator: ThreadedEmulat
     ids = [send(emulator, provider) for provider in ("mojeeb", "wazapin", "qlara")]
     wait(chrome, lambda d: all(row_status(d, i) for i in ids))
     chrome.find_element(By.CSS_SELECTOR, '#message-filters select[name="provider"] option[value="qlara"]').click()
-    wait(chrome, lambda d: [r.get_attribute("data-id") for r in d.find_elements(By.CSS_SELECTOR, "#messages-table tbody tr")]
-         == [ids[2]])
+    rows = "#messages-table tbody tr"
+    wait(chrome, lambda d: [r.get_attribute("data-id") for r in d.find_elements(By.CSS_SELECTOR, rows)] == [ids[2]])
     assert chrome.find_element(By.ID, "messages-range").text == "1–1 of 1"
     no_reload(chrome)
 
@@ -111,8 +113,9 @@ def test_the_journal_shows_each_call_with_its_bodies_and_correlation_id(chrome: 
     open_view(chrome, emulator, "journal")
     message_id = send(emulator)
     entry = emulator.journal(provider="wazapin")[-1]
-    click(chrome, f'#journal-list details[data-seq="{entry["seq"]}"] summary')
-    text = wait(chrome, lambda d: d.find_element(By.CSS_SELECTOR, f'#journal-list details[data-seq="{entry["seq"]}"][open]').text)
+    entry_selector = f'#journal-list details[data-seq="{entry["seq"]}"]'
+    click(chrome, f"{entry_selector} summary")
+    text = wait(chrome, lambda d: d.find_element(By.CSS_SELECTOR, f"{entry_selector}[open]").text)
     assert entry["correlation_id"] in text
     assert '"channel_id"' in text and message_id in text  # the request body, and the answer naming the message
     no_reload(chrome)
@@ -226,13 +229,15 @@ def test_text_is_readable_and_a_narrow_window_needs_no_sideways_scroll(chrome: A
     send(emulator)
     wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, "#messages-table tbody tr[data-id]"))
     for selector in ("body", ".tabs a", "button", ".hint", ".top h1", ".status", "label"):
-        ratios = chrome.execute_script(f"return [...document.querySelectorAll('{selector}')].slice(0, 3).map((e) => {{{CONTRAST}}});")
+        ratios = chrome.execute_script(
+            f"return [...document.querySelectorAll('{selector}')].slice(0, 3).map((e) => {{{CONTRAST}}});")
         assert ratios and min(ratios) >= 4.5, f"{selector} has contrast {min(ratios or [0]):.2f}:1"
     try:
         chrome.set_window_size(400, 800)
         for view in ("messages", "journal", "clock", "contacts", "faults", "scenarios", "credentials"):
             chrome.find_element(By.CSS_SELECTOR, f'a[data-tab="{view}"]').click()
-            wait(chrome, lambda d, view=view: d.find_element(By.CSS_SELECTOR, f'section[data-view="{view}"]').is_displayed())
+            section = f'section[data-view="{view}"]'
+            wait(chrome, lambda d, section=section: d.find_element(By.CSS_SELECTOR, section).is_displayed())
             width = chrome.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
             assert width[0] <= width[1], f"{view} is {width[0]}px wide in a {width[1]}px window"
     finally:
@@ -242,11 +247,15 @@ def test_text_is_readable_and_a_narrow_window_needs_no_sideways_scroll(chrome: A
 # WCAG contrast of an element's text colour on the first opaque background behind it.
 CONTRAST = """
 const parse = (c) => c.match(/[\\d.]+/g).map(Number);
-const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
 let node = e, bg = null;
 const fg = parse(getComputedStyle(node).color);
-while (node) { const c = parse(getComputedStyle(node).backgroundColor); if (c.length < 4 || c[3] === 1) { if (c.length < 4 || c[3] > 0) { bg = c; break; } } node = node.parentElement; }
+while (node) {  // the nearest background that is not transparent
+  const c = parse(getComputedStyle(node).backgroundColor);
+  if (c.length < 4 || c[3] > 0) { bg = c; break; }
+  node = node.parentElement;
+}
 bg = bg || [255, 255, 255];
 const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
 return (a + 0.05) / (b + 0.05);
