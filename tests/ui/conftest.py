@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
+from bench import browser
 from wa_emulator.testing.threaded import ThreadedEmulator
-
-from . import browser
 
 
 @pytest.fixture(scope="module")

@@ -179,7 +179,8 @@ async function refreshMessages() {
     onclick: () => openMessage(message.id),
     onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); openMessage(message.id); } },
   },
-  el("td", {}, el("time", { datetime: message.created_at, text: shortTime(message.created_at) })),
+  // The time of day keeps the row narrow; the whole emulated date is its tooltip.
+  el("td", {}, el("time", { datetime: message.created_at, title: shortTime(message.created_at), text: shortTime(message.created_at).slice(11) })),
   el("td", { text: message.provider }),
   el("td", { text: message.direction === "inbound" ? `← ${message.from}` : message.to }),
   el("td", { text: message.template ? `template ${message.template}` : message.type }),

@@ -1,7 +1,7 @@
-"""Headless Chromium for the dashboard's tests: Debian's ``chromium`` and ``chromedriver``, driven by Selenium.
+"""Headless Chromium for the dashboard's tests and benchmark: Debian's ``chromium`` and ``chromedriver``, via Selenium.
 
-``chrome()`` starts one, or says in one line why it cannot (no Chromium, no driver, no Selenium).
-The tests skip with that line, unless ``WA_REQUIRE_BROWSER=1`` (CI) makes it a failure.
+``missing()`` says in one line why none can start here (no Chromium, no driver, no Selenium);
+the tests skip with that line unless ``WA_REQUIRE_BROWSER=1`` (CI) makes it a failure.
 """
 
 from __future__ import annotations
