@@ -43,6 +43,7 @@ def send(emulator: ThreadedEmulator, provider: str = "wazapin") -> str:
 
 def open_view(chrome: Any, emulator: ThreadedEmulator, view: str) -> None:
     emulator.reset()
+    chrome.get("about:blank")  # else a URL differing only in its #view is a hash change, not a fresh page
     chrome.get(f"{base(emulator)}/_emulator/ui/#{view}")
     wait(chrome, lambda d: d.find_element(By.ID, "live").get_attribute("data-state") == "live")
     chrome.execute_script("window.__samePage = true;")

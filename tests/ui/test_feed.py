@@ -115,3 +115,16 @@ async def test_each_webhook_attempt_keeps_the_headers_it_was_sent_with() -> None
         await emu.settle()
         [attempt] = delivery.to_json()["attempts"]
         assert attempt["headers"]["X-Sig"] == f"{delivery.event_id}:{int(attempt['wall_at'])}"
+
+
+async def test_a_page_that_leaves_gives_its_stream_back() -> None:
+    # A browser opens six connections per host at most: a stream kept for a gone page would stall the next one.
+    async with Emulator() as emu:
+        async with aiohttp.ClientSession() as http, http.get(f"{emu.base_url}/_emulator/events") as stream:
+            assert (await read_event(stream.content))[0] == "hello"
+            assert len(emu.app[FEED]) == 1
+        for _ in range(100):  # the next digest tick (0.5 s) sees the closed connection
+            if len(emu.app[FEED]) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert len(emu.app[FEED]) == 0

@@ -163,6 +163,11 @@ async def _boot(request: web.Request) -> web.Response:
     })
 
 
+def _gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
 def _frame(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
@@ -191,8 +196,8 @@ async def _events(request: web.Request) -> web.StreamResponse:
                     item = await subscriber.queue.get()
             except TimeoutError:
                 item = None
-            if item is CLOSED:
-                break
+            if item is CLOSED or _gone(request):
+                break  # the server is stopping, or the page went away without a write noticing
             frames = []
             if subscriber.overflowed:
                 # Whatever is queued is stale now: one resync replaces it all.

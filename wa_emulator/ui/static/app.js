@@ -135,8 +135,10 @@ const VIEWS = {
   credentials: { refresh: refreshCredentials, on: (event, data) => event === "resync" || (event === "changed" && data.areas.includes("world")) },
 };
 
-// Redraws are coalesced: a burst of events redraws a view once, a tenth of a second later.
+// Redraws are coalesced: a burst of events redraws a view once, a tenth of a second later. One view
+// never has two redraws in flight, so an older answer can never be drawn over a newer one.
 const pending = new Set();
+const running = new Map();  // view -> whether another redraw was asked for while one runs
 let pendingTimer = null;
 function schedule(name) {
   pending.add(name);
@@ -145,8 +147,22 @@ function schedule(name) {
       pendingTimer = null;
       const names = [...pending];
       pending.clear();
-      for (const view of names) VIEWS[view].refresh().catch((error) => notify(error.message));
+      for (const view of names) redraw(view);
     }, 100);
+  }
+}
+
+async function redraw(view) {
+  if (running.has(view)) { running.set(view, true); return; }
+  running.set(view, false);
+  try {
+    await VIEWS[view].refresh();
+  } catch (error) {
+    notify(error.message);
+  } finally {
+    const again = running.get(view);
+    running.delete(view);
+    if (again) redraw(view);
   }
 }
 
@@ -294,7 +310,9 @@ function setClock(clock) {
     el("dt", { text: "Mode" }), el("dd", { id: "clock-mode", text: clock.mode + (clock.factor ? ` (×${clock.factor})` : "") }),
     el("dt", { text: "Started at" }), el("dd", { text: shortTime(clock.started_at) }),
     el("dt", { text: "Timers pending" }), el("dd", { text: String(clock.pending_timers) }));
-  $("#mode-form [name=mode]").value = clock.mode;
+  // A live update must not undo what a person is choosing: the form follows the clock only while untouched.
+  const form = $("#mode-form");
+  if (!form.dataset.touched) form.elements.mode.value = clock.mode;
 }
 
 // Between events, a running clock is drawn from its last reading; a manual one stands still.
@@ -401,6 +419,9 @@ async function refreshCredentials() {
 function connect() {
   const live = $("#live");
   const source = new EventSource(BASE + "/events");
+  // A browser allows six connections per host: a page left (or kept in the back-forward cache) gives its stream back.
+  addEventListener("pagehide", () => source.close(), { once: true });
+  addEventListener("pageshow", (event) => { if (event.persisted) connect(); }, { once: true });
   const handle = (event) => (message) => {
     const data = message.data ? JSON.parse(message.data) : {};
     if (event === "changed" && data.areas.includes("clock")) refreshClock().catch(() => {});
@@ -432,12 +453,16 @@ async function start() {
     button.addEventListener("click", () => advance(button.dataset.advance));
   }
   $("#advance-form").addEventListener("submit", (event) => { event.preventDefault(); advance(formData(event.target).seconds.trim()); });
+  for (const kind of ["input", "change"]) {
+    $("#mode-form").addEventListener(kind, (event) => { event.currentTarget.dataset.touched = "1"; });
+  }
   $("#mode-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = formData(event.target);
     const body = { mode: data.mode };
     if (data.mode === "scaled") body.factor = Number(data.factor || 60);
     const clock = await act(() => api("POST", "/clock/mode", body), `Clock now ${data.mode}`);
+    delete event.target.dataset.touched;
     if (clock) setClock(clock);
   });
   $("#contact-form").addEventListener("submit", async (event) => {
