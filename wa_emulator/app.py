@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import ui
 from .contracts import strict
 from .control import operations as control
 from .control.access import APP_KEY as access_key
@@ -91,7 +92,9 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         by_host.update(dict.fromkeys(provider.hosts, routes))
     control_check = strict.response_checker(control.API) if settings.strict else None
     control_door = FrontDoor(world, control.door(access), check=control_check)
-    app.router.register_resource(Mount(CONTROL_PREFIX, api_routes(control.API, control_door)))
+    control_routes = api_routes(control.API, control_door)
+    ui.mount(control_routes, app, access)  # the dashboard, its feed and GET /_emulator/, behind the same access
+    app.router.register_resource(Mount(CONTROL_PREFIX, control_routes))
     # Last resort for paths no prefix claims: the real hosts at the root, then a 404 that says where to look.
     outside = Routes(miss=_not_found)
     outside.add_route("*", "/{tail:.*}", _not_found)

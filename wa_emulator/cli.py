@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import __version__, contracts
+from . import __version__, contracts, ui
 from .app import RUNNER_OPTIONS, create_app
 from .contracts import check as contract_check
 from .control.access import APP_KEY as access_key
@@ -396,6 +396,7 @@ async def _stop(runner: web.AppRunner, listener: asyncio.AbstractServer, app: we
     """Stop accepting, give requests in flight and pending webhooks ``grace`` seconds, then say what was left."""
     world = app[keys.world]
     listener.close()
+    ui.end_streams(app)  # an open dashboard's event stream would otherwise hold the whole grace
     server = runner.server
     if server is not None:
         server.pre_shutdown()  # idle connections close now, busy ones after their answer
@@ -418,6 +419,7 @@ def banner(app: web.Application, host: str, port: int) -> str:
     lines += [
         "",
         f"  control  {base}/_emulator/  (an index of every operation: health, clock, messages, journal, …)",
+        f"  ui       {base}/_emulator/ui/  (the dashboard: live messages, journal, clock, contacts, faults)",
         f"  access   {app[access_key].describe()}",
         *([f"  tls      {_tls_line(tls)}"] if tls else []),
         *(_proxy_lines(app, base) if app[keys.settings].proxy else []),

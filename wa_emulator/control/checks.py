@@ -133,11 +133,16 @@ def journal_filters(filters: Mapping[str, Any], providers: Collection[str]) -> d
                 raise ApiError(400, "invalid_filter", "'path' must be text (a part of the path).", field="path")
             checked["path_contains"] = value
         else:
-            checked[name] = _bounded(name, value, *((100, 599) if name == "status" else (1, 1_000_000)))
+            checked[name] = bounded_number(name, value, *((100, 599) if name == "status" else (1, 1_000_000)))
     return checked
 
 
-def _bounded(name: str, value: Any, low: int, high: int) -> int:
+def bounded_number(name: str, value: Any, low: int, high: int) -> int:
+    """A query value as a whole number from ``low`` to ``high``, or a 400 naming ``name``.
+
+    >>> bounded_number("limit", "5", 1, 10)
+    5
+    """
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(high)):
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:

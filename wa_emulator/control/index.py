@@ -10,6 +10,8 @@ from ..web import keys
 from ..web.http import json_response
 from ..web.operations import ApiDescription
 
+DASHBOARD = "/ui/"  # wa_emulator/ui serves it there, below the control prefix
+
 
 def index_view(api: ApiDescription, base: str) -> dict[str, Any]:
     """Every operation of ``api`` under ``base``: its method, path and summary, in table order.
@@ -20,10 +22,13 @@ def index_view(api: ApiDescription, base: str) -> dict[str, Any]:
     """
     operations = [{"method": op.method.upper(), "path": base + op.path, "operation_id": op.operation_id,
                    "summary": op.summary} for op in api.operations]
-    return {"title": api.title, "openapi": f"{base}/openapi/control.json", "operations": operations,
-            "count": len(operations)}
+    return {"title": api.title, "openapi": f"{base}/openapi/control.json", "dashboard": f"{base}{DASHBOARD}",
+            "events": f"{base}/events", "operations": operations, "count": len(operations)}
 
 
 async def index(request: web.Request) -> web.Response:
+    """The index as JSON; a browser (``Accept: text/html``) is sent on to the dashboard."""
     api, base = request.app[keys.apis]["control"]
+    if "text/html" in request.headers.get("Accept", ""):
+        raise web.HTTPFound(f"{base}{DASHBOARD}")
     return json_response(index_view(api, base))

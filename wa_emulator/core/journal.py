@@ -27,6 +27,8 @@ class JournalEntry(NamedTuple):
     request_body: str | None
     outcome: str | None = None
     """Why a call got no answer (``client_disconnected``, ``dropped`` by a fault); None when answered."""
+    response_body: str | None = None
+    """What the API answered, cut like ``request_body``; None for an answer without a body (or a stream)."""
 
     def to_json(self) -> dict[str, Any]:
         return self._asdict()
@@ -66,13 +68,20 @@ class Journal:
         duration_ms: float,
         request_body: str | None,
         outcome: str | None = None,
+        response_body: bytes | None = None,
     ) -> JournalEntry:
         """Append one call (every API request makes one, so the fields are passed by position below)."""
         self._seq += 1
         if request_body is not None and len(request_body) > self.BODY_LIMIT:
             request_body = request_body[: self.BODY_LIMIT] + "…"
+        answer = None
+        if response_body:
+            # Cut the bytes before decoding: a large answer costs no more than a small one.
+            answer = response_body[: self.BODY_LIMIT].decode("utf-8", "replace")
+            if len(response_body) > self.BODY_LIMIT:
+                answer += "…"
         entry = JournalEntry(self._seq, at, provider, method, path, query, status, correlation_id, duration_ms,
-                             request_body, outcome)
+                             request_body, outcome, answer)
         self._entries.append(entry)
         return entry
 
@@ -95,6 +104,18 @@ class Journal:
             and (status is None or entry.status == status)
         ]
         return found[-limit:] if limit else found
+
+    @property
+    def last_seq(self) -> int:
+        """The ``seq`` of the newest entry ever recorded (0: none yet); it grows by one per call.
+
+        >>> journal = Journal()
+        >>> _ = journal.record(at=0, provider=None, method="GET", path="/", query="", status=200,
+        ...                    correlation_id=None, duration_ms=0.1, request_body=None, response_body=b'{"ok":1}')
+        >>> journal.last_seq, journal.query()[0].response_body
+        (1, '{"ok":1}')
+        """
+        return self._seq
 
     def clear(self) -> None:
         self._entries.clear()

@@ -76,6 +76,7 @@ class Attempt:
     latency_ms: float
     response_body: str | None = None  # the start of the answer (answers.KEEP_LIMIT), None without one
     response_truncated: bool = False  # the answer went on past answers.READ_LIMIT and was dropped
+    headers: Mapping[str, str] | None = None  # what was sent with the body (signature headers too); None: not sent
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +89,7 @@ class Attempt:
             "latency_ms": round(self.latency_ms, 3),
             "response_body": self.response_body,
             "response_truncated": self.response_truncated,
+            "headers": None if self.headers is None else dict(self.headers),
         }
 
 
@@ -440,6 +442,7 @@ class Dispatcher:
         if refused is not None:
             # Recorded as a failed attempt that never left the process; retrying could not change it.
             status_code, error, answer, wall, latency_ms = None, refused, None, self.clock.wall(), 0.0
+            headers = None
         else:
             # Waiting for a free slot is not the receiver's fault: the receiver's time budget,
             # the signature's timestamp and the recorded latency all start once the slot is ours.
@@ -452,7 +455,7 @@ class Dispatcher:
                 status_code, error, answer = await self._post(delivery, headers)
                 latency_ms = (time.perf_counter() - started) * 1000
         attempt = Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
-                          None if answer is None else answer.text, answer is not None and answer.truncated)
+                          None if answer is None else answer.text, answer is not None and answer.truncated, headers)
         delivery.attempts.append(attempt)
         if self.on_attempt is not None:
             self.on_attempt(delivery, attempt)

@@ -172,6 +172,7 @@ class FrontDoor:
                     duration_ms=round((perf_counter() - started) * 1000, 3),
                     request_body=request[RAW_BODY],
                     outcome=request.get(OUTCOME) if response.status == DROPPED else None,
+                    response_body=_body_bytes(response),
                 )
             call_log = world.call_log  # serve's log; None (one check) in tests and under --quiet
             if call_log is not None:
@@ -247,6 +248,12 @@ class FrontDoor:
         if fault.status is not None:
             raise ApiError(fault.status, f"fault_{fault.status}", f"Injected fault {fault.id} answered {fault.status}.")
         return await handler(request)
+
+
+def _body_bytes(response: web.StreamResponse) -> bytes | None:
+    """The body of an answer made whole (every JSON answer), for the journal; None for a stream."""
+    body = getattr(response, "body", None)  # only web.Response has one
+    return body if isinstance(body, bytes) else None
 
 
 def _gone(request: web.Request) -> bool:

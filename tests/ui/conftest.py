@@ -1,0 +1,36 @@
+"""Fixtures for the dashboard's tests: a threaded emulator and one headless Chromium for the module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bench import browser
+from wa_emulator.testing.threaded import ThreadedEmulator
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[ThreadedEmulator]:
+    """An emulator on its own thread (the browser's calls block this one), manual clock."""
+    emu = ThreadedEmulator().start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture(scope="module")
+def chrome() -> Iterator[Any]:
+    """Headless Chromium at 1280×800; skipped with one line when this machine has none (a failure in CI)."""
+    reason = browser.missing()
+    if reason is not None:
+        if browser.required():
+            pytest.fail(f"{reason} ({browser.REQUIRE} is set, so the browser tests may not skip)")
+        pytest.skip(reason)
+    driver = browser.chrome()
+    try:
+        yield driver
+    finally:
+        driver.quit()

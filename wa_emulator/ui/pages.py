@@ -1,0 +1,210 @@
+"""The dashboard's routes under ``/_emulator``: the page, its static files, its live feed, and the index.
+
+Everything sits behind the control API's access rule (the page shows every sandbox key), but
+outside its operation table: these answer HTML, CSS, JavaScript and an endless event stream, not
+JSON with a contract, so they are neither in the OpenAPI document nor fuzzed with it.
+
+The page itself is static: it reads and changes the world through the control API (``fetch``) and
+hears about changes on ``/_emulator/events``. What the control API does not tell (the bundled
+scenarios, each provider's example request) comes from ``/_emulator/ui/boot.json``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Any
+
+from aiohttp import web
+
+from ..control.access import APP_KEY as ACCESS
+from ..control.access import ControlAccess
+from ..control.operations import render_error
+from ..providers.base import Provider
+from ..scenario.loader import bundled
+from ..web import keys
+from ..web.http import ApiError, json_response
+from ..web.routing import Routes
+from .feed import CLOSED, DIGEST_EVERY, Feed, changed
+
+UI_PATH = "/ui/"  # below the control prefix: the dashboard is at /_emulator/ui/
+HEARTBEAT = 15.0  # seconds between comments on a quiet stream, so proxies keep it open
+FEED = web.AppKey("ui_feed", Feed)
+
+_STATIC = {  # file -> media type; nothing else under static/ is served
+    "index.html": "text/html",
+    "app.js": "text/javascript",
+    "app.css": "text/css",
+}
+# The page runs no code from anywhere but here and talks to no other host.
+_SECURITY = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def mount(routes: Routes, app: web.Application, access: ControlAccess) -> None:
+    """Add the dashboard to the control API's ``routes`` (relative to ``/_emulator``).
+
+    >>> from wa_emulator.app import create_app
+    >>> from wa_emulator.settings import Settings
+    >>> app = create_app(Settings(port=0))
+    >>> FEED in app
+    True
+    """
+    feed = app[FEED] = Feed(app[keys.world])
+
+    async def end_streams(app: web.Application) -> None:
+        feed.close()
+
+    app.on_shutdown.append(end_streams)
+    guard = _guarded(access)
+    routes.add_route("GET", "/ui", guard(_to_dashboard))
+    routes.add_route("GET", UI_PATH, guard(_page("index.html")))
+    for name in _STATIC:
+        routes.add_route("GET", f"{UI_PATH}{name}", guard(_page(name)))
+    routes.add_route("GET", f"{UI_PATH}boot.json", guard(_boot))
+    routes.add_route("GET", "/events", guard(_events))
+
+
+def end_streams(app: web.Application) -> None:
+    """End every open event stream now (``serve`` stopping), so no page holds the shutdown."""
+    feed = app.get(FEED)
+    if feed is not None:
+        feed.close()
+
+
+def _guarded(access: ControlAccess) -> Callable[[Handler], Handler]:
+    """Wrap a handler in the control API's access rule and error envelope."""
+
+    def guard(handler: Handler) -> Handler:
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            try:
+                access.admit(request)
+            except ApiError as error:
+                return render_error(request, error)
+            return await handler(request)
+
+        guarded.__name__ = handler.__name__
+        return guarded
+
+    return guard
+
+
+@functools.cache
+def _read(name: str) -> bytes:
+    return resources.files(__package__).joinpath("static", name).read_bytes()
+
+
+def _page(name: str) -> Handler:
+    body = _read(name)  # read once: the files ship in the package and never change while serving
+    content_type = _STATIC[name]
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type=content_type, charset="utf-8", headers=_SECURITY)
+
+    page.__name__ = f"ui_{name.replace('.', '_')}"
+    return page
+
+
+async def _to_dashboard(request: web.Request) -> web.Response:
+    raise web.HTTPFound(request.path + "/")
+
+
+def example_request(provider: Provider) -> dict[str, Any] | None:
+    """The provider's documented send request with its sandbox headers: what a ready curl line needs.
+
+    >>> from wa_emulator.providers import all_providers
+    >>> example = example_request(all_providers()[0])
+    >>> example["method"], example["path"], sorted(example["headers"])
+    ('POST', '/v1/whatsapp/messages', ['Authorization', 'Content-Type'])
+    """
+    for op in provider.api.operations:
+        if op.method == "post" and op.example is not None and op.operation_id.startswith("send"):
+            root = provider.base_path[len(provider.prefix):]
+            return {"method": "POST", "path": op.path, "base_path": provider.prefix + root,
+                    "headers": {**provider.api.sandbox_headers, "Content-Type": "application/json"},
+                    "body": op.example}
+    return None
+
+
+async def _boot(request: web.Request) -> web.Response:
+    """What the page needs that the control API does not tell: bundled scenarios, example requests."""
+    app = request.app
+    return json_response({
+        "providers": [{"name": p.name, "base_path": p.base_path, "example": example_request(p)}
+                      for p in app[keys.providers]],
+        "scenarios": [{"name": name, "description": description} for name, description in bundled()],
+        "control_access": app[ACCESS].describe(),
+    })
+
+
+def _gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
+def _frame(event: str, data: Any) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+async def _events(request: web.Request) -> web.StreamResponse:
+    """``GET /_emulator/events``: server-sent events for one open page, until it leaves or the server stops.
+
+    Events: ``hello`` (on connect), ``status``, ``message``, ``delivery``, ``changed`` (``areas``:
+    journal, clock, faults, messages, scenario or world moved) and ``resync`` (the page fell behind
+    and events were dropped: reload everything shown).
+    """
+    feed = request.app[FEED]
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                                           "X-Accel-Buffering": "no"})
+    await response.prepare(request)
+    if feed.closed:
+        return response
+    subscriber = feed.subscribe()
+    digest = feed.digest()
+    quiet = 0.0
+    try:
+        await response.write(b"retry: 1000\n" + _frame("hello", {"queue": subscriber.queue.maxsize}))
+        while True:
+            try:
+                async with asyncio.timeout(DIGEST_EVERY):
+                    item = await subscriber.queue.get()
+            except TimeoutError:
+                item = None
+            if item is CLOSED or _gone(request):
+                break  # the server is stopping, or the page went away without a write noticing
+            frames = []
+            if subscriber.overflowed:
+                # Whatever is queued is stale now: one resync replaces it all.
+                while not subscriber.queue.empty():
+                    if subscriber.queue.get_nowait() is CLOSED:
+                        return response
+                subscriber.overflowed = False
+                frames.append(_frame("resync", {}))
+            elif item is not None:
+                frames.append(_frame(*item))
+            now = feed.digest()
+            areas = changed(digest, now)
+            digest = now
+            if areas:
+                frames.append(_frame("changed", {"areas": areas}))
+            if frames:
+                quiet = 0.0
+                await response.write(b"".join(frames))
+            elif item is None:
+                quiet += DIGEST_EVERY
+                if quiet >= HEARTBEAT:
+                    quiet = 0.0
+                    await response.write(b": still here\n\n")
+    except ConnectionResetError:
+        pass  # the page went away: nobody to answer
+    finally:
+        feed.unsubscribe(subscriber)
+    return response
