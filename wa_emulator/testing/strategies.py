@@ -174,8 +174,14 @@ def webhook_schedules(
     schedule carry the statuses of a message someone else on the account sent; ``failures`` lets the
     receiver fail attempts (the provider retries); ``max_delay`` bounds each webhook's hold-back.
 
-    >>> webhook_schedules("wazapin", messages=2).example().provider  # doctest: +SKIP
-    'wazapin'
+    Example::
+
+        @given(webhook_schedules("wazapin", messages=(1, 2)))
+        def test_tracker(schedule): ...
+
+    >>> webhook_schedules("mojeeb")
+    Traceback (most recent call last):
+    ValueError: provider 'mojeeb' pushes no webhooks; use one of wazapin, qlara
     """
     names = [p.name for p in all_providers() if p.api.webhooks]
     if provider not in names:
