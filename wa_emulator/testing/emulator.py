@@ -187,7 +187,7 @@ class Emulator:
     # -- control --------------------------------------------------------------------------
 
     async def inbound(self, provider: str, sender: str, text: str | None = None, to: str | None = None, *,
-                      type: str = "text", **fields: Any) -> dict[str, Any]:  # noqa: A002  # the control API's name
+                      type: str = "text", **fields: Any) -> dict[str, Any]:
         """A customer (``sender``) writes to a business number of ``provider``; opens the 24-hour window.
 
         ``type`` is ``text`` (the default), ``image``, ``document``, ``audio``, ``location``, ``contact``,

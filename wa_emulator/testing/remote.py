@@ -152,7 +152,7 @@ class _Calls:
 
     @staticmethod
     def inbound(provider: str, sender: str, text: str | None = None, to: str | None = None, *,
-                type: str = "text", **fields: Any) -> Call:  # noqa: A002  # the control API's name
+                type: str = "text", **fields: Any) -> Call:
         body = {"provider": provider, "from": sender, **({"text": text} if text is not None else {}),
                 **({"to": to} if to is not None else {}), **({"type": type} if type != "text" else {}), **fields}
         return Call("POST", "/inbound", body=body)
