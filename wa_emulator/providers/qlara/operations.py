@@ -67,7 +67,8 @@ API = ApiDescription(
         "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
         "basic": {"type": "http", "scheme": "basic"},
     },
-    webhooks={"DELIVERY": "event-delivery", "READ": "event-read", "INBOUND": ("event-inbound", "event-inbound-content")},
+    webhooks={"DELIVERY": "event-delivery", "READ": "event-read",
+              "INBOUND": ("event-inbound", "event-inbound-content")},
     sandbox_headers={"X-Api-Key": KEY_PRODUCTION},
     admission_errors=(401, 403, 429),  # 403: the caller's address is not on the account's allow-list
 )

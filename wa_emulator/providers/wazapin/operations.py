@@ -41,7 +41,7 @@ API = ApiDescription(
                   responses={200: "message"}),
         Operation("get", "/v1/messages/{id}/status", "getMessageStatus", "A message's status, lightweight",
                   handlers.get_message_status, responses={200: "message-status"}),
-        Operation("get", inbound.MEDIA_PATH, "downloadMedia", "The file a customer sent (media_url of an inbound record)",
+        Operation("get", inbound.MEDIA_PATH, "downloadMedia", "The file of an inbound media message",
                   inbound.download_media, responses={200: None}, media_type="application/octet-stream", public=True),
         Operation("get", "/v1/templates", "listTemplates", "The organization's message templates",
                   templates.list_templates, responses={200: "template-list"}, query=("status", "name", "language"),

@@ -178,9 +178,11 @@ def status_view(message: Message) -> dict[str, Any]:
     }
 
 
-def message_page(messages: Iterable[Message], next_cursor: str | None, limit: int, base: str = "") -> dict[str, Any]:
+def message_page(messages: Iterable[Message], next_cursor: str | None, limit: int,
+                 base: str = "") -> dict[str, Any]:
     """``GET /v1/messages``: the records, and ``meta.next_cursor`` (null on the last page)."""
-    return {"data": [record(message, base) for message in messages], "meta": {"next_cursor": next_cursor, "limit": limit}}
+    return {"data": [record(message, base) for message in messages],
+            "meta": {"next_cursor": next_cursor, "limit": limit}}
 
 
 # -- errors ---------------------------------------------------------------------------
