@@ -6,9 +6,10 @@ control API, readable as an exception in tests) when the input is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..core.inbound import KINDS, InboundError, fields_of, inbound_content
 from ..core.models import Contact, Message
 from ..core.tenants import Agent
 from ..core.timefmt import parse_duration, parse_iso
@@ -44,16 +45,24 @@ def receiving_agent(world: World, provider: str, business: Any) -> Agent:
     return agent
 
 
-def receive_inbound(world: World, providers: Sequence[str], provider: Any, customer: Any, text: Any,
-                    business: Any = None) -> Message:
-    """A customer writes to a business number of ``provider``; opens the 24-hour window."""
+def receive_inbound(world: World, providers: Sequence[str], provider: Any, customer: Any, text: Any = None,
+                    business: Any = None, *, kind: Any = "text", fields: Mapping[str, Any] | None = None) -> Message:
+    """A customer writes to a business number of ``provider``; opens the 24-hour window.
+
+    ``kind`` is the message type (``text``, ``image``, ``document``, ``audio``, ``location``,
+    ``contact``, ``button_reply``, ``list_reply``, ``reaction``) and ``fields`` its type-specific
+    fields (see ``core.inbound.KINDS``); a field of another type, or a required one missing, is a 422
+    naming it.
+    """
     if provider not in providers:
         raise ApiError(422, "invalid_provider", f"'provider' must be one of {', '.join(providers)}.",
                        field="provider")
     if not isinstance(customer, str) or not customer:
         raise ApiError(422, "missing_field", "'from' (the customer's number) is required.", field="from")
-    if not isinstance(text, str):
-        raise ApiError(422, "invalid_field", "'text' must be a string.", field="text")
+    given = dict(fields or {})
+    if text is not None:
+        given["text"] = text
+    content = checked_content(kind, given)
     customer = normal_phone(customer, "from")
     business = None if business is None else normal_phone(business, "to")
     agent = receiving_agent(world, provider, business)
@@ -63,11 +72,21 @@ def receive_inbound(world: World, providers: Sequence[str], provider: Any, custo
         agent_id=agent.id,
         customer=customer,
         business=business or agent.phones[0],
-        text=text,
+        kind=kind,
+        content=content,
     )
 
 
-INBOUND_FIELDS = ("provider", "from", "text", "to")
+def checked_content(kind: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+    """``core.inbound.inbound_content``, its refusal as the control API's 422 naming the field."""
+    try:
+        return inbound_content(kind, given)
+    except InboundError as exc:
+        raise ApiError(422, exc.code, str(exc), field=exc.field) from None
+
+
+INBOUND_COMMON = ("provider", "from", "to", "type")
+INBOUND_FIELDS = (*INBOUND_COMMON, *dict.fromkeys(name for kind in KINDS for name in fields_of(kind)))
 CONTACT_FLAGS = ("read_receipts", "on_whatsapp", "online")
 CONTACT_FIELDS = (*CONTACT_FLAGS, "name", "last_inbound")
 

@@ -172,10 +172,16 @@ class World:
         agent_id: str,
         customer: str,
         business: str,
-        text: str,
+        text: str = "",
         message_id: str | None = None,
+        kind: str = "text",
+        content: dict[str, Any] | None = None,
     ) -> Message:
-        """A customer writes to the business: open their 24-hour window and tell listeners."""
+        """A customer writes to the business: open their 24-hour window and tell listeners.
+
+        ``kind`` is one of ``core.inbound.KINDS`` and ``content`` its neutral content (as
+        ``inbound_content`` makes it); without them the message is the text ``text``.
+        """
         now = self.clock.now()
         self.contacts.update(customer, last_inbound=now)
         message = Message(
@@ -185,10 +191,10 @@ class World:
             agent_id=agent_id,
             sender=customer,
             to=business,
-            type="text",
+            type=kind,
             created_at=now,
             status=Status.DELIVERED,
-            content=Payload.of({"text": text}),
+            content=Payload.of({"text": text} if content is None else content),
             direction=INBOUND,
         )
         self.store.add(message)

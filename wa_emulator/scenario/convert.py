@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 from ..core import errors as catalog
 from ..core.clock import ClockMode, ClockSpec
+from ..core.inbound import InboundError, inbound_content
 from ..core.models import PLAIN_DELIVERY, WebhookDirective
 from ..core.rules import Step
 from ..core.status import Status, check_path
@@ -238,7 +239,14 @@ def _action(spec: dict[str, Any], path: Path, marks: Marks) -> Action:
         marks.fail(path, "expected exactly one action per entry: inbound or contact")
     if kinds[0] == "inbound":
         body = spec["inbound"]
-        return Action(at, InboundAction(body["provider"], body["from"], body.get("to"), body.get("text", "")))
+        kind = body.get("type", "text")
+        fields = {name: value for name, value in body.items() if name not in ("provider", "from", "to", "type")}
+        try:
+            content = inbound_content(kind, fields)
+        except InboundError as exc:
+            marks.fail((*path, "inbound", exc.field), str(exc))
+        return Action(at, InboundAction(body["provider"], body["from"], body.get("to"), content.get("text", ""),
+                                        kind, content))
     body = dict(spec["contact"])
     phone = body.pop("phone")
     return Action(at, ContactAction(phone, body))

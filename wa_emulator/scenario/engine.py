@@ -230,4 +230,5 @@ def _inbound(world: World, action: InboundAction) -> None:
                     action.to or "any number")
         return
     world.receive_inbound(provider=action.provider, org_id=agent.org_id, agent_id=agent.id, customer=action.sender,
-                          business=action.to or agent.phones[0], text=action.text)
+                          business=action.to or agent.phones[0], text=action.text, kind=action.kind,
+                          content=action.content)

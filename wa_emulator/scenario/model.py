@@ -116,6 +116,8 @@ class InboundAction:
     sender: str
     to: str | None
     text: str
+    kind: str = "text"
+    content: dict[str, Any] | None = None  # the neutral content (core.inbound); None: the text ``text``
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,14 +186,23 @@ class Emulator:
 
     # -- control --------------------------------------------------------------------------
 
-    async def inbound(self, provider: str, sender: str, text: str, to: str | None = None) -> dict[str, Any]:
+    async def inbound(self, provider: str, sender: str, text: str | None = None, to: str | None = None, *,
+                      type: str = "text", **fields: Any) -> dict[str, Any]:
         """A customer (``sender``) writes to a business number of ``provider``; opens the 24-hour window.
 
-        Returns the inbound message as ``GET /_emulator/messages/{id}`` shows it.
+        ``type`` is ``text`` (the default), ``image``, ``document``, ``audio``, ``location``, ``contact``,
+        ``button_reply``, ``list_reply`` or ``reaction``; ``fields`` are that type's fields, named as in
+        ``POST /_emulator/inbound``::
+
+            await emu.inbound("wazapin", "+6281234567890", type="image", caption="Receipt")
+            await emu.inbound("qlara", "+393401234567", type="button_reply", reply_id="yes", title="Yes")
+
+        Returns the inbound message as ``GET /_emulator/messages/{id}`` shows it; a wrong or missing
+        field raises ControlError naming it.
         """
         names = [p.name for p in self.app[keys.providers]]
         with python_errors():
-            message = receive_inbound(self.world, names, provider, sender, text, to)
+            message = receive_inbound(self.world, names, provider, sender, text, to, kind=type, fields=fields)
         await self.world.clock.settle()
         return message_view(message)
 

@@ -151,8 +151,10 @@ class _Calls:
         return Call("PUT", f"/contacts/{quote(phone, safe='+')}", body=profile)
 
     @staticmethod
-    def inbound(provider: str, sender: str, text: str, to: str | None = None) -> Call:
-        body = {"provider": provider, "from": sender, "text": text, **({"to": to} if to is not None else {})}
+    def inbound(provider: str, sender: str, text: str | None = None, to: str | None = None, *,
+                type: str = "text", **fields: Any) -> Call:
+        body = {"provider": provider, "from": sender, **({"text": text} if text is not None else {}),
+                **({"to": to} if to is not None else {}), **({"type": type} if type != "text" else {}), **fields}
         return Call("POST", "/inbound", body=body)
 
     @staticmethod

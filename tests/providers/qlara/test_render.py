@@ -11,6 +11,7 @@ from wa_emulator import contracts
 from wa_emulator.core.models import INBOUND, Message, Payload
 from wa_emulator.core.status import Status
 from wa_emulator.providers.qlara import render
+from wa_emulator.providers.qlara.inbound import inbound_event
 from wa_emulator.providers.qlara.operations import API
 from wa_emulator.providers.qlara.webhooks import Endpoint
 from wa_emulator.web.http import ApiError, json_response
@@ -108,7 +109,7 @@ def test_an_error_event_carries_status_code_5_and_the_reason():
 def test_an_inbound_event():
     inbound = Message("in-1", "qlara", "qlara-company-1001", "qlara-phone-5", CUSTOMER, "+390212345005", "text",
                       CREATED, content=Payload.of({"text": "Is my order on its way?"}), direction=INBOUND)
-    event = wire(render.inbound_event(inbound))
+    event = wire(inbound_event(inbound))
     contracts.validate("qlara", "event-inbound", event)
     assert event == {"eventType": "INBOUND", "source": CUSTOMER, "destination": "+390212345005",
                      "text": "Is my order on its way?", "channel": "WHATSAPP", "messageType": "TEXT",

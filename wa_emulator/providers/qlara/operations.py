@@ -10,7 +10,7 @@ https://agiletelecom.com/documentation/qlara/guides/webhooks.
 from __future__ import annotations
 
 from ...web.operations import ApiDescription, Operation
-from . import handlers, templates
+from . import handlers, inbound, templates
 from .sandbox import KEY_PRODUCTION, PHONE_MAIN
 
 _WEBHOOK = "/partner-gateway/v1/webhooks/delivery-status"
@@ -50,6 +50,8 @@ API = ApiDescription(
         Operation("get", "/partner-gateway/v1/whatsapp/messages/{messageId}/status", "getWhatsappStatus",
                   "Status of one WhatsApp message by messageId", handlers.get_whatsapp_status,
                   responses={200: "status"}),
+        Operation("get", "/files/{mediaKey}", "downloadFile", "The file of an inbound media message, by mediaKey",
+                  inbound.download_file, responses={200: None}, media_type="application/octet-stream"),
         Operation("post", _WEBHOOK, "createWebhook", "Configure the account's delivery-status webhook",
                   handlers.create_webhook, request="webhook-request", responses={201: "webhook"},
                   example=WEBHOOK_EXAMPLE),
@@ -65,7 +67,8 @@ API = ApiDescription(
         "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
         "basic": {"type": "http", "scheme": "basic"},
     },
-    webhooks={"DELIVERY": "event-delivery", "READ": "event-read", "INBOUND": "event-inbound"},
+    webhooks={"DELIVERY": "event-delivery", "READ": "event-read",
+              "INBOUND": ("event-inbound", "event-inbound-content")},
     sandbox_headers={"X-Api-Key": KEY_PRODUCTION},
     admission_errors=(401, 403, 429),  # 403: the caller's address is not on the account's allow-list
 )

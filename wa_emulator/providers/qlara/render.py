@@ -122,13 +122,6 @@ def read_event(message: Message, at: float) -> dict[str, Any]:
             "timestamp": iso_ms(at)}
 
 
-def inbound_event(message: Message) -> dict[str, Any]:
-    """An ``INBOUND`` webhook body: ``source`` is the customer, ``destination`` the business number."""
-    text = (message.content.data() if message.content else {}).get("text", "")
-    return {"eventType": "INBOUND", "source": message.sender, "destination": message.to, "text": text,
-            "channel": CHANNEL, "messageType": "TEXT", "timestamp": iso_ms(message.created_at)}
-
-
 def webhook_body(endpoint: Endpoint) -> dict[str, Any]:
     """The delivery-status webhook configuration (qlara/use-cases/UC-008-track-delivery-webhooks)."""
     return {"id": endpoint.id, "callbackUrl": endpoint.callback_url, "status": "ACTIVE",

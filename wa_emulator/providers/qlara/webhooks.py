@@ -20,7 +20,8 @@ from ...core.status import Status
 from ...core.webhooks import RetryPolicy
 from ...core.world import StateKey, World
 from ...web.http import dumps
-from .render import STATUS_WORDS, delivery_event, inbound_event, read_event
+from .inbound import inbound_event
+from .render import STATUS_WORDS, delivery_event, read_event
 from .sandbox import NAME
 
 # Immediately, then after 30 s, 2 min, 10 min, 30 min and 1 h: six attempts over about 1 h 43 min.

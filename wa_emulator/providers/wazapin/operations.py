@@ -10,7 +10,7 @@ https://docsx.wazapin.com/api/webhooks.
 from __future__ import annotations
 
 from ...web.operations import BODY_ERRORS, ApiDescription, Operation
-from . import handlers, templates
+from . import handlers, inbound, templates
 from .sandbox import CHANNEL_MAIN, KEY_FULL
 from .webhooks import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
 
@@ -41,6 +41,8 @@ API = ApiDescription(
                   responses={200: "message"}),
         Operation("get", "/v1/messages/{id}/status", "getMessageStatus", "A message's status, lightweight",
                   handlers.get_message_status, responses={200: "message-status"}),
+        Operation("get", inbound.MEDIA_PATH, "downloadMedia", "The file of an inbound media message",
+                  inbound.download_media, responses={200: None}, media_type="application/octet-stream", public=True),
         Operation("get", "/v1/templates", "listTemplates", "The organization's message templates",
                   templates.list_templates, responses={200: "template-list"}, query=("status", "name", "language"),
                   errors=(400,), query_schemas={"status": {"type": "string", "enum": list(templates.STATUSES)}}),

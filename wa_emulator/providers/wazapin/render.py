@@ -36,6 +36,7 @@ from ...web.http import (
     ApiError,
     json_response,
 )
+from . import inbound as inbound_words
 from .auth import REQUEST_ORG
 from .sandbox import ERROR_FORMAT
 
@@ -112,8 +113,11 @@ def _moments(message: Message) -> tuple[str, str | None, str | None, str | None,
     )
 
 
-def record(message: Message) -> dict[str, Any]:
+def record(message: Message, base: str = "") -> dict[str, Any]:
     """The documented message record: every field of the send-a-message response schema, in its order.
+
+    An inbound message's content is in Wazapin's inbound words (``inbound.content``); ``base``, the
+    API's base URL, prefixes its media link.
 
     >>> message = Message("m1", "wazapin", "org_1", "wzp_ch_1", "+62811", "+62812", "text", 0.0)
     >>> record(message)["to_phone"], record(message)["queued_at"]
@@ -129,8 +133,8 @@ def record(message: Message) -> dict[str, Any]:
         "channel_id": message.agent_id,
         "conversation_id": message.conversation_id,
         "direction": message.direction,
-        "type": message.type,
-        "content": None if content is None else content.data(),
+        "type": inbound_words.record_type(message) if inbound else message.type,
+        "content": inbound_words.content(message, base) if inbound else None if content is None else content.data(),
         "metadata": {},
         "status": INBOUND_STATUS if inbound else STATUS_WORDS[message.status],
         "to_phone": digits(message.to),
@@ -174,9 +178,11 @@ def status_view(message: Message) -> dict[str, Any]:
     }
 
 
-def message_page(messages: Iterable[Message], next_cursor: str | None, limit: int) -> dict[str, Any]:
+def message_page(messages: Iterable[Message], next_cursor: str | None, limit: int,
+                 base: str = "") -> dict[str, Any]:
     """``GET /v1/messages``: the records, and ``meta.next_cursor`` (null on the last page)."""
-    return {"data": [record(message) for message in messages], "meta": {"next_cursor": next_cursor, "limit": limit}}
+    return {"data": [record(message, base) for message in messages],
+            "meta": {"next_cursor": next_cursor, "limit": limit}}
 
 
 # -- errors ---------------------------------------------------------------------------
@@ -275,7 +281,7 @@ def message_new_body(message: Message, contact_id: str) -> dict[str, Any]:
         "channel_id": message.agent_id,
         "direction": INBOUND,
         "from_phone": digits(message.sender),
-        "msg_type": message.type,
+        "msg_type": inbound_words.record_type(message),
     }
 
 
