@@ -35,6 +35,7 @@ MAX_PAGE = 1_000_000
 EXPORT_SECONDS = 5.0  # designed: how long an export job runs, on the emulated clock
 _OFFSET_DATE_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})", re.ASCII)
+LATEST = 253402300799.0  # 9999-12-31T23:59:59Z
 WORDS = tuple(dict.fromkeys(STATUS_WORDS.values()))
 
 
@@ -50,9 +51,13 @@ def parse_instant(value: object, field: str, *, query: bool = True) -> float:
     if not isinstance(value, str) or not _OFFSET_DATE_TIME.fullmatch(value):
         raise problem
     try:
-        return datetime.fromisoformat(value).timestamp()
+        instant = datetime.fromisoformat(value).timestamp()
     except ValueError:  # a 13th month, a 25th hour
         raise problem from None
+    if not 0 <= instant <= LATEST:  # designed: from 1970 to the end of 9999 in UTC, which the answers can write
+        raise bad_request(f"{what} '{field}' must be a date-time from 1970-01-01T00:00:00Z to "
+                          "9999-12-31T23:59:59Z.", field)
+    return instant
 
 
 def _whole(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
