@@ -90,10 +90,10 @@ async def get_statuses(request: web.Request) -> web.Response:
     return json_response([status_body(message) for message in found if message is not None])
 
 
-def _by_message_id(request: web.Request, channel: str) -> web.Response:
+def _by_message_id(request: web.Request, channel: str, parameter: str = "messageId") -> web.Response:
     """One channel's message by the id the send answered with (its platform id, from a webhook, works too)."""
     world, org_id = request.app[keys.world], request[CALLER].org.id
-    message_id = request.match_info["messageId"]
+    message_id = request.match_info[parameter]
     message = _own_message(world, org_id, message_id, channel)
     if message is None:
         by_platform_id = world.store.get(message_id)
@@ -112,8 +112,8 @@ async def get_whatsapp_status(request: web.Request) -> web.Response:
 
 
 async def get_rcs_status(request: web.Request) -> web.Response:
-    """``GET /partner-gateway/v1/rcs/messages/{messageId}/status`` (path designed): RCS messages only."""
-    return _by_message_id(request, RCS)
+    """``GET /partner-gateway/v1/rcs/messages/{rcsMessageId}/status`` (path designed): RCS messages only."""
+    return _by_message_id(request, RCS, "rcsMessageId")
 
 
 def _callback_url(world: World, body: dict[str, Any]) -> str:

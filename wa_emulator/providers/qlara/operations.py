@@ -67,7 +67,7 @@ API = ApiDescription(
         Operation("get", "/partner-gateway/v1/whatsapp/messages/{messageId}/status", "getWhatsappStatus",
                   "Status of one WhatsApp message by messageId", handlers.get_whatsapp_status,
                   responses={200: "status"}),
-        Operation("get", "/partner-gateway/v1/rcs/messages/{messageId}/status", "getRcsStatus",
+        Operation("get", "/partner-gateway/v1/rcs/messages/{rcsMessageId}/status", "getRcsStatus",
                   "Status of one RCS message by messageId", handlers.get_rcs_status, responses={200: "status"}),
         Operation("get", "/partner-gateway/v1/messages/history", "getHistory",
                   "Sent messages of one channel in a date range, a page at a time", history.get_history,
