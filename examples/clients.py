@@ -24,7 +24,7 @@ from aiohttp import web
 from .trackers import Tracker
 
 # Qlara's DELIVERY events carry a statusCode (https://agiletelecom.com/documentation/qlara/guides/webhooks).
-QLARA_CODES = {1: "sent", 2: "received", 3: "delivered", 4: "read", 5: "failed", 6: "expired"}
+QLARA_CODES = {1: "sent", 2: "received", 3: "delivered", 4: "read", 6: "failed", 7: "expired"}
 QLARA_WORDS = {"UNKNOWN": "queued", "SENT": "sent", "RECEIVED": "received", "DELIVERED": "delivered", "READ": "read",
                "ERROR": "failed", "EXPIRED": "expired"}
 FINAL = {"read", "failed", "expired"}

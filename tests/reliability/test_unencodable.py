@@ -35,7 +35,8 @@ NO_BODY = {("control", "reset"), ("wazapin", "rotateSecret"), ("wazapin", "sendT
            # A request bin keeps the bytes it was sent, never parsed (an escape stays ASCII text): not refused.
            ("control", "binReceive")}
 # Query strings a read needs to answer 200, with {placeholders} from the ids the setup made.
-QUERIES = {("qlara", "getStatuses"): "ids={customerMessageId}", ("qlara", "getStatus"): "channel=WHATSAPP"}
+QUERIES = {("qlara", "getStatuses"): "ids={customerMessageId}", ("qlara", "getStatus"): "channel=WHATSAPP",
+           ("qlara", "getHistory"): "channel=WHATSAPP&from=1970-01-01T00:00:00Z&to=9999-12-31T23:59:59Z"}
 GENERIC_BODY: dict[str, Any] = {"name": "x", "from": "+15551234567", "provider": "mojeeb", "text": "x",
                                 "method": "POST", "mode": "manual", "message_id": "x", "seconds": 1}
 
@@ -118,6 +119,14 @@ class Sandbox:
         status, _, raw = await self.call("qlara", QLARA.operation("createWebhook"),
                                          json.dumps(QLARA.operation("createWebhook").example))
         assert status < 300, raw
+        status, _, raw = await self.call("qlara", QLARA.operation("addContact"),
+                                         json.dumps(QLARA.operation("addContact").example))
+        assert status == 201, raw
+        self.ids[("qlara", "contactId")] = str(json.loads(raw)["id"])
+        status, _, raw = await self.call("qlara", QLARA.operation("sendRcs"),
+                                         json.dumps(QLARA.operation("sendRcs").example))
+        assert status == 200, raw
+        self.ids[("qlara", "rcsMessageId")] = json.loads(raw)["messageId"]
         await self.emu.advance(2)
 
     async def reads(self) -> dict[str, tuple[int, Any]]:

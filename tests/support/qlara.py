@@ -63,7 +63,7 @@ class QlaraClient(Client):
     # docs/fidelity.md): these are answered 200 by design.
     phones_accepted: ClassVar[frozenset[str]] = frozenset({"+0123456789", "+1555", "+1555123456789012345"})
     # DELIVERY events carry a statusCode (qlara/guides/webhooks); READ events are their own type.
-    CODES: ClassVar[Mapping[int, str]] = {1: "SENT", 2: "RECEIVED", 3: "DELIVERED", 4: "READ", 5: "ERROR", 6: "EXPIRED"}
+    CODES: ClassVar[Mapping[int, str]] = {1: "SENT", 2: "RECEIVED", 3: "DELIVERED", 4: "READ", 6: "ERROR", 7: "EXPIRED"}
     key: str = sandbox.KEY_PRODUCTION
     phone_number_id: int = sandbox.PHONE_MAIN
 

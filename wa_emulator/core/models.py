@@ -15,11 +15,14 @@ from typing import Any, NamedTuple
 from .history import History, StatusChange
 from .status import Status
 
-__all__ = ["INBOUND", "OUTBOUND", "PLAIN_DELIVERY", "Contact", "Message", "Payload", "StatusChange", "StatusEvent",
-           "WebhookDirective"]
+__all__ = ["INBOUND", "OUTBOUND", "PLAIN_DELIVERY", "WHATSAPP", "Contact", "Message", "Payload", "StatusChange",
+           "StatusEvent", "WebhookDirective"]
 
 OUTBOUND = "outbound"
 INBOUND = "inbound"
+# The channel a message travels on. WhatsApp unless a provider that also plays SMS or RCS says otherwise
+# (the world rules read it: see ``rules.CHANNELS``).
+WHATSAPP = "whatsapp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,7 @@ class Message:
     phone-number id. ``content`` is the client's payload (``content.data()`` decodes it);
     ``extra`` keeps provider-specific request fields the provider needs to echo back.
     ``history`` starts empty; the store records the first step when the message is added.
+    ``channel`` is ``"whatsapp"`` unless the provider also plays another channel (``"sms"``, ``"rcs"``).
 
     >>> message = Message("m1", "demo", "org", "agent", "+1", "+2", "text", 0.0, content=Payload.of({"text": "Hi"}))
     >>> message.content.data(), len(message.history)
@@ -113,6 +117,7 @@ class Message:
     custom_id: str | None = None
     direction: str = OUTBOUND
     extra: dict[str, Any] | None = None
+    channel: str = WHATSAPP
     history: History = field(init=False)
 
     def __post_init__(self) -> None:

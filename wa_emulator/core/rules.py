@@ -5,6 +5,9 @@
 * Not on WhatsApp: the message fails with 131026.
 * Read receipts off: the message stops at delivered.
 * Offline: the message stays sent until the TTL passes, then expires.
+
+The first two are WhatsApp's own; a message on another channel (``Message.channel``) follows the
+rules its ``Channel`` names: an SMS never reports a read, an RCS message does.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import errors
-from .models import PLAIN_DELIVERY, Contact, Message, WebhookDirective
+from .models import PLAIN_DELIVERY, WHATSAPP, Contact, Message, WebhookDirective
 from .status import Status
 
 WINDOW_SECONDS = 24 * 3600
@@ -28,6 +31,26 @@ class Step:
     status: Status
     error: int | None = None
     webhook: WebhookDirective = PLAIN_DELIVERY
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """What a messaging channel does to every message on it, as far as the world rules care.
+
+    ``reports_read``: whether a read comes back as a status (an SMS's never does);
+    ``whatsapp_rules``: whether WhatsApp's 24-hour window and "not on WhatsApp" apply.
+    """
+
+    name: str
+    reports_read: bool = True
+    whatsapp_rules: bool = False
+
+
+CHANNELS: dict[str, Channel] = {
+    WHATSAPP: Channel(WHATSAPP, reports_read=True, whatsapp_rules=True),
+    "sms": Channel("sms", reports_read=False),
+    "rcs": Channel("rcs", reports_read=True),
+}
 
 
 class Contacts:
@@ -77,12 +100,14 @@ def apply_world_rules(
         sent = timeline[0]  # already the plain hand-over step: share it rather than copy it per message
     else:
         sent = Step(handover, Status.SENT, webhook=timeline[0].webhook if timeline else PLAIN_DELIVERY)
-    if not contact.on_whatsapp:
-        return [sent, Step(1.0, Status.FAILED, errors.UNDELIVERABLE)]
-    if not message.is_template and not window_open(contact, now):
-        return [sent, Step(1.0, Status.FAILED, errors.WINDOW_CLOSED)]
+    channel = CHANNELS.get(message.channel) or CHANNELS[WHATSAPP]
+    if channel.whatsapp_rules:
+        if not contact.on_whatsapp:
+            return [sent, Step(1.0, Status.FAILED, errors.UNDELIVERABLE)]
+        if not message.is_template and not window_open(contact, now):
+            return [sent, Step(1.0, Status.FAILED, errors.WINDOW_CLOSED)]
     if not contact.online:
         return [sent, Step(ttl - handover, Status.EXPIRED)]
-    if not contact.read_receipts:
+    if not contact.read_receipts or not channel.reports_read:
         return [step for step in timeline if step.status is not Status.READ]
     return timeline

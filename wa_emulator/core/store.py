@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 
-from .models import INBOUND, PLAIN_DELIVERY, Message, StatusEvent, WebhookDirective
+from .models import INBOUND, PLAIN_DELIVERY, WHATSAPP, Message, StatusEvent, WebhookDirective
 from .status import TERMINAL, TRANSITIONS, Status
 
 StatusListener = Callable[[StatusEvent], None]
@@ -22,7 +22,7 @@ SKIP_LIMIT = 64
 
 
 class Store:
-    """Messages by id, with optional provider-scoped aliases (custom ids).
+    """Messages by id, with optional provider-scoped aliases (custom ids, one per channel).
 
     >>> store = Store()
     >>> message = store.add(Message("m1", "demo", "org", "agent", "+1", "+2", "text", 0.0))
@@ -38,7 +38,7 @@ class Store:
         self._busy = busy  # message id -> whether its webhooks are still pending
         self._finished: deque[str] = deque()  # ids of finished messages, in the order they finished
         self._messages: dict[str, Message] = {}
-        self._aliases: dict[tuple[str, str, str], str] = {}
+        self._aliases: dict[tuple[str, str, str, str], str] = {}
         self._listeners: list[StatusListener] = []  # every provider's events
         self._listeners_of: dict[str, list[StatusListener]] = {}  # one provider's
 
@@ -63,7 +63,7 @@ class Store:
             self.trim(self.cap - 1)  # room first, so the message being added is never the one to go
         self._messages[message.id] = message
         if message.custom_id is not None:
-            self._aliases[(message.provider, message.org_id, message.custom_id)] = message.id
+            self._aliases[(message.provider, message.org_id, message.custom_id, message.channel)] = message.id
         if message.direction == INBOUND or message.status in TERMINAL:
             self._finished.append(message.id)  # an inbound message has no steps to come
         return message
@@ -71,9 +71,12 @@ class Store:
     def get(self, message_id: str) -> Message | None:
         return self._messages.get(message_id)
 
-    def by_custom_id(self, provider: str, org_id: str, custom_id: str) -> Message | None:
-        """The message an organization sent with its own id ``custom_id``."""
-        message_id = self._aliases.get((provider, org_id, custom_id))
+    def by_custom_id(self, provider: str, org_id: str, custom_id: str, channel: str = WHATSAPP) -> Message | None:
+        """The message an organization sent with its own id ``custom_id`` on ``channel``.
+
+        One custom id may name one message per channel (a provider's fallback resends it on another).
+        """
+        message_id = self._aliases.get((provider, org_id, custom_id, channel))
         return self._messages.get(message_id) if message_id else None
 
     def of_org(self, org_id: str) -> list[Message]:
@@ -142,6 +145,6 @@ class Store:
     def _forget(self, message: Message) -> None:
         del self._messages[message.id]
         if message.custom_id is not None:
-            key = (message.provider, message.org_id, message.custom_id)
+            key = (message.provider, message.org_id, message.custom_id, message.channel)
             if self._aliases.get(key) == message.id:
                 del self._aliases[key]

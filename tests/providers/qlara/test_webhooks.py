@@ -63,7 +63,7 @@ async def test_an_error_event_says_why(qlara, emu):
         await emu.advance(5)
         [event] = [r.json() for r in sink.received]
     contracts.validate("qlara", "event-delivery", event)
-    assert event["statusCode"] == 5 and "131031" in event["description"]
+    assert event["statusCode"] == 6 and "131031" in event["description"]
 
 
 async def test_an_inbound_message_is_an_inbound_event(qlara, emu, http):

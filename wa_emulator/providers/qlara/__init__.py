@@ -10,7 +10,7 @@ from ...core.tenants import Agent
 from ...core.world import World
 from ...web.front import DoorPolicy, RequestIds
 from ..base import credentials_view
-from . import sandbox, templates, webhooks
+from . import fallback, sandbox, templates, webhooks
 from .auth import DEFAULT_PER_MINUTE, DEFAULT_PER_SECOND, admit
 from .operations import API
 from .render import render_error
@@ -33,6 +33,8 @@ class QlaraProvider:
         world.add_seeder(sandbox.seed)
         world.add_seeder(templates.seed)
         world.on_status(partial(webhooks.on_status, world), provider=self.name)
+        # After the webhook listener, so a message's ERROR event goes out before its fallback leg's first one.
+        world.on_status(partial(fallback.on_status, world), provider=self.name)
         world.on_inbound(partial(webhooks.on_inbound, world), provider=self.name)
         world.dispatcher.recognizers.append(webhooks.recognize)
 

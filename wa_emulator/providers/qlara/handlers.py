@@ -9,14 +9,26 @@ from typing import Any
 
 from aiohttp import web
 
-from ...core.models import OUTBOUND, Message, Payload
+from ...core.models import OUTBOUND, Message
 from ...core.world import World
 from ...web import keys
 from ...web.http import ApiError, json_response, read_json_object
 from . import sandbox
 from .auth import CALLER
-from .parse import CHANNEL, bad_request, parse_batch, parse_callback_url, parse_channel, parse_send
-from .refusals import refusal, refuse_later
+from .fallback import parse_fallbacks
+from .outbound import check_message_id, new_message, start
+from .parse import (
+    CHANNEL,
+    CHANNELS,
+    CORE_CHANNEL,
+    RCS,
+    bad_request,
+    parse_batch,
+    parse_callback_url,
+    parse_channel,
+    parse_send,
+)
+from .refusals import refusal
 from .render import send_body, status_body, webhook_body
 from .webhooks import WEBHOOKS, Endpoint
 
@@ -37,68 +49,71 @@ async def send_whatsapp(request: web.Request) -> web.Response:
     if agent is None or agent.org_id != org.id:
         raise ApiError(403, "phone_number_not_allowed",
                        f"phoneNumberId {send.phone_number_id} is not a WhatsApp number of this account.")
-    if send.message_id is not None and world.store.by_custom_id(sandbox.NAME, org.id, send.message_id):
-        raise ApiError(409, "duplicate_message_id", f"messageId {send.message_id!r} was already used by this "
-                       "account.")
+    check_message_id(world, org.id, send.message_id, CHANNEL)
+    fallbacks = parse_fallbacks(world, org, send, send.message_id)
     if send.simulation:
         return json_response(send_body(send.message_id or world.ids.uuid(), simulation=True))
-    platform_id = world.ids.uuid()
-    customer_message_id = send.message_id or platform_id
-    message = Message(
-        id=platform_id, provider=sandbox.NAME, org_id=org.id, agent_id=agent.id, sender=agent.phones[0],
-        to=send.destination, type=send.type, created_at=world.clock.now(), template=send.template_name,
-        content=Payload.of(send.content), custom_id=customer_message_id,
-        extra={"campaignId": send.campaign_id, "fallbackRcs": send.fallback_rcs, "fallbackSms": send.fallback_sms},
-    )
-    code = refusal(world, org, send)
-    if code is None:
-        world.send(message)
-    else:
-        refuse_later(world, message, code)
-    return json_response(send_body(customer_message_id, simulation=False))
+    message = new_message(world, org, channel=CHANNEL, agent_id=agent.id, sender=agent.phones[0], to=send.destination,
+                          type=send.type, content=send.content, custom_id=send.message_id,
+                          template=send.template_name, extra={"campaignId": send.campaign_id, **fallbacks})
+    start(world, message, refusal=refusal(world, org, send))
+    return json_response(send_body(message.custom_id or message.id, simulation=False))
 
 
-def _own_message(world: World, org_id: str, customer_message_id: str) -> Message | None:
-    message = world.store.by_custom_id(sandbox.NAME, org_id, customer_message_id)
+def _own_message(world: World, org_id: str, customer_message_id: str, channel: str = CHANNEL) -> Message | None:
+    message = world.store.by_custom_id(sandbox.NAME, org_id, customer_message_id, CORE_CHANNEL[channel])
     return message if message is not None and message.direction == OUTBOUND else None
 
 
 async def get_status(request: web.Request) -> web.Response:
-    """``GET /partner-gateway/v1/messages/status/{customerMessageId}?channel=…``: channel-scoped lookup."""
+    """``GET /partner-gateway/v1/messages/status/{customerMessageId}?channel=…``: channel-scoped lookup.
+
+    One ``customerMessageId`` names one message per channel (a fallback leg shares the WhatsApp message's).
+    """
     channel = parse_channel(request.query)
     customer_message_id = request.match_info["customerMessageId"]
-    message = _own_message(request.app[keys.world], request[CALLER].org.id, customer_message_id)
-    if message is None or channel != CHANNEL:
+    message = _own_message(request.app[keys.world], request[CALLER].org.id, customer_message_id, channel)
+    if message is None:
         raise message_not_found(f"customerMessageId {customer_message_id!r} on channel {channel}")
     return json_response(status_body(message))
 
 
 async def get_statuses(request: web.Request) -> web.Response:
-    """``GET /partner-gateway/v1/messages/status?ids=a,b,c``: unknown and other accounts' ids are left out."""
+    """``GET /partner-gateway/v1/messages/status?ids=a,b,c``: unknown and other accounts' ids are left out.
+
+    With ``channel`` only that channel's messages; without, every channel's message under each id.
+    """
     lookup = parse_batch(request.query)
-    if lookup.channel not in (None, CHANNEL):
-        return json_response([])
     world, org_id = request.app[keys.world], request[CALLER].org.id
-    found = [_own_message(world, org_id, customer_id) for customer_id in lookup.ids]
+    channels = CHANNELS if lookup.channel is None else (lookup.channel,)
+    found = [_own_message(world, org_id, customer_id, channel) for customer_id in lookup.ids for channel in channels]
     return json_response([status_body(message) for message in found if message is not None])
 
 
-async def get_whatsapp_status(request: web.Request) -> web.Response:
-    """``GET /partner-gateway/v1/whatsapp/messages/{messageId}/status`` (path designed).
-
-    ``messageId`` is the id the send answered with; the platform id from a webhook works too.
-    """
+def _by_message_id(request: web.Request, channel: str, parameter: str = "messageId") -> web.Response:
+    """One channel's message by the id the send answered with (its platform id, from a webhook, works too)."""
     world, org_id = request.app[keys.world], request[CALLER].org.id
-    message_id = request.match_info["messageId"]
-    message = _own_message(world, org_id, message_id)
+    message_id = request.match_info[parameter]
+    message = _own_message(world, org_id, message_id, channel)
     if message is None:
         by_platform_id = world.store.get(message_id)
         if by_platform_id is not None and by_platform_id.provider == sandbox.NAME \
-                and by_platform_id.org_id == org_id and by_platform_id.direction == OUTBOUND:
+                and by_platform_id.org_id == org_id and by_platform_id.direction == OUTBOUND \
+                and by_platform_id.channel == CORE_CHANNEL[channel]:
             message = by_platform_id
     if message is None:
-        raise message_not_found(f"messageId {message_id!r}")
+        raise message_not_found(f"messageId {message_id!r} on channel {channel}")
     return json_response(status_body(message))
+
+
+async def get_whatsapp_status(request: web.Request) -> web.Response:
+    """``GET /partner-gateway/v1/whatsapp/messages/{messageId}/status`` (path designed): WhatsApp messages only."""
+    return _by_message_id(request, CHANNEL)
+
+
+async def get_rcs_status(request: web.Request) -> web.Response:
+    """``GET /partner-gateway/v1/rcs/messages/{rcsMessageId}/status`` (path designed): RCS messages only."""
+    return _by_message_id(request, RCS, "rcsMessageId")
 
 
 def _callback_url(world: World, body: dict[str, Any]) -> str:

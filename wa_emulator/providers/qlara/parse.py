@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from ...core.models import WHATSAPP
 from ...web.http import ApiError
 
-CHANNEL = "WHATSAPP"  # the one channel the emulator plays
-CHANNELS = ("SMS", "RCS", CHANNEL)
+CHANNEL = "WHATSAPP"  # the WhatsApp channel's word; the send of the other two is in sms.py and rcs.py
+SMS, RCS = "SMS", "RCS"
+CHANNELS = (SMS, RCS, CHANNEL)
+# Qlara's channel words and the core's channel names (Message.channel), both ways.
+CORE_CHANNEL: dict[str, str] = {SMS: "sms", RCS: "rcs", CHANNEL: WHATSAPP}
+CHANNEL_WORD: dict[str, str] = {core: word for word, core in CORE_CHANNEL.items()}
+# qlara/guides/sms-universal and UC-010: "yyyy-MM-dd HH:mm:ss.SSSZ", e.g. 2026-04-10 08:00:00.000+0200.
+_SCHEDULED = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}", re.ASCII)
+_PLACEHOLDER_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}", re.ASCII)
+MAX_PLACEHOLDERS = 100
 
 # "+" and digits is what the send accepts (designed: the guide only says "international format");
 # a number that is not a plausible E.164 number is accepted and then ends in ERROR, as an
@@ -51,7 +61,7 @@ class SendRequest(NamedTuple):
 
     @property
     def plausible_destination(self) -> bool:
-        return PLAUSIBLE_E164.fullmatch(self.destination) is not None
+        return plausible(self.destination)
 
 
 def bad_request(message: str, field: str) -> ApiError:
@@ -63,13 +73,102 @@ def bad_request(message: str, field: str) -> ApiError:
     return ApiError(400, "validation_error", message, field=field)
 
 
-def _optional_string(body: dict[str, Any], field: str, limit: int) -> str | None:
+def optional_string(body: dict[str, Any], field: str, limit: int, *, prefix: str = "") -> str | None:
+    """A string field of 1 to ``limit`` characters, or None when absent (``prefix`` names its object)."""
     value = body.get(field)
     if value is None:
         return None
     if not isinstance(value, str) or not 1 <= len(value) <= limit:
-        raise bad_request(f"'{field}' must be a string of 1 to {limit} characters.", field)
+        raise bad_request(f"'{prefix}{field}' must be a string of 1 to {limit} characters.", prefix + field)
     return value
+
+
+def optional_bool(body: dict[str, Any], field: str, default: bool) -> bool:
+    """A boolean field, ``default`` when absent or null.
+
+    >>> optional_bool({}, "simulation", False), optional_bool({"simulation": True}, "simulation", False)
+    (False, True)
+    """
+    value = body.get(field)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise bad_request(f"'{field}' must be true or false.", field)
+    return value
+
+
+def whole(body: dict[str, Any], field: str, *, prefix: str = "", low: int = 0, high: int = 2**31 - 1) -> int | None:
+    """An integer field from ``low`` to ``high`` (JSON's true and false are not numbers here), or None."""
+    value = body.get(field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise bad_request(f"'{prefix}{field}' must be a whole number from {low} to {high}.", prefix + field)
+    return value
+
+
+def parse_destination(body: dict[str, Any]) -> str:
+    """The required ``destination``: ``+`` and digits (a number that is not plausible fails later)."""
+    destination = body.get("destination")
+    if destination is None:
+        raise bad_request("'destination' is required.", "destination")
+    if not isinstance(destination, str) or not DESTINATION_SHAPE.fullmatch(destination):
+        raise bad_request("'destination' must be a phone number in international format, e.g. +393401234567.",
+                          "destination")
+    return destination
+
+
+def plausible(destination: str) -> bool:
+    """Whether ``destination`` is a plausible E.164 number (one that is not is accepted, then ends in ERROR)."""
+    return PLAUSIBLE_E164.fullmatch(destination) is not None
+
+
+def parse_placeholders(body: dict[str, Any], *, prefix: str = "") -> dict[str, str]:
+    """``placeholders``: ``{"name": "Mario"}`` fills ``{name}`` in the text (qlara/guides/sms-universal).
+
+    >>> fill("Ciao {name}, {missing}", parse_placeholders({"placeholders": {"name": "Mario"}}))
+    'Ciao Mario, {missing}'
+    """
+    field = prefix + "placeholders"
+    value = body.get("placeholders")
+    if value is None:
+        return {}
+    problem = bad_request(f"'{field}' must be an object of at most {MAX_PLACEHOLDERS} names (letters, digits, "
+                          "_ . -) with string or number values.", field)
+    if not isinstance(value, dict) or len(value) > MAX_PLACEHOLDERS:
+        raise problem
+    filled = {}
+    for key, text in value.items():
+        if not _PLACEHOLDER_KEY.fullmatch(key) or isinstance(text, bool) or not isinstance(text, _PARAMETER_TYPES):
+            raise problem
+        filled[key] = str(text)
+    return filled
+
+
+def fill(text: str, placeholders: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` replaced; a name without a value stays as written (qlara/rcs)."""
+    for key, value in placeholders.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def parse_scheduled(body: dict[str, Any]) -> float | None:
+    """``scheduledDate`` as epoch seconds, or None (send now).
+
+    >>> parse_scheduled({"scheduledDate": "2026-04-10 08:00:00.000+0200"})
+    1775800800.0
+    """
+    value = body.get("scheduledDate")
+    if value is None:
+        return None
+    problem = bad_request("'scheduledDate' must be a date written yyyy-MM-dd HH:mm:ss.SSSZ, e.g. "
+                          "2026-04-10 08:00:00.000+0200.", "scheduledDate")
+    if not isinstance(value, str) or not _SCHEDULED.fullmatch(value):
+        raise problem
+    try:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f%z").timestamp()
+    except ValueError:  # a 13th month, a 61st minute, an offset beyond ±24 h
+        raise problem from None
 
 
 def _template(value: Any) -> dict[str, Any]:
@@ -111,12 +210,7 @@ def parse_send(body: dict[str, Any]) -> SendRequest:
     ...             "body": {"text": "Ciao"}}).content
     {'body': {'text': 'Ciao'}}
     """
-    destination = body.get("destination")
-    if destination is None:
-        raise bad_request("'destination' is required.", "destination")
-    if not isinstance(destination, str) or not DESTINATION_SHAPE.fullmatch(destination):
-        raise bad_request("'destination' must be a phone number in international format, e.g. +393401234567.",
-                          "destination")
+    destination = parse_destination(body)
     phone_number_id = body.get("phoneNumberId")
     if phone_number_id is None:
         raise bad_request("'phoneNumberId' is required.", "phoneNumberId")
@@ -143,8 +237,8 @@ def parse_send(body: dict[str, Any]) -> SendRequest:
         type="template" if has_template else "text",
         content=content,
         template_name=content["template"]["name"] if has_template else None,
-        campaign_id=_optional_string(body, "campaignId", MAX_CAMPAIGN_ID),
-        message_id=_optional_string(body, "messageId", MAX_MESSAGE_ID),
+        campaign_id=optional_string(body, "campaignId", MAX_CAMPAIGN_ID),
+        message_id=optional_string(body, "messageId", MAX_MESSAGE_ID),
         simulation=simulation,
         fallback_rcs=fallback_rcs,
         fallback_sms=fallback_sms,

@@ -21,7 +21,7 @@ from ...core.status import Status
 from ...core.timefmt import iso_ms
 from ...web import keys
 from ...web.http import ApiError, json_response
-from .parse import CHANNEL
+from .outbound import channel_word
 
 if TYPE_CHECKING:
     from .webhooks import Endpoint
@@ -36,37 +36,39 @@ STATUS_WORDS: dict[Status, str] = {
     Status.EXPIRED: "EXPIRED",
 }
 
-# Our words for each status (designed; the meanings follow qlara/api/whats-app). ERROR says why instead.
+# Our words for each status (designed; the meanings follow qlara/api/whats-app and, for every channel,
+# qlara/it/api/get-single-status). ERROR says why instead. "{to}" names where the message went.
 DESCRIPTIONS: dict[Status, str] = {
-    Status.QUEUED: "No status information is available from WhatsApp yet",
-    Status.SENT: "Message forwarded to WhatsApp",
-    Status.RECEIVED: "Message acknowledged by WhatsApp, delivery to the handset not yet confirmed",
+    Status.QUEUED: "No status information is available from {to} yet",
+    Status.SENT: "Message forwarded to {to}",
+    Status.RECEIVED: "Message acknowledged by {to}, delivery to the handset not yet confirmed",
     Status.DELIVERED: "Message delivered",
     Status.READ: "Message read",
     Status.EXPIRED: "Message expired: not delivered within its validity period",
 }
+_FORWARDED_TO = {"WHATSAPP": "WhatsApp", "RCS": "the RCS network", "SMS": "the carrier"}
 
-# DELIVERY webhooks carry a numeric statusCode; the guide's one example is 3 = "Message delivered".
-# The other numbers are designed.
+# DELIVERY webhooks carry a numeric statusCode: 3 = delivered (qlara/guides/webhooks) and 6 =
+# undeliverable (the RCS API reference, qlara/api-rcs-send/agiletelecom-rcs-api). The others are designed.
 STATUS_CODES: dict[Status, int] = {
     Status.QUEUED: 0,
     Status.SENT: 1,
     Status.RECEIVED: 2,
     Status.DELIVERED: 3,
     Status.READ: 4,
-    Status.FAILED: 5,
-    Status.EXPIRED: 6,
+    Status.FAILED: 6,
+    Status.EXPIRED: 7,
 }
+WHATSAPP_RESULT = {"whatsapp": {"accepted": True, "reasons": []}}
 
 
-def send_body(customer_message_id: str, *, simulation: bool) -> dict[str, Any]:
-    """The send answer, in the shape of the current guides (UC-001) with a ``whatsapp`` result.
+def send_body(customer_message_id: str, *, simulation: bool, results: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The send answer, in the shape of the current guides (UC-001): ``results`` keyed by channel.
 
     >>> send_body("abc", simulation=False)["results"]
     {'whatsapp': {'accepted': True, 'reasons': []}}
     """
-    return {"messageId": customer_message_id, "simulation": simulation,
-            "results": {"whatsapp": {"accepted": True, "reasons": []}}}
+    return {"messageId": customer_message_id, "simulation": simulation, "results": results or WHATSAPP_RESULT}
 
 
 def description(message: Message) -> str:
@@ -74,7 +76,7 @@ def description(message: Message) -> str:
     if message.status is Status.FAILED:
         entry = errors.lookup(message.error or errors.GENERIC_FAILURE)
         return f"{entry.title} ({entry.code}): {entry.details}"
-    return DESCRIPTIONS[message.status]
+    return DESCRIPTIONS[message.status].format(to=_FORWARDED_TO[channel_word(message)])
 
 
 def status_body(message: Message) -> dict[str, Any]:
@@ -92,7 +94,7 @@ def status_body(message: Message) -> dict[str, Any]:
     return {
         "messageId": message.id,
         "customerMessageId": message.custom_id,
-        "channel": CHANNEL,
+        "channel": channel_word(message),
         "destination": message.to,
         "deliveryStatus": STATUS_WORDS[status],
         "deliveryStatusDescription": description(message),
@@ -111,14 +113,14 @@ def delivery_event(message: Message, at: float) -> dict[str, Any]:
         "destination": message.to,
         "statusCode": STATUS_CODES[message.status],
         "description": description(message),
-        "channel": CHANNEL,
+        "channel": channel_word(message),
         "timestamp": iso_ms(at),
     }
 
 
 def read_event(message: Message, at: float) -> dict[str, Any]:
     """A ``READ`` webhook body (WhatsApp and RCS only, per qlara/guides/webhooks)."""
-    return {"eventType": "READ", "messageId": message.id, "destination": message.to, "channel": CHANNEL,
+    return {"eventType": "READ", "messageId": message.id, "destination": message.to, "channel": channel_word(message),
             "timestamp": iso_ms(at)}
 
 

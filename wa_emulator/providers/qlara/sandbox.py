@@ -45,6 +45,14 @@ BASIC_USERS = "basic_users"
 PER_MINUTE = "rate_per_minute"
 PER_SECOND = "burst_per_second"
 RESTRICTED_NUMBERS = "restricted_phone_number_ids"
+RCS_AGENTS = "rcs_agents"  # agentId -> name
+RCS_UNREACHABLE = "rcs_unreachable"  # destinations whose phones have no RCS
+
+# RCS agents (designed: Qlara's examples show none). The sandbox's "not on WhatsApp" recipient has no
+# RCS either, so a WhatsApp send to it with both fallbacks goes WhatsApp ERROR, RCS ERROR, SMS DELIVERED.
+RCS_AGENT_MAIN = 10
+RCS_AGENT_TRIAL = 11
+NO_RCS = "+15550001003"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +91,12 @@ def seed(world: World) -> None:
         BASIC_USERS: {BASIC_PRODUCTION.username: BASIC_PRODUCTION.password},
         PER_MINUTE: 1000, PER_SECOND: 50,
         RESTRICTED_NUMBERS: [PHONE_RESTRICTED],
+        RCS_AGENTS: {RCS_AGENT_MAIN: "Demo Production"}, RCS_UNREACHABLE: [NO_RCS],
     }))
     tenants.add_org(Organization(ORG_TRIAL, NAME, "Demo Trial", "demo-trial", settings={
         BASIC_USERS: {BASIC_TRIAL.username: BASIC_TRIAL.password},
         PER_MINUTE: 100, PER_SECOND: 10,
+        RCS_AGENTS: {RCS_AGENT_TRIAL: "Demo Trial"}, RCS_UNREACHABLE: [NO_RCS],
     }))
     tenants.add_org(Organization(ORG_ALLOWLISTED, NAME, "Demo Allowlisted", "demo-allowlisted",
                                  ip_allowlist=("203.0.113.10",),

@@ -21,6 +21,7 @@ from ...core.webhooks import RetryPolicy
 from ...core.world import StateKey, World
 from ...web.http import dumps
 from .inbound import inbound_event
+from .outbound import notifies
 from .render import STATUS_WORDS, delivery_event, read_event
 from .sandbox import NAME
 
@@ -92,9 +93,10 @@ def _deliver(world: World, org_id: str, body: dict[str, Any], *, message_id: str
 
 
 def on_status(world: World, event: StatusEvent) -> None:
-    """A Qlara message changed status: READ gets a READ event, every other status a DELIVERY event."""
+    """A Qlara message changed status: READ gets a READ event, every other status a DELIVERY event (none when
+    the send said ``enableNotification: false``)."""
     message = event.message
-    if message.direction != OUTBOUND or not world.state(WEBHOOKS).subscribed(message.org_id):
+    if message.direction != OUTBOUND or not notifies(message) or not world.state(WEBHOOKS).subscribed(message.org_id):
         return
     event_body = read_event if event.status is Status.READ else delivery_event
     _deliver(world, message.org_id, event_body(message, event.at), message_id=message.id,
