@@ -79,7 +79,7 @@ def _session(world: World, token: str) -> tuple[ApiKey, Organization]:
     org = world.tenants.org(found.key.org_id) if found is not None else None
     if found is None or org is None:
         raise unauthorized("invalid or expired session token: sign in again with POST /v1/auth/login")
-    if found.user.disabled or found.key.expires_at is not None and world.clock.now() >= found.key.expires_at:
+    if found.user.disabled or (found.key.expires_at is not None and world.clock.now() >= found.key.expires_at):
         raise unauthorized("session has expired: sign in again with POST /v1/auth/login")
     return found.key, org
 
