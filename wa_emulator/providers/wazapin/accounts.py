@@ -121,7 +121,8 @@ def _permissions(body: dict[str, Any]) -> frozenset[str]:
     known = (*PERMISSIONS, ALL_SCOPES)
     unknown = [p for p in chosen if p not in known]
     if unknown:
-        raise unusable("permissions", f"permissions holds an unknown permission {unknown[0][:40]!r}; known: {', '.join(known)}")
+        raise unusable("permissions", f"permissions holds an unknown permission {unknown[0][:40]!r}; "
+                       f"known: {', '.join(known)}")
     return frozenset(chosen)
 
 
