@@ -15,7 +15,7 @@ from wa_emulator.providers import all_providers
 DOC = Path(__file__).parents[2] / "docs" / "fidelity.md"
 SECTION = "## Endpoint coverage"
 COLUMNS = ["provider", "method", "path", "coverage", "operation", "source / reason"]
-SERVED, IN_PROGRESS, OUT = "served", "served (in progress on a parallel branch)", "out of scope"
+SERVED, OUT = "served", "out of scope"
 
 
 def rows() -> list[dict[str, str]]:
@@ -37,7 +37,7 @@ OPERATIONS = {(p.name, op.operation_id): op for p in all_providers() for op in p
 def test_the_table_has_rows_for_every_provider_and_only_known_coverage_words():
     found = rows()
     assert {row["provider"] for row in found} == {p.name for p in all_providers()}
-    assert {row["coverage"] for row in found} <= {SERVED, IN_PROGRESS, OUT}
+    assert {row["coverage"] for row in found} <= {SERVED, OUT}
 
 
 @pytest.mark.parametrize("row", [r for r in rows() if r["coverage"] == SERVED],
@@ -55,9 +55,7 @@ def test_every_served_operation_has_its_row():
     assert not missing, f"operations missing from {DOC.name}'s endpoint coverage: {missing}"
 
 
-def test_an_out_of_scope_row_gives_its_reason_and_an_in_progress_row_no_operation_yet():
+def test_an_out_of_scope_row_gives_its_reason():
     for row in rows():
         if row["coverage"] == OUT:
             assert row["operation"] == "—" and len(row["source / reason"]) > 40, row
-        if row["coverage"] == IN_PROGRESS:
-            assert row["operation"] == "TBD", row

@@ -33,7 +33,9 @@ LONE = "\ud800"
 NO_BODY = {("control", "reset"), ("wazapin", "rotateSecret"), ("wazapin", "sendTestEvent"),
            ("wazapin", "retryDeliveries"),
            # A request bin keeps the bytes it was sent, never parsed (an escape stays ASCII text): not refused.
-           ("control", "binReceive")}
+           ("control", "binReceive"),
+           # An upload is multipart/form-data, never parsed as JSON: a JSON body is refused 415 whatever it holds.
+           ("wazapin", "uploadMedia")}
 # Query strings a read needs to answer 200, with {placeholders} from the ids the setup made.
 QUERIES = {("qlara", "getStatuses"): "ids={customerMessageId}", ("qlara", "getStatus"): "channel=WHATSAPP",
            ("qlara", "getHistory"): "channel=WHATSAPP&from=1970-01-01T00:00:00Z&to=9999-12-31T23:59:59Z"}
@@ -111,6 +113,9 @@ class Sandbox:
                           "qlara": lambda a: a["messageId"]}[api_name](answer)
             self.ids[(api_name, "id")] = self.ids[(api_name, "messageId")] = message_id
         self.ids[("qlara", "customerMessageId")] = "ref-1"
+        self.ids[("wazapin", "channel_id")] = "wzp_ch_acme_main"  # the sandbox main channel
+        self.ids[("wazapin", "key_id")] = "key_0"
+        self.ids[("wazapin", "kind")] = "image"
         self.ids[("control", "id")] = next(iter(self.emu.world.store)).id
         hook = {"url": "http://127.0.0.1:9/hook", "disabled": True}
         status, _, raw = await self.call("wazapin", WAZAPIN.operation("createEndpoint"), json.dumps(hook))

@@ -122,7 +122,7 @@ def _operation(api: ApiDescription, op: Operation) -> dict[str, Any]:
     if parameters:
         spec["parameters"] = parameters
     if op.request is not None:
-        spec["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(op.request)}}}
+        spec["requestBody"] = {"required": True, "content": {op.request_media_type: {"schema": _ref(op.request)}}}
     responses = _responses(api, op)
     if op.media_type is not None:  # a 2xx body that is not JSON: text in its own media type
         for status in op.responses:

@@ -44,6 +44,21 @@ class ApiKey:
 
 
 @dataclass(slots=True)
+class User:
+    """A person who signs in to an organization (a provider's dashboard login) with email and password.
+
+    ``scopes`` are what a session of theirs may do, as with keys.
+    """
+
+    email: str
+    password: str
+    org_id: str
+    name: str
+    scopes: frozenset[str] = frozenset({ALL_SCOPES})
+    disabled: bool = False
+
+
+@dataclass(slots=True)
 class Organization:
     """A customer account of one provider."""
 
@@ -70,6 +85,7 @@ class Tenants:
         self.orgs: dict[str, Organization] = {}
         self.keys: dict[str, ApiKey] = {}
         self.agents: dict[str, Agent] = {}
+        self.users: list[User] = []
 
     def add_org(self, org: Organization) -> Organization:
         self.orgs[org.id] = org
@@ -82,6 +98,15 @@ class Tenants:
     def add_agent(self, agent: Agent) -> Agent:
         self.agents[agent.id] = agent
         return agent
+
+    def add_user(self, user: User) -> User:
+        """Add ``user``, replacing one of the same email in the same organization."""
+        self.users = [u for u in self.users if (u.email.lower(), u.org_id) != (user.email.lower(), user.org_id)]
+        self.users.append(user)
+        return user
+
+    def users_of(self, org_id: str) -> list[User]:
+        return [user for user in self.users if user.org_id == org_id]
 
     def key(self, secret: str) -> ApiKey | None:
         return self.keys.get(secret)

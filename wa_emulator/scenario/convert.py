@@ -35,6 +35,7 @@ from .model import (
     OrgSpec,
     Scenario,
     Timeline,
+    UserSpec,
 )
 
 Position = tuple[int, int]
@@ -167,6 +168,9 @@ def _orgs(tenants: dict[str, list[dict[str, Any]]], marks: Marks) -> list[OrgSpe
                 ) for key in org.get("keys", [])),
                 agents=tuple(AgentSpec(agent["id"], agent.get("name", agent["id"]), tuple(agent["phones"]))
                              for agent in org.get("agents", [])),
+                users=tuple(UserSpec(user["email"], user["password"], user.get("name", user["email"]),
+                                     frozenset(user.get("scopes", ["*"])), user.get("disabled", False))
+                            for user in org.get("users", [])),
                 templates=_templates(org.get("templates") or [], ("tenants", provider, position, "templates"), marks),
             ))
     return found

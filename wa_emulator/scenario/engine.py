@@ -16,7 +16,7 @@ from ..core.models import Contact, Message, Payload
 from ..core.rules import Step
 from ..core.status import Status
 from ..core.templates import TEMPLATES
-from ..core.tenants import Agent, ApiKey, Organization
+from ..core.tenants import Agent, ApiKey, Organization, User
 from ..core.world import World
 from .errors import ScenarioError
 from .model import Action, ContactAction, Fixture, InboundAction, OrgSpec, Scenario, Timeline
@@ -190,6 +190,8 @@ def _add_org(world: World, spec: OrgSpec) -> None:
     for key in spec.keys:
         tenants.add_key(ApiKey(key.secret, org.id, key.name, key.scopes, key.agents, key.revoked,
                                rate_limit=key.rate_limit))
+    for user in spec.users:
+        tenants.add_user(User(user.email, user.password, org.id, user.name, user.scopes, user.disabled))
     registry = world.state(TEMPLATES)
     for template in spec.templates:
         registry.put(org.id, template)

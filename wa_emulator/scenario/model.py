@@ -49,6 +49,17 @@ class AgentSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class UserSpec:
+    """A dashboard login of the organization (Wazapin's ``POST /v1/auth/login``)."""
+
+    email: str
+    password: str
+    name: str
+    scopes: frozenset[str] = frozenset({"*"})
+    disabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class OrgSpec:
     """An organization to add, or (when its id exists already) to add keys and agents to."""
 
@@ -60,6 +71,7 @@ class OrgSpec:
     settings: dict[str, Any] = field(default_factory=dict)
     keys: tuple[KeySpec, ...] = ()
     agents: tuple[AgentSpec, ...] = ()
+    users: tuple[UserSpec, ...] = ()
     templates: tuple[Template, ...] = ()
     """Added to the organization's templates (replacing any of the same name and language)."""
 

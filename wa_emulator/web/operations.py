@@ -58,6 +58,8 @@ class Operation:
     handler: Handler
     request: Contract | None = None
     """Contract of the JSON request body, if it takes one."""
+    request_media_type: str = "application/json"
+    """The request body's media type, when it is not JSON (an upload's ``multipart/form-data``)."""
     responses: Mapping[int, Contract | None] = field(default_factory=dict)
     """Status -> contract of the JSON body (None: the status carries no body)."""
     query: tuple[str, ...] = ()

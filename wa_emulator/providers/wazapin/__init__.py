@@ -9,6 +9,7 @@ from ...core.world import World
 from ...web.front import DoorPolicy, RequestIds
 from ..base import agent_view, credentials_view
 from . import sandbox, templates, webhooks
+from .accounts import key_id, users_view
 from .auth import DEFAULT_RATE_LIMIT, admit
 from .operations import API
 from .render import render_error
@@ -40,13 +41,16 @@ class WazapinProvider:
             world,
             self.name,
             base_path=self.base_path,
-            auth="X-Api-Key: <secret> (or Authorization: Bearer <secret>)",
+            auth="X-Api-Key: <secret> (or Authorization: Bearer <secret>, or a session token from "
+                 "POST /v1/auth/login with one of the users)",
             org=lambda org: {
                 "slug": org.slug,
                 "error_format": org.settings.get(sandbox.ERROR_FORMAT, "problem"),
                 "webhook_format": org.settings.get(sandbox.WEBHOOK_FORMAT, "flat"),
+                "users": users_view(world, org.id),
             },
             key=lambda key: {
+                "id": key_id(key.secret),
                 "name": key.name,
                 "secret": key.secret,
                 "permissions": sorted(key.scopes),

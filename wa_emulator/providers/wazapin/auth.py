@@ -5,6 +5,9 @@ header, ``Authorization: Bearer <key>`` the alternative; ``GET /v1/health`` need
 no key; a missing or bad key is 401 ``invalid or missing API key``. Keys start
 ``wzp_`` (plugin README). ``X-Organization-Slug`` is sent by Wazapin's plugin
 (src/client.ts); here it must name the key's own organization (designed).
+``Authorization: Bearer`` also carries the session tokens ``POST /v1/auth/login``
+issues ("session-based login flows"); they are designed as ``wzs_…`` and hold
+the signed-in user's permissions.
 
 The rate limit is undocumented (https://docsx.wazapin.com/api/errors lists 429
 only). Designed: 100 requests a minute per key, fixed window on the emulated
@@ -14,16 +17,19 @@ clock, ``X-RateLimit-Limit/Remaining/Reset`` on every authenticated answer and
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from aiohttp import web
 
 from ...core.ratelimit import FixedWindow
-from ...core.tenants import ApiKey, Organization
+from ...core.tenants import ApiKey, Organization, User
 from ...core.world import StateKey, World
 from ...web import keys
 from ...web.http import ApiError
 from .sandbox import NAME
 
 KEY_PREFIX = "wzp_"
+SESSION_PREFIX = "wzs_"  # designed: session tokens from POST /v1/auth/login (accounts.py)
 DEFAULT_RATE_LIMIT = 100
 SLUG_HEADER = "X-Organization-Slug"
 
@@ -31,20 +37,51 @@ REQUEST_KEY = web.RequestKey("wazapin_api_key", ApiKey)
 REQUEST_ORG = web.RequestKey("wazapin_org", Organization)
 
 
+@dataclass(slots=True)
+class Session:
+    """A signed-in user's token: it authenticates like a key holding the user's permissions."""
+
+    token: str
+    user: User
+    key: ApiKey
+
+
+@dataclass
+class Accounts:
+    """A world's login sessions, and when each key made through the API was created and by whom."""
+
+    sessions: dict[str, Session] = field(default_factory=dict)
+    created: dict[str, tuple[float, str]] = field(default_factory=dict)
+
+
+ACCOUNTS = StateKey("wazapin.accounts", Accounts)
+
+
 def unauthorized(detail: str) -> ApiError:
     return ApiError(401, "unauthorized", detail)
 
 
-def _secret(api_key: str, authorization: str) -> str | None:
-    """The key from ``X-Api-Key`` or, failing that, ``Authorization: Bearer``."""
+def _secret(api_key: str, authorization: str) -> tuple[str | None, bool]:
+    """The key from ``X-Api-Key`` or, failing that, ``Authorization: Bearer``; and whether it was the bearer."""
     given = api_key.strip()
     if given:
-        return given
+        return given, False
     scheme, _, secret = authorization.strip().partition(" ")
     secret = secret.strip()
     if scheme.lower() == "bearer" and secret:
-        return secret
-    return None
+        return secret, True
+    return None, False
+
+
+def _session(world: World, token: str) -> tuple[ApiKey, Organization]:
+    """The key a session token stands for, or the 401 of an unknown or expired session."""
+    found = world.state(ACCOUNTS).sessions.get(token)
+    org = world.tenants.org(found.key.org_id) if found is not None else None
+    if found is None or org is None:
+        raise unauthorized("invalid or expired session token: sign in again with POST /v1/auth/login")
+    if found.user.disabled or (found.key.expires_at is not None and world.clock.now() >= found.key.expires_at):
+        raise unauthorized("session has expired: sign in again with POST /v1/auth/login")
+    return found.key, org
 
 
 def authenticate(request: web.Request, world: World) -> tuple[ApiKey, Organization]:
@@ -55,9 +92,13 @@ def authenticate(request: web.Request, world: World) -> tuple[ApiKey, Organizati
     if len(api_keys) > 1 or len(authorizations) > 1:
         # Credentials are single-valued (RFC 9110 §11.6.2): never guess which of two keys is meant.
         raise unauthorized("invalid API key: send exactly one X-Api-Key or Authorization header")
-    secret = _secret(api_keys[0] if api_keys else "", authorizations[0] if authorizations else "")
+    secret, bearer = _secret(api_keys[0] if api_keys else "", authorizations[0] if authorizations else "")
     if secret is None:
         raise unauthorized("invalid or missing API key")
+    if secret.startswith(SESSION_PREFIX):
+        if not bearer:
+            raise unauthorized("a session token goes in Authorization: Bearer, not X-Api-Key")
+        return _session(world, secret)
     if not secret.startswith(KEY_PREFIX):
         raise unauthorized("invalid or missing API key: Wazapin keys start with wzp_")
     tenants = world.tenants

@@ -32,6 +32,10 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
 MEDIA_URL_FIELDS = ("url", "link", "media_url", "mediaUrl")
+NO_CAPTION = ("audio", "sticker")  # Meta's audio and sticker messages carry no caption
+MAX_FILENAME = 240
+MAX_HEADER = 60  # an interactive message's header and footer text, as Meta limits them
+MAX_SECTION_TITLE = 24
 COMPONENT_TYPES = ("header", "body", "footer", "button")
 
 
@@ -48,7 +52,7 @@ def _text(content: dict[str, Any]) -> None:
     _body_text(content)
 
 
-def _media(content: dict[str, Any]) -> None:
+def _media(content: dict[str, Any], kind: str = "media") -> None:
     given = [name for name in MEDIA_URL_FIELDS if content.get(name) is not None]
     if not given:
         raise missing("content.url")
@@ -57,8 +61,24 @@ def _media(content: dict[str, Any]) -> None:
         raise unusable(f"content.{given[0]}", f"content.{given[0]} must be an http(s) URL")
     caption = string(content, "caption", "content.caption", required=False)
     if caption is not None:
+        if kind in NO_CAPTION:
+            raise unusable("content.caption", f"content.caption is not allowed: a {kind} message has no caption")
         bounded(caption, "content.caption", MAX_CAPTION)
-    string(content, "filename", "content.filename", required=False)
+    filename = string(content, "filename", "content.filename", required=False)
+    if filename is not None:
+        bounded(filename, "content.filename", MAX_FILENAME)
+
+
+def _media_rule(kind: str) -> Callable[[dict[str, Any]], None]:
+    return lambda content: _media(content, kind)
+
+
+def _header_footer(content: dict[str, Any]) -> None:
+    """The optional ``header`` and ``footer`` texts of a buttons or list message."""
+    for name in ("header", "footer"):
+        value = string(content, name, f"content.{name}", required=False)
+        if value is not None:
+            bounded(value, f"content.{name}", MAX_HEADER)
 
 
 def _location(content: dict[str, Any]) -> None:
@@ -104,6 +124,7 @@ def _titled_items(items: Any, path: str, *, limit: int, title_limit: int) -> lis
 
 def _buttons(content: dict[str, Any]) -> None:
     _body_text(content)
+    _header_footer(content)
     buttons = _titled_items(content.get("buttons"), "content.buttons", limit=3, title_limit=20)
     ids = [button["id"] for button in buttons]
     if len(set(ids)) != len(ids):
@@ -112,6 +133,7 @@ def _buttons(content: dict[str, Any]) -> None:
 
 def _list(content: dict[str, Any]) -> None:
     _body_text(content)
+    _header_footer(content)
     bounded(string(content, "button", "content.button") or "", "content.button", 20)
     sections = content.get("sections")
     if sections is None:
@@ -123,6 +145,9 @@ def _list(content: dict[str, Any]) -> None:
         where = f"content.sections[{index}]"
         if not isinstance(section, dict):
             raise wrong_type(where, "an object")
+        title = string(section, "title", f"{where}.title", required=len(sections) > 1)  # Meta: with 2+ sections
+        if title is not None:
+            bounded(title, f"{where}.title", MAX_SECTION_TITLE)
         rows += len(_titled_items(section.get("rows"), f"{where}.rows", limit=10, title_limit=24))
     if rows > 10 or len(sections) > 10:
         raise unusable("content.sections", "a list message holds at most 10 sections and 10 rows in all")
@@ -172,7 +197,7 @@ def _component(component: Any, where: str) -> None:
 RULES: dict[str, Callable[[dict[str, Any]], None]] = {
     "text": _text,
     "template": _template,
-    **{kind: _media for kind in MEDIA_TYPES},
+    **{kind: _media_rule(kind) for kind in MEDIA_TYPES},
     "media": _media,  # the plugin's type, with content.mediaUrl
     "location": _location,
     "location_request": _location_request,

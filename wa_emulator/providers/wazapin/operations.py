@@ -10,8 +10,8 @@ https://docsx.wazapin.com/api/webhooks.
 from __future__ import annotations
 
 from ...web.operations import BODY_ERRORS, ApiDescription, Operation
-from . import handlers, inbound, templates
-from .sandbox import CHANNEL_MAIN, KEY_FULL
+from . import accounts, channels, handlers, inbound, media, templates
+from .sandbox import API_KEYS, CHANNEL_MAIN, KEY_FULL, PASSWORD, READ, SEND, USER_ADMIN
 from .webhooks import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
 
 # A valid send from the sandbox's main channel (the OpenAPI document shows it; benchmarks send it).
@@ -22,6 +22,8 @@ _HOOKS = "/v1/settings/developer/webhooks"
 # A listing's page size, as parse.page_limit reads it.
 _LIMIT = {"limit": {"type": "integer", "minimum": 1, "maximum": 100}}
 _ENDPOINT = _HOOKS + "/endpoints/{endpoint_id}"
+LOGIN_EXAMPLE = {"email": USER_ADMIN, "password": PASSWORD}
+KEY_EXAMPLE = {"name": "ci-sender", "permissions": [SEND, READ]}
 
 API = ApiDescription(
     title="Wazapin API v1, as emulated by wa-emulator",
@@ -48,6 +50,29 @@ API = ApiDescription(
                   errors=(400,), query_schemas={"status": {"type": "string", "enum": list(templates.STATUSES)}}),
         Operation("post", "/v1/templates/sync", "syncTemplates", "Sync the templates from Meta",
                   templates.sync_templates, responses={200: "template-list"}, errors=BODY_ERRORS),
+        Operation("post", "/v1/auth/login", "login", "Sign in: a session token for Authorization: Bearer",
+                  accounts.login, request="login-request", responses={200: "login"}, example=LOGIN_EXAMPLE,
+                  public=True, errors=(401,)),
+        Operation("post", "/v1/api-keys", "createApiKey", f"Create an API key (needs {API_KEYS}); its secret "
+                  "is shown only in this answer", accounts.create_key, request="api-key-request",
+                  responses={201: "api-key-created"}, example=KEY_EXAMPLE, errors=(422,)),
+        Operation("get", "/v1/api-keys", "listApiKeys", "The organization's API keys, secrets hidden",
+                  accounts.list_keys, responses={200: "api-key-list"}),
+        Operation("delete", "/v1/api-keys/{key_id}", "deleteApiKey", "Delete (revoke) an API key",
+                  accounts.delete_key, responses={204: None}),
+        Operation("get", "/v1/channels", "listChannels", "The organization's channels and their status",
+                  channels.list_channels, responses={200: "channel-list"}),
+        Operation("get", "/v1/channels/{channel_id}", "getChannel", "One channel",
+                  channels.get_channel, responses={200: "channel"}),
+        Operation("get", "/v1/channels/{channel_id}/status", "getChannelStatus",
+                  "Whether a channel is connected and can send", channels.get_channel_status,
+                  responses={200: "channel-status"}),
+        Operation("post", "/v1/messages/uploads/{kind}", "uploadMedia",
+                  "Upload a file (multipart part file) to send by its media_url", media.upload,
+                  request="media-upload-request", request_media_type="multipart/form-data",
+                  responses={201: "media-upload"}, errors=(422,)),
+        Operation("get", "/v1/media/{media_id}", "getMedia", "An uploaded file (its media_url; no key)",
+                  media.download, responses={200: None}, public=True, media_type="*/*"),
         Operation("get", _HOOKS, "listWebhooks", "Webhook endpoints and event types", handlers.list_webhooks,
                   responses={200: "webhook-list"}),
         Operation("post", _HOOKS + "/endpoints", "createEndpoint", "Add a webhook endpoint",
