@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -125,6 +125,17 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True)
+class Needs:
+    """What a send of a template must supply: the placeholders of its body, header and buttons."""
+
+    body: tuple[str, ...]
+    header: tuple[str, ...]
+    media_header: bool
+    buttons: Mapping[int, tuple[str, ...]]
+    """Placeholders by button index, for the buttons that have any."""
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
     """One template in one language, as Meta approved (or did not approve) it."""
 
@@ -136,6 +147,15 @@ class Template:
     id: str = ""
     number: int = 0
     """The registry's serial number (a provider whose template ids are integers shows it)."""
+    needs: Needs = field(init=False, repr=False, compare=False)
+    """Read off the components once: every send of the template is checked against it."""
+
+    def __post_init__(self) -> None:
+        body, header = self.component("BODY"), self.component("HEADER")
+        needs = Needs(body=body.placeholders if body else (), header=header.placeholders if header else (),
+                      media_header=header is not None and header.format in MEDIA_FORMATS,
+                      buttons={i: b.placeholders for i, b in enumerate(self.buttons) if b.placeholders})
+        object.__setattr__(self, "needs", needs)  # a frozen dataclass sets its derived fields this way
 
     def component(self, kind: str) -> Component | None:
         return next((c for c in self.components if c.type == kind), None)
@@ -193,17 +213,15 @@ def meta_error(template: Template, use: TemplateUse) -> int | None:
         return TEMPLATE_DISABLED
     if template.status is not TemplateStatus.APPROVED:
         return TEMPLATE_MISSING
-    body = template.component("BODY")
-    if not _matches(body.placeholders if body else (), use.body):
+    needs = template.needs
+    if not _matches(needs.body, use.body):
         return PARAM_COUNT_MISMATCH
-    header = template.component("HEADER")
-    media_header = header is not None and header.format in MEDIA_FORMATS
-    if use.header is not None and not _matches(header.placeholders if header else (), use.header):
+    if use.header is not None and not _matches(needs.header, use.header):
         return PARAM_COUNT_MISMATCH
-    if use.header_media is not None and use.header_media != media_header:
+    if use.header_media is not None and use.header_media != needs.media_header:
         return PARAM_FORMAT_MISMATCH
     if use.buttons is not None:
-        wanted = {index: button.placeholders for index, button in enumerate(template.buttons) if button.placeholders}
+        wanted = needs.buttons
         if set(use.buttons) != set(wanted) or any(not _matches(wanted[i], p) for i, p in use.buttons.items()):
             return PARAM_COUNT_MISMATCH
     return None
