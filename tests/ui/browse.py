@@ -33,6 +33,15 @@ def send(emulator: ThreadedEmulator, provider: str = "wazapin") -> str:
     return str(newest["data"][0]["id"])
 
 
+def register_bin(emulator: ThreadedEmulator, name: str) -> dict[str, Any]:
+    """A Wazapin endpoint on the emulator's bin ``name`` for status updates; the endpoint with its secret."""
+    headers = example(emulator, "wazapin")["headers"]
+    answer = requests.post(f"{emulator.url('wazapin')}/v1/settings/developer/webhooks/endpoints", timeout=5,
+                           headers=headers, json={"url": emulator.bin_url(name), "events": ["message.status_update"]})
+    assert answer.status_code == 201, answer.text
+    return answer.json()["data"]
+
+
 def open_view(chrome: Any, emulator: ThreadedEmulator, view: str) -> None:
     emulator.reset()
     chrome.get("about:blank")  # else a URL differing only in its #view is a hash change, not a fresh page

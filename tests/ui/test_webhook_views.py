@@ -15,19 +15,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from standardwebhooks import Webhook
 
-from tests.ui.browse import base, click, example, no_reload, open_view, send, wait
+from tests.ui.browse import base, click, no_reload, open_view, register_bin, send, wait
 from wa_emulator.testing.threaded import ThreadedEmulator
 
 HELD = "#held-list li[data-id]"
-
-
-def register_bin(emulator: ThreadedEmulator, name: str) -> dict[str, Any]:
-    """A Wazapin endpoint on the emulator's bin ``name`` for status updates; the endpoint with its secret."""
-    headers = example(emulator, "wazapin")["headers"]
-    answer = requests.post(f"{emulator.url('wazapin')}/v1/settings/developer/webhooks/endpoints", timeout=5,
-                           headers=headers, json={"url": emulator.bin_url(name), "events": ["message.status_update"]})
-    assert answer.status_code == 201, answer.text
-    return answer.json()["data"]
 
 
 def held_on_page(chrome: Any) -> list[str]:
