@@ -48,7 +48,7 @@ def test_three_held_statuses_are_released_from_the_page_in_the_order_chosen(chro
     assert wait(chrome, lambda d: held_on_page(d) if len(held_on_page(d)) == 3 else None) == \
         ["sent", "delivered", "read"]
     first = chrome.find_element(By.CSS_SELECTOR, HELD).text
-    assert message_id in first and emulator.bin_url("ordered") in first and "Held at" in first
+    assert message_id in first and emulator.bin_url("ordered") in first and "held at" in first
 
     # By keyboard: the moved item keeps the focus, so Enter twice takes "read" to the top.
     chrome.find_element(By.CSS_SELECTOR, '#held-list li[data-status="read"] [data-act="up"]').send_keys(Keys.ENTER)
@@ -100,6 +100,7 @@ def test_a_bin_shows_each_delivery_live_with_its_signature_result(chrome: Any, e
     url = wait(chrome, lambda d: d.find_element(By.ID, "bin-url").text.endswith("/watched") and
                d.find_element(By.ID, "bin-url").text)
     assert url == emulator.bin_url("watched")
+    click(chrome, "#bin-helper details summary")
     curl = chrome.find_element(By.CSS_SELECTOR, '#bin-helper [data-provider="wazapin"] pre').text
     assert "/wazapin/v1/settings/developer/webhooks/endpoints" in curl and f'"url":"{url}"' in curl
     click(chrome, 'button[data-register="wazapin"]')

@@ -384,13 +384,11 @@ function drawHeld(focus) {
     const button = (act, text, onclick, attrs = {}) => el("button", { type: "button", "data-act": act, "aria-label": `${text}: ${label}`, text, onclick, ...attrs });
     return el("li", { "data-id": id, "data-status": item.status || "", "data-copy": String(item.copy) },
       el("p", { class: "queue-head" }, el("strong", { text: `${index + 1}. ${item.provider}` }), ` ${item.event_type} `,
-        item.status ? statusBadge(item.status) : "", item.copy ? ` copy ${item.copy}` : ""),
-      el("dl", { class: "facts" },
-        ...[["Message", item.message_id], ["Destination", item.url], ["Endpoint", item.endpoint_id],
-          ["Held at", `${emulated(item.held_at)}${item.hold_id ? ` by ${item.hold_id}` : ""}`],
-          ["Attempts so far", String(item.attempts)]]
-          .filter(([, value]) => value)
-          .flatMap(([name, value]) => [el("dt", { text: name }), el("dd", {}, el("code", { text: value }))])),
+        item.status ? statusBadge(item.status) : "", item.copy ? ` copy ${item.copy}` : "",
+        el("span", { class: "hint" }, ` · held at ${emulated(item.held_at)}${item.hold_id ? ` by ${item.hold_id}` : ""}`
+          + (item.attempts ? ` · ${item.attempts} attempts before` : ""))),
+      el("p", { class: "queue-facts" }, "Message ", el("code", { text: item.message_id || item.event_id }),
+        " → ", el("code", { text: item.url }), item.endpoint_id ? [" (endpoint ", el("code", { text: item.endpoint_id }), ")"] : null),
       el("div", { class: "row" },
         button("up", "Move up", () => move(id, -1, "up"), { class: "quiet", disabled: index === 0 }),
         button("down", "Move down", () => move(id, 1, "down"), { class: "quiet", disabled: index === last }),
@@ -456,10 +454,12 @@ function drawBinHelper() {
           if (!response.ok) throw new Error(`${provider.name} refused the registration: ${response.status} ${await response.text()}`);
         }, `${provider.name} now sends its webhooks to ${url}`) })));
   });
+  const open = $("#bin-helper details[open]") !== null;
   $("#bin-helper").replaceChildren(
-    el("h4", { text: "The URL to register as a webhook destination" }),
-    el("div", { class: "copyline" }, el("code", { id: "bin-url", text: url }), copyButton(url)),
-    ...lines);
+    el("div", { class: "copyline" }, el("span", { text: "Register this URL as a webhook destination:" }),
+      el("code", { id: "bin-url", text: url }), copyButton(url)),
+    el("details", { open }, el("summary", { text: "Register it with a provider: a curl line, or one click" }),
+      el("div", { class: "body" }, ...lines)));
 }
 
 function signatureBadge(signature) {
