@@ -231,13 +231,12 @@ def test_the_banner_prints_the_dashboards_ready_url_in_token_mode():
     from wa_emulator.app import create_app
     from wa_emulator.cli import banner
 
-    def ui_line(**settings) -> str:
-        app = create_app(Settings(port=0, **settings))
+    def ui_line(**settings) -> tuple[str, ControlAccess]:
+        app = create_app(Settings(port=0, **settings))  # not bound: the banner is built from the settings
         line = next(line for line in banner(app, "127.0.0.1", 8066).splitlines() if line.startswith("  ui "))
-        return line.split()[1]
+        return line.split()[1], app[access_key]
 
-    generated = ui_line(host="0.0.0.0")  # not bound here: the banner is built from the settings alone
-    assert generated.startswith("http://127.0.0.1:8066/_emulator/ui/?token=")
-    assert ControlAccess(TOKEN, generated.split("=", 1)[1]).login(generated.split("=", 1)[1])
-    assert ui_line() == "http://127.0.0.1:8066/_emulator/ui/"
-    assert TOKEN_VALUE not in ui_line(control_token=TOKEN_VALUE)  # a token given is not echoed into logs
+    url, access = ui_line(host="0.0.0.0")
+    assert url == f"http://127.0.0.1:8066/_emulator/ui/?token={access.token}" and access.generated
+    assert ui_line()[0] == "http://127.0.0.1:8066/_emulator/ui/"
+    assert TOKEN_VALUE not in ui_line(control_token=TOKEN_VALUE)[0]  # a token given is not echoed into logs
