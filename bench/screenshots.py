@@ -15,7 +15,7 @@ from wa_emulator.testing.threaded import ThreadedEmulator
 from . import browser
 
 DOCS = Path(__file__).parent.parent / "docs"
-VIEWS = ("messages", "journal", "clock", "credentials")
+VIEWS = ("messages", "journal", "clock", "credentials", "webhooks", "bins")
 
 
 def _post(url: str, body: dict, headers: dict) -> None:
@@ -39,6 +39,16 @@ def main() -> int:
                 _post(base + example["base_path"] + example["path"], example["body"], example["headers"])
             emu.advance(["2s", "20s", "1m"][round_])
         emu.inbound("wazapin", "+6281234567890", "Is my order on its way?")
+        # Wazapin's status webhooks: the first of one message to the emulator's own bin, then the rest held.
+        wazapin = next(p for p in boot["providers"] if p["name"] == "wazapin")
+        hook = wazapin["webhook_registration"]
+        body = json.loads(json.dumps(hook["body"]).replace("{bin_url}", emu.bin_url("demo")))
+        _post(base + hook["base_path"] + hook["path"], body, hook["headers"])
+        example = wazapin["example"]
+        _post(base + example["base_path"] + example["path"], example["body"], example["headers"])
+        emu.advance("1s")
+        emu.hold_webhooks()
+        emu.advance("1m")
         driver = browser.chrome()
         try:
             for view in VIEWS:
@@ -47,6 +57,13 @@ def main() -> int:
                 if view == "messages":
                     driver.find_elements("css selector", "#messages-table tbody tr[data-id]")[2].click()
                     time.sleep(0.4)
+                if view == "webhooks":  # the person has moved "read" to the top, to release it first
+                    driver.find_element("css selector", '#held-list li[data-status="read"] [data-act="up"]').click()
+                    time.sleep(0.2)
+                if view == "bins":
+                    driver.find_element("css selector", "#bin-receipts details summary").click()
+                    time.sleep(0.2)
+                driver.execute_script("window.scrollTo(0, 0); document.getElementById('notice').hidden = true;")
                 path = DOCS / f"dashboard-{view}.png"
                 driver.save_screenshot(str(path))
                 print(f"wrote {path}")

@@ -419,7 +419,8 @@ def banner(app: web.Application, host: str, port: int) -> str:
     lines += [
         "",
         f"  control  {base}/_emulator/  (an index of every operation: health, clock, messages, journal, …)",
-        f"  ui       {base}/_emulator/ui/  (the dashboard: live messages, journal, clock, contacts, faults)",
+        f"  ui       {base}/_emulator/ui/{app[access_key].dashboard_query()}  (the dashboard: live messages, journal,"
+        " clock, contacts, faults, held webhooks, request bins)",
         f"  access   {app[access_key].describe()}",
         *([f"  tls      {_tls_line(tls)}"] if tls else []),
         *(_proxy_lines(app, base) if app[keys.settings].proxy else []),

@@ -155,3 +155,88 @@ async def test_an_open_control_api_serves_a_remote_client(remote, http):
 async def test_a_loopback_client_is_served_without_a_token(http):
     async with Emulator(control_token=TOKEN_VALUE) as emu:
         assert (await remote_view(http, emu))[0] == 200
+
+
+# -- the dashboard in token mode: ?token= once, then an HttpOnly cookie a browser sends by itself ------
+
+
+def cookie_of(access: ControlAccess) -> str:
+    return f"wa_emulator_control={access.cookie_value()}"
+
+
+def test_the_dashboard_cookie_admits_a_remote_browser_like_the_token():
+    access = ControlAccess(TOKEN, TOKEN_VALUE)
+    assert access.admit(request_from(REMOTE, "/_emulator/events", Cookie=cookie_of(access))) is None
+    assert TOKEN_VALUE not in access.cookie_value()  # the cookie is a digest, never the token itself
+    forged = refusal(access, request_from(REMOTE, "/_emulator/events", Cookie="wa_emulator_control=forged"))
+    assert forged.status == 401 and forged.code == "control_token_invalid" and "?token=" in forged.message
+    other = ControlAccess(TOKEN, "another-token")  # a server restarted with another token
+    assert refusal(other, request_from(REMOTE, "/_emulator/events", Cookie=cookie_of(access))).status == 401
+    # Only token mode knows the cookie: by default a remote client stays refused whatever it sends.
+    assert refusal(ControlAccess(LOOPBACK_ONLY), request_from(REMOTE, Cookie=cookie_of(access))).status == 403
+
+
+def test_a_change_made_with_the_cookie_must_come_from_the_dashboards_own_origin():
+    access = ControlAccess(TOKEN, TOKEN_VALUE)
+
+    def post(**headers: str):
+        transport = mock.Mock()
+        transport.get_extra_info.side_effect = lambda name, default=None: REMOTE if name == "peername" else default
+        return make_mocked_request("POST", "/_emulator/reset", transport=transport,
+                                   headers={"Host": "box:8066", "Cookie": cookie_of(access), **headers})
+
+    assert access.admit(post(Origin="http://box:8066")) is None
+    for origin in ({"Origin": "http://box:9000"}, {"Origin": "http://evil.example"}, {}):
+        error = refusal(access, post(**origin))
+        assert error.status == 403 and error.code == "control_cross_origin", origin
+
+
+def test_the_token_is_exchanged_for_the_cookie_only_when_it_matches():
+    access = ControlAccess(TOKEN, TOKEN_VALUE)
+    assert access.login(TOKEN_VALUE) == access.cookie_value()
+    for wrong in ("", "nope", TOKEN_VALUE + "x"):
+        with pytest.raises(ApiError) as caught:
+            access.login(wrong)
+        assert caught.value.status == 401
+    assert ControlAccess(TOKEN, "gen", generated=True).dashboard_query() == "?token=gen"
+    assert "s3cret" not in ControlAccess(TOKEN, TOKEN_VALUE).dashboard_query()  # a given token is not echoed
+
+
+@pytest.mark.parametrize("remote", [{"control_token": TOKEN_VALUE}], indirect=True)
+async def test_a_remote_browser_opens_the_dashboard_with_the_token_once(remote, http):
+    page = remote.base_url + "/_emulator/ui/"
+    async with http.get(page + "?token=wrong", allow_redirects=False) as response:
+        assert response.status == 401 and "Set-Cookie" not in response.headers
+    async with http.get(page + f"?token={TOKEN_VALUE}", allow_redirects=False) as response:
+        assert response.status == 303 and response.headers["Location"] == "/_emulator/ui/"  # the token leaves the URL
+        cookie = response.cookies["wa_emulator_control"]
+        assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/_emulator"
+        assert TOKEN_VALUE not in response.headers["Set-Cookie"]
+    sent = {"Cookie": f"wa_emulator_control={cookie.value}"}
+    for path in ("/_emulator/ui/", "/_emulator/ui/boot.json", "/_emulator/messages"):
+        async with http.get(remote.base_url + path, headers=sent) as response:
+            assert response.status == 200, path
+    async with http.get(remote.base_url + "/_emulator/events", headers=sent) as stream:
+        assert stream.status == 200 and stream.headers["Content-Type"] == "text/event-stream"
+    own = {**sent, "Origin": remote.base_url}
+    async with http.post(remote.base_url + "/_emulator/webhooks/hold", headers=own, json={}) as response:
+        assert response.status == 201
+    async with http.post(remote.base_url + "/_emulator/reset", headers={**sent, "Origin": "http://127.0.0.1:1"}) as r:
+        assert r.status == 403
+    async with http.get(page) as response:
+        assert response.status == 401, "without the cookie the page stays closed"
+
+
+def test_the_banner_prints_the_dashboards_ready_url_in_token_mode():
+    from wa_emulator.app import create_app
+    from wa_emulator.cli import banner
+
+    def ui_line(**settings) -> tuple[str, ControlAccess]:
+        app = create_app(Settings(port=0, **settings))  # not bound: the banner is built from the settings
+        line = next(line for line in banner(app, "127.0.0.1", 8066).splitlines() if line.startswith("  ui "))
+        return line.split()[1], app[access_key]
+
+    url, access = ui_line(host="0.0.0.0")
+    assert url == f"http://127.0.0.1:8066/_emulator/ui/?token={access.token}" and access.generated
+    assert ui_line()[0] == "http://127.0.0.1:8066/_emulator/ui/"
+    assert TOKEN_VALUE not in ui_line(control_token=TOKEN_VALUE)[0]  # a token given is not echoed into logs

@@ -1,4 +1,5 @@
-"""Fixtures for the dashboard's tests: a threaded emulator and one headless Chromium for the module."""
+"""Fixtures for the dashboard's tests: one threaded emulator and one headless Chromium, shared by every module
+(each test resets the emulator and loads the page afresh; starting a browser costs a second or two)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from bench import browser
 from wa_emulator.testing.threaded import ThreadedEmulator
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def emulator() -> Iterator[ThreadedEmulator]:
     """An emulator on its own thread (the browser's calls block this one), manual clock."""
     emu = ThreadedEmulator().start()
@@ -21,7 +22,7 @@ def emulator() -> Iterator[ThreadedEmulator]:
         emu.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chrome() -> Iterator[Any]:
     """Headless Chromium at 1280×800; skipped with one line when this machine has none (a failure in CI)."""
     reason = browser.missing()

@@ -12,61 +12,11 @@ from typing import Any
 
 import pytest
 import requests
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.ui.browse import CONTRAST, base, click, no_reload, open_view, register_bin, send, wait
 from wa_emulator.testing.threaded import ThreadedEmulator
-
-WAIT = 10  # seconds a page may take to show something; generous for a loaded CI machine, never slept
-
-
-def base(emulator: ThreadedEmulator) -> str:
-    return emulator.url("mojeeb").removesuffix("/mojeeb")
-
-
-def example(emulator: ThreadedEmulator, provider: str) -> dict[str, Any]:
-    boot = requests.get(f"{base(emulator)}/_emulator/ui/boot.json", timeout=5).json()
-    return next(p["example"] for p in boot["providers"] if p["name"] == provider)
-
-
-def send(emulator: ThreadedEmulator, provider: str = "wazapin") -> str:
-    """Send the provider's documented example request; the new message's id."""
-    request = example(emulator, provider)
-    answer = requests.post(base(emulator) + request["base_path"] + request["path"], json=request["body"],
-                           headers=request["headers"], timeout=5)
-    assert answer.status_code < 300, answer.text
-    newest = requests.get(f"{base(emulator)}/_emulator/messages?order=newest&limit=1", timeout=5).json()
-    return str(newest["data"][0]["id"])
-
-
-def open_view(chrome: Any, emulator: ThreadedEmulator, view: str) -> None:
-    emulator.reset()
-    chrome.get("about:blank")  # else a URL differing only in its #view is a hash change, not a fresh page
-    chrome.get(f"{base(emulator)}/_emulator/ui/#{view}")
-    wait(chrome, lambda d: d.find_element(By.ID, "live").get_attribute("data-state") == "live")
-    chrome.execute_script("window.__samePage = true;")
-
-
-def wait(chrome: Any, condition: Any) -> Any:
-    """Until ``condition(driver)`` is truthy; live views redraw, so an element gone stale means "look again"."""
-    return WebDriverWait(chrome, WAIT, poll_frequency=0.05,
-                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(condition)
-
-
-def click(chrome: Any, selector: str) -> None:
-    """Click what ``selector`` finds once it is there, finding it again if a redraw replaced it."""
-
-    def clicked(driver: Any) -> bool:
-        driver.find_element(By.CSS_SELECTOR, selector).click()
-        return True
-
-    wait(chrome, clicked)
-
-
-def no_reload(chrome: Any) -> None:
-    assert chrome.execute_script("return window.__samePage === true;"), "the page reloaded"
 
 
 def row_status(chrome: Any, message_id: str) -> str | None:
@@ -227,37 +177,40 @@ def test_credentials_give_a_curl_line_that_sends(chrome: Any, emulator: Threaded
 def test_text_is_readable_and_a_narrow_window_needs_no_sideways_scroll(chrome: Any,
                                                                        emulator: ThreadedEmulator) -> None:
     open_view(chrome, emulator, "messages")
+    # Something in every view: a message, a delivery kept by a bin, two webhooks held.
+    register_bin(emulator, "demo")
     send(emulator)
-    wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, "#messages-table tbody tr[data-id]"))
-    for selector in ("body", ".tabs a", "button", ".hint", ".top h1", ".status", "label"):
-        ratios = chrome.execute_script(
-            f"return [...document.querySelectorAll('{selector}')].slice(0, 3).map((e) => {{{CONTRAST}}});")
-        assert ratios and min(ratios) >= 4.5, f"{selector} has contrast {min(ratios or [0]):.2f}:1"
+    emulator.advance(1)
+    emulator.hold_webhooks()
+    emulator.advance(10)
+    drawn = {"messages": "#messages-table tbody tr[data-id]", "webhooks": "#held-list li[data-id]",
+             "bins": "#bin-receipts details", "faults": "#faults-list p", "credentials": "#credentials-list details"}
+    views = [tab.get_attribute("data-tab") for tab in chrome.find_elements(By.CSS_SELECTOR, ".tabs a")]
+    assert {"webhooks", "bins"} <= set(views) and len(views) == 9
+    for view in views:
+        show(chrome, view, drawn.get(view))
+        for selector in READABLE:
+            ratios = chrome.execute_script(
+                f"return [...document.querySelectorAll('section[data-view=\"{view}\"] {selector}, .top {selector}, "
+                f".tabs {selector}')].filter((e) => e.offsetParent).slice(0, 4).map((e) => {{{CONTRAST}}});")
+            assert not ratios or min(ratios) >= 4.5, f"{view}: {selector} has contrast {min(ratios):.2f}:1"
     try:
         chrome.set_window_size(400, 800)
-        for view in ("messages", "journal", "clock", "contacts", "faults", "scenarios", "credentials"):
-            chrome.find_element(By.CSS_SELECTOR, f'a[data-tab="{view}"]').click()
-            section = f'section[data-view="{view}"]'
-            wait(chrome, lambda d, section=section: d.find_element(By.CSS_SELECTOR, section).is_displayed())
+        for view in views:
+            show(chrome, view, drawn.get(view))
             width = chrome.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
             assert width[0] <= width[1], f"{view} is {width[0]}px wide in a {width[1]}px window"
     finally:
         chrome.set_window_size(1280, 800)
 
 
-# WCAG contrast of an element's text colour on the first opaque background behind it.
-CONTRAST = """
-const parse = (c) => c.match(/[\\d.]+/g).map(Number);
-const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-let node = e, bg = null;
-const fg = parse(getComputedStyle(node).color);
-while (node) {  // the nearest background that is not transparent
-  const c = parse(getComputedStyle(node).backgroundColor);
-  if (c.length < 4 || c[3] > 0) { bg = c; break; }
-  node = node.parentElement;
-}
-bg = bg || [255, 255, 255];
-const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-return (a + 0.05) / (b + 0.05);
-"""
+READABLE = ("h1", "h2", "a", "button", ".hint", ".status", ".sig", "label", "summary", "dt", "code", "td")
+
+
+def show(chrome: Any, view: str, drawn: str | None) -> None:
+    """Open ``view`` from its tab and wait until it shows (and, given ``drawn``, has drawn that)."""
+    chrome.find_element(By.CSS_SELECTOR, f'a[data-tab="{view}"]').click()
+    section = f'section[data-view="{view}"]'
+    wait(chrome, lambda d: d.find_element(By.CSS_SELECTOR, section).is_displayed())
+    if drawn is not None:
+        wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, f"{section} {drawn}"))

@@ -128,3 +128,37 @@ async def test_a_page_that_leaves_gives_its_stream_back() -> None:
                 break
             await asyncio.sleep(0.05)
         assert len(emu.app[FEED]) == 0
+
+
+async def test_the_held_queue_and_the_bins_move_live_on_an_open_page() -> None:
+    from tests.support.sinks import running_sink
+
+    async with Emulator() as emu, running_sink() as rx, aiohttp.ClientSession() as http, \
+            http.get(f"{emu.base_url}/_emulator/events") as stream:
+        assert (await read_event(stream.content))[0] == "hello"
+
+        async def next_of(kind: str) -> dict:
+            while (found := await asyncio.wait_for(read_event(stream.content), 5))[0] != kind:
+                pass
+            return found[1]
+
+        async with http.post(f"{emu.base_url}/_emulator/webhooks/hold", json={}) as answer:
+            assert answer.status == 201
+        assert "holds" in (await next_of("changed"))["areas"]  # a hold has no listener: the digest sees it
+        [delivery] = emu.world.dispatcher.send(
+            provider="demo", org_id="org", endpoint_id="ep", url=rx.url, event_type="demo.event", body=b"{}",
+            policy=RetryPolicy(schedule=(0,), timeout=1.0), message_id="m1")
+        await emu.settle()
+        assert await next_of("queue") == {"action": "held", "id": delivery.id, "message_id": "m1",
+                                          "provider": "demo", "status": None}
+        [copy] = emu.world.dispatcher.duplicate([delivery.id])
+        assert (await next_of("queue"))["action"] == "duplicated"
+        await emu.world.dispatcher.release([delivery.id])
+        assert (await next_of("queue"))["action"] == "released"
+        emu.world.dispatcher.drop([copy.id])
+        assert await next_of("queue") == {"action": "dropped", "id": copy.id, "message_id": "m1",
+                                          "provider": "demo", "status": None}
+        async with http.post(f"{emu.base_url}/_emulator/bin/watched", data=b"{}") as answer:
+            assert answer.status == 200
+        while "bins" not in (await next_of("changed"))["areas"]:
+            pass

@@ -10,6 +10,15 @@ loopback clients only, unless the server was started to be reached from elsewher
   one, generated at start-up and printed in the banner.
 - ``open`` (``--control-open``): everyone, on purpose (a container on a private CI network).
 
+A browser cannot put a header on a page load or an ``EventSource``, so in token mode the dashboard
+is opened once as ``/_emulator/ui/?token=<token>`` (the banner prints that line): the token is
+checked and exchanged for an HttpOnly, SameSite=Strict cookie scoped to ``/_emulator`` (a keyed
+digest of the token, never the token itself), and the browser is sent on to the bare URL so the
+token leaves its address bar. ``admit`` accepts that cookie as it accepts the header; a change
+(anything but GET/HEAD/OPTIONS) admitted by the cookie alone must also come with an ``Origin`` of
+this very host, so a page on another port of the same machine (the same "site" to a cookie) cannot
+drive the control API with it.
+
 The client's address is the connection's peer, never a header a client or proxy could write.
 ``GET /_emulator/health`` answers everyone: it tells a readiness probe from another container
 that the server is up, and holds nothing worth protecting. Webhook deliveries of this process
@@ -18,11 +27,13 @@ that the server is up, and holds nothing worth protecting. Webhook deliveries of
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -35,6 +46,9 @@ TOKEN = "token"
 OPEN = "open"
 
 TOKEN_HEADER = "X-Emulator-Token"
+COOKIE = "wa_emulator_control"  # the dashboard's session in token mode
+COOKIE_PATH = "/_emulator"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/_emulator/health"})
 
 
@@ -113,6 +127,39 @@ class ControlAccess:
             return f"token: clients beyond loopback send Authorization: Bearer {shown} (or {TOKEN_HEADER})"
         return "loopback only: other clients are refused (serve with --control-token or --control-open)"
 
+    def dashboard_query(self) -> str:
+        """What the banner appends to the dashboard's URL so a browser beyond loopback gets in.
+
+        >>> ControlAccess(TOKEN, "abc", generated=True).dashboard_query(), ControlAccess(OPEN).dashboard_query()
+        ('?token=abc', '')
+        """
+        if self.mode != TOKEN:
+            return ""
+        return f"?token={self.token if self.generated else '<the token given>'}"
+
+    def cookie_value(self) -> str:
+        """The dashboard cookie's value: a digest keyed by the token, so the cookie never shows the token."""
+        assert self.token is not None
+        return hmac.new(self.token.encode(), b"wa-emulator dashboard session", hashlib.sha256).hexdigest()
+
+    def login(self, given: str) -> str:
+        """Exchange the token ``given`` (``?token=``) for the dashboard cookie's value; a 401 when it is wrong.
+
+        >>> access = ControlAccess(TOKEN, "abc")
+        >>> access.login("abc") == access.cookie_value()
+        True
+        """
+        if self.mode != TOKEN or not _same(given, self.token or ""):
+            raise ApiError(401, "control_token_invalid",
+                           "The control token does not match the one the server was started with.")
+        return self.cookie_value()
+
+    def set_cookie(self, response: web.StreamResponse, request: web.Request) -> None:
+        """Put the dashboard cookie on ``response``: HttpOnly (no script reads it), SameSite=Strict,
+        sent only below ``/_emulator``, and only over TLS when the page came over TLS."""
+        response.set_cookie(COOKIE, self.cookie_value(), path=COOKIE_PATH, httponly=True, samesite="Strict",
+                            secure=request.secure)
+
     def admit(self, request: web.Request) -> None:
         """Let the request through, or raise the ApiError that says what it lacks."""
         if request.headers.get("User-Agent") == WEBHOOK_USER_AGENT:
@@ -126,16 +173,39 @@ class ControlAccess:
                            "--control-token TOKEN (or WA_EMULATOR_CONTROL_TOKEN) or --control-open.")
         given = _given_token(request)
         challenge = {"WWW-Authenticate": 'Bearer realm="wa-emulator control API"'}
+        cookie = request.cookies.get(COOKIE)
+        if given is None and cookie:
+            if not _same(cookie, self.cookie_value()):
+                raise ApiError(401, "control_token_invalid",
+                               "The dashboard's cookie does not match this server's token (it was restarted "
+                               "with another one): open the URL with ?token= from its banner again.",
+                               headers=challenge)
+            if request.method not in SAFE_METHODS and not _from_itself(request):
+                raise ApiError(403, "control_cross_origin",
+                               "A change sent with the dashboard's cookie must come from the dashboard's own "
+                               "page (its Origin header naming this host); other clients send the token.")
+            return
         if given is None:
             raise ApiError(401, "control_token_required",
                            f"The control API needs its token from clients beyond loopback: send "
                            f"Authorization: Bearer <token> or {TOKEN_HEADER} (the token is in the server's "
                            "start-up banner, or set with --control-token).", headers=challenge)
         assert self.token is not None
-        if not hmac.compare_digest(given.encode("utf-8", "replace"), self.token.encode("utf-8", "replace")):
+        if not _same(given, self.token):
             raise ApiError(401, "control_token_invalid",
                            "The control token does not match the one the server was started with.",
                            headers=challenge)
+
+
+def _same(given: str, expected: str) -> bool:
+    """Compare secrets in constant time, so the answer's timing tells nothing about the secret."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
+
+
+def _from_itself(request: web.Request) -> bool:
+    """Whether the request's ``Origin`` is this server as the client reached it (same host and port)."""
+    origin = request.headers.get("Origin", "")
+    return bool(origin) and urlsplit(origin).netloc.lower() == request.host.lower()
 
 
 def _given_token(request: web.Request) -> str | None:

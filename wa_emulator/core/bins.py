@@ -92,6 +92,7 @@ class Bins:
         self.body_limit = body_limit
         self._bins: OrderedDict[str, deque[Receipt]] = OrderedDict()
         self._seq: dict[str, int] = {}
+        self.version = 0  # moves with every record and clear: a watcher sees a change without reading bins
 
     def record(self, name: str, *, at: float, wall_at: float, method: str, path: str, query: str,
                headers: dict[str, str], body: bytes, verdict: Verdict | None = None) -> Receipt:
@@ -106,6 +107,7 @@ class Bins:
         else:
             self._bins.move_to_end(name)
         self._seq[name] += 1
+        self.version += 1
         receipt = Receipt(self._seq[name], at, wall_at, method, path, query, headers, body[: self.body_limit],
                           len(body), verdict)
         kept.append(receipt)
@@ -123,4 +125,5 @@ class Bins:
         """Empty bin ``name``; how many requests it held."""
         kept = self._bins.pop(name, None)
         self._seq.pop(name, None)
+        self.version += 1
         return len(kept) if kept is not None else 0

@@ -148,6 +148,8 @@ class Hold:
 Signer = Callable[["Delivery", float], Mapping[str, str]]
 # Called when a delivery ends delivered or exhausted.
 DeliveryListener = Callable[["Delivery"], None]
+# Called with each step a delivery takes in the held queue: (action of QueueStep, the delivery).
+QueueListener = Callable[[str, "Delivery"], None]
 # Strict mode's check of a webhook: (provider, event_type, body) -> what breaks the body's contract, or None.
 WebhookCheck = Callable[[str, str, bytes], str | None]
 
@@ -232,6 +234,7 @@ class Dispatcher:
         self._holds: dict[str, Hold] = {}
         self._held: dict[str, Delivery] = {}  # the held queue, in the order deliveries were parked
         self._hold_seq = 0
+        self._queue_listeners: list[QueueListener] = []
         # Which URLs may be called at all; the wiring sets the server's own (from its settings).
         self.destinations = Destinations()
         # Each provider that pushes webhooks says which received requests are its own (request bins).
@@ -419,20 +422,31 @@ class Dispatcher:
             self._remember(twin)
             self._opened(twin)
             twin.queue.append(QueueStep("duplicated", self.clock.now(), of=original.id))
-            self._park(twin, original.hold_id)
+            self._park(twin, original.hold_id, "duplicated")
             copies.append(twin)
         return copies
 
-    def _park(self, delivery: Delivery, hold_id: str | None) -> None:
+    def _park(self, delivery: Delivery, hold_id: str | None, told: str = "held") -> None:
         now = self.clock.now()
         delivery.held_at, delivery.hold_id, delivery.next_attempt_at = now, hold_id, None
         delivery.queue.append(QueueStep("held", now, hold_id=hold_id))
         self._held[delivery.id] = delivery
+        self._tell_queue(told, delivery)
 
     def _unpark(self, delivery: Delivery, action: str) -> None:
         del self._held[delivery.id]
         delivery.held_at = None
         delivery.queue.append(QueueStep(action, self.clock.now(), hold_id=delivery.hold_id))
+        self._tell_queue(action, delivery)
+
+    def on_queue(self, listener: QueueListener) -> None:
+        """Call ``listener(action, delivery)`` as a delivery is held, duplicated (its held copy),
+        released or dropped: a watcher (the dashboard) sees the queue move without polling it."""
+        self._queue_listeners.append(listener)
+
+    def _tell_queue(self, action: str, delivery: Delivery) -> None:
+        for listener in self._queue_listeners:
+            listener(action, delivery)
 
     async def _attempt(self, delivery: Delivery) -> None:
         if delivery.state != PENDING:

@@ -1,10 +1,10 @@
 """The dashboard's live feed: the world's events, fanned out to each open page as server-sent events.
 
-The world already tells listeners about every status change, inbound message and finished
-webhook delivery; the feed turns those into small events (ids and names, never whole bodies: the
-page fetches what it shows from the control API). What has no listener (journal entries, clock
-moves, faults, a reset) is caught by comparing a cheap digest of the world twice a second, only
-while a page is open.
+The world already tells listeners about every status change, inbound message, finished webhook
+delivery and step in the held webhook queue; the feed turns those into small events (ids and
+names, never whole bodies: the page fetches what it shows from the control API). What has no
+listener (journal entries, clock moves, faults, holds, request bins, a reset) is caught by
+comparing a cheap digest of the world twice a second, only while a page is open.
 
 Each page has its own bounded queue. A page that reads too slowly does not grow the server's
 memory: once its queue is full, further events are dropped and it is sent one ``resync`` event,
@@ -17,6 +17,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..control.bins import BINS
 from ..core.models import Message, StatusEvent
 from ..core.timefmt import iso_ms
 from ..core.webhooks import Delivery
@@ -63,6 +64,7 @@ class Feed:
         world.on_status(self._status)
         world.on_inbound(self._inbound)
         world.dispatcher.on_finished(self._delivery)
+        world.dispatcher.on_queue(self._queued)
 
     def __len__(self) -> int:
         return len(self._subscribers)
@@ -99,6 +101,8 @@ class Feed:
             "clock": (clock.mode.value, clock.spec.factor, clock.now() if clock.mode.value == "manual" else None),
             "faults": len(world.faults),
             "scenario": id(world.scenario),
+            "holds": tuple(hold.id for hold in world.dispatcher.holds()),  # a handful at most
+            "bins": (id(bins := world.state(BINS)), bins.version),
         }
 
     # -- the world's listeners ----------------------------------------------------------
@@ -117,6 +121,11 @@ class Feed:
         if self._subscribers:
             self.publish("delivery", {"id": delivery.id, "message_id": delivery.message_id,
                                       "provider": delivery.provider, "state": delivery.state})
+
+    def _queued(self, action: str, delivery: Delivery) -> None:
+        if self._subscribers:
+            self.publish("queue", {"action": action, "id": delivery.id, "message_id": delivery.message_id,
+                                   "provider": delivery.provider, "status": delivery.status})
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -21,9 +21,10 @@ from typing import Any
 from aiohttp import web
 
 from ..control.access import APP_KEY as ACCESS
-from ..control.access import ControlAccess
+from ..control.access import TOKEN, ControlAccess
 from ..control.operations import render_error
 from ..providers.base import Provider
+from ..providers.wazapin.webhooks import MESSAGE_NEW, STATUS_UPDATE
 from ..scenario.loader import bundled
 from ..web import keys
 from ..web.http import ApiError, json_response
@@ -44,6 +45,7 @@ _SECURITY = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
+    "Referrer-Policy": "no-referrer",
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -66,7 +68,7 @@ def mount(routes: Routes, app: web.Application, access: ControlAccess) -> None:
     app.on_shutdown.append(end_streams)
     guard = _guarded(access)
     routes.add_route("GET", "/ui", guard(_to_dashboard))
-    routes.add_route("GET", UI_PATH, guard(_page("index.html")))
+    routes.add_route("GET", UI_PATH, _login(access, guard(_page("index.html"))))
     for name in _STATIC:
         routes.add_route("GET", f"{UI_PATH}{name}", guard(_page(name)))
     routes.add_route("GET", f"{UI_PATH}boot.json", guard(_boot))
@@ -95,6 +97,26 @@ def _guarded(access: ControlAccess) -> Callable[[Handler], Handler]:
         return guarded
 
     return guard
+
+
+def _login(access: ControlAccess, page: Handler) -> Handler:
+    """The dashboard's page, which in token mode also takes ``?token=``: a right one is exchanged for
+    the dashboard cookie and the browser sent on to the bare URL (the token leaves its address bar
+    and history); a wrong one is a 401. Without ``?token=`` the page is behind the usual rule."""
+
+    async def dashboard(request: web.Request) -> web.StreamResponse:
+        given = request.query.get("token")
+        if given is None or access.mode != TOKEN:
+            return await page(request)
+        try:
+            access.login(given)
+        except ApiError as error:
+            return render_error(request, error)
+        response = web.Response(status=303, headers={"Location": request.path, "Cache-Control": "no-store"})
+        access.set_cookie(response, request)
+        return response
+
+    return dashboard
 
 
 @functools.cache
@@ -127,10 +149,38 @@ def example_request(provider: Provider) -> dict[str, Any] | None:
     """
     for op in provider.api.operations:
         if op.method == "post" and op.example is not None and op.operation_id.startswith("send"):
-            root = provider.base_path[len(provider.prefix):]
-            return {"method": "POST", "path": op.path, "base_path": provider.prefix + root,
-                    "headers": {**provider.api.sandbox_headers, "Content-Type": "application/json"},
-                    "body": op.example}
+            return _post(provider, op.path, op.example)
+    return None
+
+
+def _post(provider: Provider, path: str, body: Any) -> dict[str, Any]:
+    """A POST of ``body`` to ``path`` below the provider's base, with its sandbox headers."""
+    root = provider.base_path[len(provider.prefix):]
+    return {"method": "POST", "path": path, "base_path": provider.prefix + root,
+            "headers": {**provider.api.sandbox_headers, "Content-Type": "application/json"}, "body": body}
+
+
+BIN_URL = "{bin_url}"  # where the page puts the chosen request bin's URL in a registration body
+# The operation that points a provider's webhooks at a URL, and the body that does it.
+_REGISTRATIONS: dict[str, Callable[[str], dict[str, Any]]] = {
+    "createEndpoint": lambda url: {"url": url, "events": [STATUS_UPDATE, MESSAGE_NEW]},  # Wazapin
+    "createWebhook": lambda url: {"callbackUrl": url},  # Qlara
+}
+
+
+def webhook_registration(provider: Provider) -> dict[str, Any] | None:
+    """The request that registers a webhook destination with ``provider`` (``BIN_URL`` marks the URL);
+    None for a provider that pushes no webhooks.
+
+    >>> from wa_emulator.providers import all_providers
+    >>> found = {p.name: webhook_registration(p) for p in all_providers()}
+    >>> found["mojeeb"], found["wazapin"]["path"], found["wazapin"]["body"]["url"]
+    (None, '/v1/settings/developer/webhooks/endpoints', '{bin_url}')
+    """
+    for op in provider.api.operations:
+        body = _REGISTRATIONS.get(op.operation_id)
+        if body is not None and op.method == "post":
+            return _post(provider, op.path, body(BIN_URL))
     return None
 
 
@@ -138,8 +188,8 @@ async def _boot(request: web.Request) -> web.Response:
     """What the page needs that the control API does not tell: bundled scenarios, example requests."""
     app = request.app
     return json_response({
-        "providers": [{"name": p.name, "base_path": p.base_path, "example": example_request(p)}
-                      for p in app[keys.providers]],
+        "providers": [{"name": p.name, "base_path": p.base_path, "example": example_request(p),
+                       "webhook_registration": webhook_registration(p)} for p in app[keys.providers]],
         "scenarios": [{"name": name, "description": description} for name, description in bundled()],
         "control_access": app[ACCESS].describe(),
     })
@@ -157,8 +207,9 @@ def _frame(event: str, data: Any) -> bytes:
 async def _events(request: web.Request) -> web.StreamResponse:
     """``GET /_emulator/events``: server-sent events for one open page, until it leaves or the server stops.
 
-    Events: ``hello`` (on connect), ``status``, ``message``, ``delivery``, ``changed`` (``areas``:
-    journal, clock, faults, messages, scenario or world moved) and ``resync`` (the page fell behind
+    Events: ``hello`` (on connect), ``status``, ``message``, ``delivery``, ``queue`` (a webhook was
+    held, duplicated, released or dropped: ``action``, ``id``, ``message_id``), ``changed`` (``areas``:
+    journal, clock, faults, messages, scenario, holds, bins or world moved) and ``resync`` (the page fell behind
     and events were dropped: reload everything shown).
     """
     feed = request.app[FEED]

@@ -2,13 +2,14 @@
 // It reads and changes the world through the control API (fetch + JSON) and hears about changes on
 // /_emulator/events (server-sent events). Each view is one entry in VIEWS: its section in index.html
 // (data-view), a refresh() that redraws it from the control API, and on(event) saying which live
-// events concern it. A new view (webhooks queue, request bin) adds a tab, a section and an entry.
+// events concern it. A new view adds a tab, a section and an entry.
 "use strict";
 
 const BASE = location.pathname.replace(/\/ui\/.*$/, "");  // "/_emulator"
 const PAGE_SIZE = 50;
 const $ = (selector, root = document) => root.querySelector(selector);
-const state = { boot: null, clock: null, clockAt: 0, view: null, page: 0, selected: null, total: 0 };
+const state = { boot: null, clock: null, clockAt: 0, view: null, page: 0, selected: null, total: 0,
+  held: new Map(), heldOrder: [], bin: "demo" };
 
 // -- small helpers -------------------------------------------------------------------------
 
@@ -129,6 +130,12 @@ const VIEWS = {
   },
   journal: { refresh: refreshJournal, on: (event, data) => event === "resync" || (event === "changed" && data.areas.includes("journal")) },
   clock: { refresh: refreshClock, on: (event, data) => event === "resync" || (event === "changed" && data.areas.includes("clock")) },
+  webhooks: {
+    refresh: refreshWebhooks,
+    on: (event, data) => event === "queue" || event === "delivery" || event === "resync"
+      || (event === "changed" && ["holds", "world"].some((a) => data.areas.includes(a))),
+  },
+  bins: { refresh: refreshBins, on: (event, data) => event === "resync" || (event === "changed" && ["bins", "world"].some((a) => data.areas.includes(a))) },
   contacts: { refresh: refreshContacts, on: (event, data) => event === "message" || event === "resync" || (event === "changed" && data.areas.includes("world")) },
   faults: { refresh: refreshFaults, on: (event, data) => event === "resync" || (event === "changed" && ["faults", "world"].some((a) => data.areas.includes(a))) },
   scenarios: { refresh: refreshScenarios, on: (event, data) => event === "resync" || (event === "changed" && ["scenario", "world"].some((a) => data.areas.includes(a))) },
@@ -336,6 +343,168 @@ async function advance(seconds) {
   if (clock) setClock(clock);
 }
 
+// -- webhooks: holds and the held queue ---------------------------------------------------
+
+const emulated = (seconds) => shortTime(new Date(seconds * 1000).toISOString());
+
+function holdScope(hold) {
+  const scope = Object.entries(hold.scope);
+  return scope.length ? scope.map(([name, value]) => `${name.replace("_", " ")} ${value}`).join(", ") : "every webhook";
+}
+
+async function refreshWebhooks() {
+  const queue = await api("GET", "/webhooks/held");
+  const holds = $("#holds-list");
+  keepFocus(holds, "data-hold", () => holds.replaceChildren(...queue.holds.map((hold) => el("div", { class: "copyline", "data-hold": hold.id },
+    el("code", { text: `${hold.id}: ${holdScope(hold)} · since ${emulated(hold.created_at)}` }),
+    el("button", { type: "button", class: "quiet", "aria-label": `Stop hold ${hold.id} (${holdScope(hold)})`, text: "Stop",
+      onclick: () => change(() => api("DELETE", `/webhooks/hold/${encodeURIComponent(hold.id)}`), `Stopped ${hold.id}`, "webhooks") })))));
+  if (!queue.holds.length) holds.append(el("p", { class: "hint", text: "No hold in force: webhooks go out as they fall due." }));
+  $("#holds-stop").disabled = !queue.holds.length;
+  // The person's order survives live redraws: ids still held keep their place, newly held ones join the end.
+  state.held = new Map(queue.data.map((item) => [item.id, item]));
+  state.heldOrder = state.heldOrder.filter((id) => state.held.has(id));
+  for (const item of queue.data) if (!state.heldOrder.includes(item.id)) state.heldOrder.push(item.id);
+  drawHeld();
+}
+
+function heldLabel(item) {
+  return `${item.status || item.event_type}${item.copy ? ` (copy ${item.copy})` : ""} of ${item.message_id || item.event_id}`;
+}
+
+function drawHeld(focus) {
+  const list = $("#held-list");
+  const open = new Set([...list.querySelectorAll("details[open]")].map((d) => d.closest("[data-id]").dataset.id));
+  const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement : null;
+  focus = focus || (focused && focused.dataset.act ? { id: focused.closest("[data-id]").dataset.id, act: focused.dataset.act } : null);
+  const last = state.heldOrder.length - 1;
+  list.replaceChildren(...state.heldOrder.map((id, index) => {
+    const item = state.held.get(id);
+    const label = heldLabel(item);
+    const button = (act, text, onclick, attrs = {}) => el("button", { type: "button", "data-act": act, "aria-label": `${text}: ${label}`, text, onclick, ...attrs });
+    return el("li", { "data-id": id, "data-status": item.status || "", "data-copy": String(item.copy) },
+      el("p", { class: "queue-head" }, el("strong", { text: `${index + 1}. ${item.provider}` }), ` ${item.event_type} `,
+        item.status ? statusBadge(item.status) : "", item.copy ? ` copy ${item.copy}` : "",
+        el("span", { class: "hint" }, ` · held at ${emulated(item.held_at)}${item.hold_id ? ` by ${item.hold_id}` : ""}`
+          + (item.attempts ? ` · ${item.attempts} attempts before` : ""))),
+      el("p", { class: "queue-facts" }, "Message ", el("code", { text: item.message_id || item.event_id }),
+        " → ", el("code", { text: item.url }), item.endpoint_id ? [" (endpoint ", el("code", { text: item.endpoint_id }), ")"] : null),
+      el("div", { class: "row" },
+        button("up", "Move up", () => move(id, -1, "up"), { class: "quiet", disabled: index === 0 }),
+        button("down", "Move down", () => move(id, 1, "down"), { class: "quiet", disabled: index === last }),
+        button("release", "Release", () => change(() => api("POST", "/webhooks/release", { ids: [id] }), `Released ${label}`, "webhooks")),
+        button("drop", "Drop", () => change(() => api("POST", "/webhooks/drop", { ids: [id] }), `Dropped ${label}`, "webhooks"), { class: "quiet" }),
+        button("duplicate", "Duplicate", () => change(() => api("POST", "/webhooks/duplicate", { ids: [id] }), `Duplicated ${label}`, "webhooks"), { class: "quiet" })),
+      el("details", { open: open.has(id) }, el("summary", { text: "Body" }), el("div", { class: "body" }, el("pre", { text: pretty(item.body) }))));
+  }));
+  if (!state.heldOrder.length) list.append(el("li", { class: "hint", text: "Nothing held." }));
+  for (const id of ["held-release-order", "held-release-all", "held-drop-all"]) $("#" + id).disabled = !state.heldOrder.length;
+  if (focus) {
+    const row = list.querySelector(`[data-id="${CSS.escape(focus.id)}"]`);
+    const target = row && (row.querySelector(`[data-act="${focus.act}"]:not([disabled])`) || row.querySelector("[data-act]:not([disabled])"));
+    if (target) target.focus();
+  }
+}
+
+// Moving changes only the page's order (nothing is sent until a release); the moved one keeps the focus.
+function move(id, by, act) {
+  const from = state.heldOrder.indexOf(id);
+  const to = from + by;
+  if (from < 0 || to < 0 || to >= state.heldOrder.length) return;
+  state.heldOrder.splice(from, 1);
+  state.heldOrder.splice(to, 0, id);
+  drawHeld({ id, act });
+  notify(`${heldLabel(state.held.get(id))} is now number ${to + 1}`, true);
+}
+
+async function change(work, done, view) {
+  await act(work, done);
+  schedule(view);
+}
+
+function holdBody(form) {
+  const data = formData(form);
+  const value = (data.value || "").trim();
+  if (data.scope === "all") return {};
+  if (!value) throw new Error(`Say which ${data.scope.replace("_", " ")} to hold.`);
+  return { [data.scope]: value };
+}
+
+// -- request bins --------------------------------------------------------------------------
+
+const binUrl = (name) => `${location.origin}${BASE}/bin/${encodeURIComponent(name)}`;
+
+function registration(provider, url) {
+  const request = provider.webhook_registration;
+  const body = JSON.parse(JSON.stringify(request.body).replaceAll("{bin_url}", url));
+  return { url: location.origin + request.base_path + request.path, headers: request.headers, body };
+}
+
+function drawBinHelper() {
+  const url = binUrl(state.bin);
+  const lines = state.boot.providers.filter((p) => p.webhook_registration).map((provider) => {
+    const request = registration(provider, url);
+    const line = curlOf(request.url, request.headers, request.body);
+    return el("div", { "data-provider": provider.name },
+      el("h4", { text: `Register it as a ${provider.name} webhook destination` }),
+      el("div", { class: "copyline" }, el("pre", { text: line }), copyButton(line)),
+      el("p", {}, el("button", { type: "button", class: "quiet", "data-register": provider.name, text: `Register with ${provider.name} now`,
+        onclick: () => act(async () => {
+          const response = await fetch(request.url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) });
+          if (!response.ok) throw new Error(`${provider.name} refused the registration: ${response.status} ${await response.text()}`);
+        }, `${provider.name} now sends its webhooks to ${url}`) })));
+  });
+  const open = $("#bin-helper details[open]") !== null;
+  $("#bin-helper").replaceChildren(
+    el("div", { class: "copyline" }, el("span", { text: "Register this URL as a webhook destination:" }),
+      el("code", { id: "bin-url", text: url }), copyButton(url)),
+    el("details", { open }, el("summary", { text: "Register it with a provider: a curl line, or one click" }),
+      el("div", { class: "body" }, ...lines)));
+}
+
+function signatureBadge(signature) {
+  const result = signature ? signature.result : "unknown sender";
+  return el("span", { class: `sig sig-${signature ? signature.result : "none"}`, text: `signature ${result}` });
+}
+
+async function refreshBins() {
+  const [bins, kept] = await Promise.all([api("GET", "/bin"), api("GET", `/bin/${encodeURIComponent(state.bin)}`)]);
+  const names = bins.data.map((b) => b.name);
+  if (!names.includes(state.bin)) names.push(state.bin);
+  const counts = Object.fromEntries(bins.data.map((b) => [b.name, b.count]));
+  const list = $("#bins-list");
+  keepFocus(list, "data-bin", () => list.replaceChildren(...names.map((name) => el("button", {
+    type: "button", class: name === state.bin ? null : "quiet", "data-bin": name, "aria-pressed": name === state.bin ? "true" : "false",
+    text: `${name} (${counts[name] || 0})`, onclick: () => chooseBin(name),
+  }))));
+  drawBinHelper();
+  $("#h-receipts").textContent = `Received by ${state.bin} (${kept.count})`;
+  const receipts = $("#bin-receipts");
+  const open = new Set([...receipts.querySelectorAll("details[open]")].map((d) => d.dataset.seq));
+  keepFocus(receipts, "data-seq", () => receipts.replaceChildren(...kept.data.slice().reverse().map((receipt) => el("details", {
+    "data-seq": String(receipt.seq), "data-signature": receipt.signature ? receipt.signature.result : "", open: open.has(String(receipt.seq)),
+  },
+  el("summary", {}, `#${receipt.seq} ${receipt.method} from ${receipt.provider || "an unknown sender"} `, signatureBadge(receipt.signature),
+    ` · `, el("time", { text: emulated(receipt.received_at) })),
+  el("div", { class: "body" },
+    el("dl", { class: "facts" },
+      ...[["Signature", receipt.signature && receipt.signature.detail], ["Endpoint", receipt.signature && receipt.signature.endpoint_id],
+        ["Path", receipt.path + (receipt.query ? `?${receipt.query}` : "")],
+        ["Size", `${receipt.size} bytes${receipt.truncated ? " (kept the start)" : ""}`]]
+        .filter(([, value]) => value)
+        .flatMap(([name, value]) => [el("dt", { text: name }), el("dd", {}, el("code", { text: value }))])),
+    el("h4", { text: "Headers" }), el("pre", { text: Object.entries(receipt.headers).map(([k, v]) => `${k}: ${v}`).join("\n") }),
+    el("h4", { text: "Body" }), el("pre", { text: pretty(receipt.body) }))))));
+  if (!kept.count) receipts.append(el("p", { class: "hint", text: `Nothing received yet. Point a webhook at ${binUrl(state.bin)}.` }));
+  $("#bin-clear").disabled = !kept.count;
+}
+
+function chooseBin(name) {
+  state.bin = name;
+  $("#bin-form").elements.name.value = name;
+  schedule("bins");
+}
+
 // -- contacts ------------------------------------------------------------------------------
 
 async function refreshContacts() {
@@ -389,8 +558,12 @@ async function refreshScenarios() {
 // -- credentials ---------------------------------------------------------------------------
 
 function curlLine(example) {
-  const headers = Object.entries(example.headers).map(([k, v]) => ` \\\n  -H '${k}: ${v}'`).join("");
-  return `curl -s ${location.origin}${example.base_path}${example.path}${headers} \\\n  -d '${JSON.stringify(example.body)}'`;
+  return curlOf(location.origin + example.base_path + example.path, example.headers, example.body);
+}
+
+function curlOf(url, headers, body) {
+  const flags = Object.entries(headers).map(([k, v]) => ` \\\n  -H '${k}: ${v}'`).join("");
+  return `curl -s ${url}${flags} \\\n  -d '${JSON.stringify(body)}'`;
 }
 
 async function refreshCredentials() {
@@ -431,7 +604,7 @@ function connect() {
   };
   source.addEventListener("open", () => { live.dataset.state = "live"; live.textContent = "live"; });
   source.addEventListener("error", () => { live.dataset.state = "offline"; live.textContent = "reconnecting…"; });
-  for (const event of ["status", "message", "delivery", "changed", "resync"]) source.addEventListener(event, handle(event));
+  for (const event of ["status", "message", "delivery", "queue", "changed", "resync"]) source.addEventListener(event, handle(event));
   // After a reconnect the page may have missed anything: redraw once the stream says hello.
   source.addEventListener("hello", () => { if (state.view) schedule(state.view); refreshClock().catch(() => {}); });
 }
@@ -486,6 +659,26 @@ async function start() {
     schedule("faults");
   });
   $("#faults-clear").addEventListener("click", async () => { await act(() => api("DELETE", "/faults"), "Every fault removed"); schedule("faults"); });
+
+  fillSelect($("#hold-providers"), providers);
+  $("#hold-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await change(async () => {
+      const hold = await api("POST", "/webhooks/hold", holdBody(event.target));
+      event.target.elements.value.value = "";
+      return hold;
+    }, "Hold added", "webhooks");
+  });
+  $("#holds-stop").addEventListener("click", () => change(() => api("DELETE", "/webhooks/hold"), "Every hold stopped; what is held stays held", "webhooks"));
+  $("#held-release-order").addEventListener("click", () => change(() => api("POST", "/webhooks/release", { ids: [...state.heldOrder] }),
+    `Released ${state.heldOrder.length} in the order shown`, "webhooks"));
+  $("#held-release-all").addEventListener("click", () => change(() => api("POST", "/webhooks/release", {}), "Released all as held", "webhooks"));
+  $("#held-drop-all").addEventListener("click", () => change(() => api("POST", "/webhooks/drop", {}), "Dropped every held webhook", "webhooks"));
+  $("#bin-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    chooseBin(formData(event.target).name.trim());
+  });
+  $("#bin-clear").addEventListener("click", () => change(() => api("DELETE", `/bin/${encodeURIComponent(state.bin)}`), `Emptied ${state.bin}`, "bins"));
 
   addEventListener("hashchange", () => show(location.hash.slice(1)));
   setInterval(drawClockNow, 1000);
