@@ -1,7 +1,7 @@
 """Where a status lookup or a send spends its time: the emulator in this process under
 pyinstrument while wrk loads one route.
 
-``python -m bench.profile status|send [--seconds N]`` prints the profile (Python frames only).
+``python -m bench.profile status|send [--seconds N] [--provider NAME]`` prints the profile (Python frames only).
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import threading
 import aiohttp
 from aiohttp import web
 
+from wa_emulator.web import keys
+
 from . import wrk
 from .calls import CALLS
 from .server import emulator_app
 
 
-async def profile(route_kind: str, seconds: float) -> str:
+async def profile(route_kind: str, seconds: float, provider: str | None = None) -> str:
     from pyinstrument import Profiler
 
     app = emulator_app()
@@ -28,8 +30,9 @@ async def profile(route_kind: str, seconds: float) -> str:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     port = runner.addresses[0][1]
-    name, calls = next(iter(CALLS.items()))
-    base = f"http://127.0.0.1:{port}/{name}"
+    name = provider or next(iter(CALLS))
+    calls = CALLS[name]
+    base = f"http://127.0.0.1:{port}" + next(p.base_path for p in app[keys.providers] if p.name == name)
     async with aiohttp.ClientSession() as http:
         message_id = await calls.send_template(http, base, "+15557654321")
     headers = calls.headers()
@@ -61,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile")
     parser.add_argument("kind", choices=("status", "send"))
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--provider", choices=tuple(CALLS), help="whose route to load (default: the first mounted)")
     args = parser.parse_args(argv)
-    print(asyncio.run(profile(args.kind, args.seconds)))
+    print(asyncio.run(profile(args.kind, args.seconds, args.provider)))
     return 0
 
 

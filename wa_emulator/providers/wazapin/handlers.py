@@ -20,7 +20,7 @@ from ...web.http import ApiError, json_response, read_json_object
 from . import conversations, templates
 from .auth import REQUEST_KEY, REQUEST_ORG, require
 from .fields import unusable
-from .inbound import api_base
+from .inbound import link_base
 from .parse import decode_cursor, encode_cursor, invalid_cursor, page_limit, parse_endpoint, parse_send
 from .render import (
     data,
@@ -101,7 +101,8 @@ def find_message(request: web.Request) -> Message:
 async def get_message(request: web.Request) -> web.Response:
     """``GET /v1/messages/{id}``: the full record, inbound messages included (their text lives here)."""
     require(request, READ)
-    return data(record(find_message(request), api_base(request)))
+    message = find_message(request)
+    return data(record(message, link_base(request, (message,))))
 
 
 async def get_message_status(request: web.Request) -> web.Response:
@@ -130,7 +131,7 @@ async def list_messages(request: web.Request) -> web.Response:
         found = found[positions[0] + 1:]
     page = found[:limit]
     next_cursor = encode_cursor(page[-1].id) if len(found) > limit else None
-    return json_response(message_page(page, next_cursor, limit, api_base(request)))
+    return json_response(message_page(page, next_cursor, limit, link_base(request, page)))
 
 
 def _field(message: Message, name: str) -> str | None:

@@ -14,6 +14,7 @@ media's own path below.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import web
@@ -43,6 +44,13 @@ def api_base(request: web.Request) -> str:
     path = request.path
     at = path.find("/v1/")
     return f"{request.url.origin()}{path[:max(at, 0)]}"
+
+
+def link_base(request: web.Request, messages: Iterable[Message]) -> str:
+    """``api_base(request)`` when one of ``messages`` carries a media link, else ``""``: the base URL
+    is built from the request's URL, which an answer without a link does not need."""
+    needed = any(m.direction == INBOUND and m.type in MEDIA_KINDS for m in messages)
+    return api_base(request) if needed else ""
 
 
 def content(message: Message, base: str = "") -> dict[str, Any] | None:
