@@ -110,7 +110,7 @@ CASES = {
     "script entry with two actions": (
         HEAD + "script:\n  - {at: 1s, inbound: {provider: mojeeb, from: '+15550001000'}, "
         "contact: {phone: '+15550001000'}}\n",
-        "x.yaml:4:5: script[0]: expected exactly one action per entry: inbound or contact",
+        "x.yaml:4:5: script[0]: expected exactly one action per entry: inbound, contact or send",
     ),
 }
 
