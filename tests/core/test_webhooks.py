@@ -137,3 +137,20 @@ async def test_a_stalled_receiver_does_not_delay_another_receiver():
         assert quick.state == DELIVERED
         assert len(slow.received) == 3
     await d.close()
+
+
+async def test_fail_attempts_reach_the_receiver_count_failed_and_the_policy_retries():
+    d = dispatcher()
+    async with running_sink() as rx:
+        [delivery] = send(d, rx.url, directive=WebhookDirective(fail_attempts=2))
+        [hopeless] = send(d, rx.url, directive=WebhookDirective(fail_attempts=3))  # every attempt POLICY has
+        await d.clock.advance(3600)
+        # The receiver answered 200 each time and saw every attempt; the first two did not count.
+        assert len(rx.received) == 6 and [a.status_code for a in delivery.attempts] == [200, 200, 200]
+        assert [a.at - START for a in delivery.attempts] == [0, 5, 305] and delivery.state == DELIVERED
+        first = delivery.attempts[0].error
+        assert first == ("counted failed by the scenario (webhook.fail_attempts: attempt 1 of 2); "
+                         "the receiver answered 200")
+        assert delivery.attempts[2].error is None
+        assert hopeless.state == EXHAUSTED and all(a.error for a in hopeless.attempts)
+    await d.close()

@@ -20,6 +20,28 @@ CASES = {
         "x.yaml:3:20: (syntax): not valid YAML: while parsing a flow sequence expected ',' or ']', but got '}'",
     ),
     "wrong type": (HEAD + "seed: lots\n", "x.yaml:3:7: seed: expected a whole number, got 'lots'"),
+    "fail_attempts out of range": (
+        STEPS + "      - {after: 1s, status: sent, webhook: {fail_attempts: 99}}\n",
+        "x.yaml:6:60: timelines[0].steps[0].webhook.fail_attempts: expected 20 or less, got the number 99",
+    ),
+    "fail_attempts on a dropped webhook": (
+        STEPS + "      - {after: 1s, status: sent, webhook: {drop: true, fail_attempts: 1}}\n",
+        "x.yaml:6:72: timelines[0].steps[0].webhook.fail_attempts: a dropped webhook makes no attempts to fail; "
+        "give drop or fail_attempts, not both",
+    ),
+    "nth below one": (
+        HEAD + "timelines:\n  - match: {to: \"+15550001001\", nth: 0}\n    steps: []\n",
+        "x.yaml:4:38: timelines[0].match.nth: expected 1 or more, got the number 0",
+    ),
+    "send without a recipient": (
+        HEAD + "script:\n  - {at: 0s, send: {provider: wazapin}}\n",
+        "x.yaml:4:20: script[0].send.to: missing required field 'to'",
+    ),
+    "send and contact in one entry": (
+        HEAD + 'script:\n  - {at: 0s, send: {provider: wazapin, to: "+15550001001"},\n'
+        '     contact: {phone: "+15550001001"}}\n',
+        "x.yaml:4:5: script[0]: expected exactly one action per entry: inbound, contact or send",
+    ),
     "unknown field": (
         HEAD + "colour: blue\n",
         "x.yaml:3:1: colour: unknown field 'colour' (expected one of: clock, contacts, description, faults, "
@@ -110,7 +132,7 @@ CASES = {
     "script entry with two actions": (
         HEAD + "script:\n  - {at: 1s, inbound: {provider: mojeeb, from: '+15550001000'}, "
         "contact: {phone: '+15550001000'}}\n",
-        "x.yaml:4:5: script[0]: expected exactly one action per entry: inbound or contact",
+        "x.yaml:4:5: script[0]: expected exactly one action per entry: inbound, contact or send",
     ),
 }
 

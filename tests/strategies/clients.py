@@ -56,7 +56,7 @@ class Harness:
                     "content": {"template": {"name": "order_update", "language": {"code": "en_US"}}}}
             return (await self._post("/v1/messages", body, {"X-Api-Key": wazapin.KEY_FULL}))["data"]["id"]
         body = {"destination": message.to, "phoneNumberId": qlara.PHONE_MAIN,
-                "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara", "A-42"]}}
+                "template": {"name": "order_shipped", "language": "it", "parameters": ["Sara"]}}
         await self._post("/message-server/whatsapp/send", body, {"X-Api-Key": qlara.KEY_PRODUCTION})
         return self.emulator.messages()[-1]["id"]
 

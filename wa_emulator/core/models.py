@@ -34,6 +34,9 @@ class WebhookDirective:
     many extra copies, and ``drop`` records the event without sending it.
     ``duplicate_delays`` gives the extra copies delays of their own (one per copy, from the
     status change), so a duplicate can arrive after a later status; without it they share ``delay``.
+    ``fail_attempts`` counts the first that many attempts of each copy as failed whatever the
+    receiver answers (they are still sent, so the receiver sees every request a failing receiver
+    would), and the provider retries on its own schedule.
 
     >>> WebhookDirective(delay=1.0, duplicate=2, duplicate_delays=(5.0,)).delay_of(2)
     1.0
@@ -43,6 +46,7 @@ class WebhookDirective:
     duplicate: int = 0
     drop: bool = False
     duplicate_delays: tuple[float, ...] = ()
+    fail_attempts: int = 0
 
     def delay_of(self, copy: int) -> float:
         """The delay of copy ``copy`` (0 is the first, 1 and on the duplicates)."""

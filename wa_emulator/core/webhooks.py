@@ -182,6 +182,8 @@ class Delivery:
     hold_id: str | None = None  # the hold that parked it
     released: bool = False  # let go from the queue: this round's retries are not held again
     queue: list[QueueStep] = field(default_factory=list)  # what happened to it in the held queue
+    # The first that many attempts count as failed whatever the answer (a scenario's webhook.fail_attempts).
+    fail_attempts: int = 0
 
     @property
     def held(self) -> bool:
@@ -282,6 +284,7 @@ class Dispatcher:
                 status=status,
                 copy=copy,
                 method=method,
+                fail_attempts=directive.fail_attempts,
             )
             self._remember(delivery)
             created.append(delivery)
@@ -417,7 +420,7 @@ class Dispatcher:
                 endpoint_id=original.endpoint_id, url=original.url, event_type=original.event_type,
                 body=original.body, policy=original.policy, sign=original.sign, created_at=self.clock.now(),
                 message_id=original.message_id, status=original.status, copy=max(siblings, default=0) + 1,
-                method=original.method,
+                method=original.method, fail_attempts=original.fail_attempts,
             )
             self._remember(twin)
             self._opened(twin)
@@ -468,6 +471,13 @@ class Dispatcher:
                 started = time.perf_counter()
                 status_code, error, answer = await self._post(delivery, headers)
                 latency_ms = (time.perf_counter() - started) * 1000
+        forced = refused is None and number <= delivery.fail_attempts
+        if forced:
+            # The request went out (the receiver saw it) but the scenario counts it failed: the log
+            # keeps the real answer and says why it did not count.
+            answered = "no answer" if status_code is None else f"the receiver answered {status_code}"
+            error = (f"counted failed by the scenario (webhook.fail_attempts: attempt {number} of "
+                     f"{delivery.fail_attempts}); {answered}" + (f": {error}" if error else ""))
         attempt = Attempt(number, self.clock.now(), wall, delivery.url, status_code, error, latency_ms,
                           None if answer is None else answer.text, answer is not None and answer.truncated, headers)
         delivery.attempts.append(attempt)
@@ -475,7 +485,7 @@ class Dispatcher:
             self.on_attempt(delivery, attempt)
         if delivery.state == CANCELLED:
             return  # withdrawn while this attempt was in flight: keep the attempt, send nothing more
-        if status_code is not None and delivery.policy.accept(status_code):
+        if not forced and status_code is not None and delivery.policy.accept(status_code):
             delivery.state = DELIVERED
         else:
             made = number - delivery.round_start

@@ -34,6 +34,7 @@ from .model import (
     Moment,
     OrgSpec,
     Scenario,
+    SendAction,
     Timeline,
     UserSpec,
 )
@@ -202,7 +203,11 @@ def _timeline(spec: dict[str, Any], path: Path, marks: Marks) -> Timeline:
             duplicate_delays=tuple(
                 _duration(value, (*where, "webhook", "duplicate_delays", n), marks, positive=True)
                 for n, value in enumerate(hook.get("duplicate_delays", []))),
+            fail_attempts=hook.get("fail_attempts", 0),
         )
+        if directive.drop and directive.fail_attempts:
+            marks.fail((*where, "webhook", "fail_attempts"),
+                       "a dropped webhook makes no attempts to fail; give drop or fail_attempts, not both")
         if len(directive.duplicate_delays) > directive.duplicate:
             marks.fail((*where, "webhook", "duplicate_delays"),
                        f"{len(directive.duplicate_delays)} delays for {directive.duplicate} duplicate(s); "
@@ -218,6 +223,7 @@ def _timeline(spec: dict[str, Any], path: Path, marks: Marks) -> Timeline:
         Match(
             to=None if to is None else (to,) if isinstance(to, str) else tuple(to),
             provider=match.get("provider"), type=match.get("type"), template=match.get("template"),
+            nth=match.get("nth"),
         ),
         tuple(steps),
     )
@@ -238,9 +244,15 @@ def _fault(spec: dict[str, Any], path: Path, marks: Marks) -> FaultSpec:
 
 def _action(spec: dict[str, Any], path: Path, marks: Marks) -> Action:
     at = _duration(spec["at"], (*path, "at"), marks, positive=True)
-    kinds = [name for name in ("inbound", "contact") if name in spec]
+    kinds = [name for name in ("inbound", "contact", "send") if name in spec]
     if len(kinds) != 1:
-        marks.fail(path, "expected exactly one action per entry: inbound or contact")
+        marks.fail(path, "expected exactly one action per entry: inbound, contact or send")
+    if kinds[0] == "send":
+        body = spec["send"]
+        line, column = marks.at((*path, "send", "from"))
+        return Action(at, SendAction(body["provider"], body["to"], body.get("from"), body.get("template"),
+                                     body.get("custom_id"), (marks.source, line, column,
+                                                             field_name((*path, "send", "from")))))
     if kinds[0] == "inbound":
         body = spec["inbound"]
         kind = body.get("type", "text")

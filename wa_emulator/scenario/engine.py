@@ -12,14 +12,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..core.lifecycle import TimelineSource, default_timeline
-from ..core.models import Contact, Message, Payload
+from ..core.models import OUTBOUND, Contact, Message, Payload
 from ..core.rules import Step
 from ..core.status import Status
 from ..core.templates import TEMPLATES
 from ..core.tenants import Agent, ApiKey, Organization, User
 from ..core.world import World
 from .errors import ScenarioError
-from .model import Action, ContactAction, Fixture, InboundAction, OrgSpec, Scenario, Timeline
+from .model import Action, ContactAction, Fixture, InboundAction, OrgSpec, Scenario, SendAction, Timeline
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -95,6 +95,23 @@ def check_references(world: World, scenario: Scenario) -> None:
         if agents.get(fixture.agent) != fixture.org:
             raise ScenarioError(source, line, column, f"{path}.agent",
                                 f"no agent {fixture.agent!r} in organization {fixture.org!r}")
+    for action in scenario.script:
+        send = action.what
+        if isinstance(send, SendAction) and send.sender is not None:
+            _check_sender(world, scenario, send)
+
+
+def _check_sender(world: World, scenario: Scenario, send: SendAction) -> None:
+    """A scripted send's ``from`` must be a sender of its provider (one this server does not serve is let
+    be: its sends go nowhere, as its inbound messages do)."""
+    phones = {phone for org in scenario.orgs if org.provider == send.provider for a in org.agents for phone in a.phones}
+    served = bool(phones) or bool(world.tenants.orgs_of(send.provider))
+    phones |= {phone for agent in world.tenants.agents.values()
+               if world.tenants.orgs[agent.org_id].provider == send.provider for phone in agent.phones}
+    if served and send.sender not in phones:
+        source, line, column, path = send.where
+        raise ScenarioError(source, line, column, path, f"no {send.provider} sender owns {send.sender} "
+                            f"(its senders: {', '.join(sorted(phones)) or 'none'})")
 
 
 def apply(world: World, scenario: Scenario) -> None:
@@ -168,9 +185,16 @@ def timeline_source(timelines: tuple[Timeline, ...]) -> TimelineSource:
     ['sent', 'delivered', 'read']
     """
 
+    # Only a timeline matched on ``nth`` needs each recipient's count (a million recipients cost memory).
+    counting = any(timeline.match.nth is not None for timeline in timelines)
+    sent_to: dict[str, int] = {}
+
     def steps_for(message: Message) -> list[Step]:
+        nth = None
+        if counting and message.direction == OUTBOUND:
+            nth = sent_to[message.to] = sent_to.get(message.to, 0) + 1
         for timeline in timelines:
-            if timeline.match.accepts(message):
+            if timeline.match.accepts(message, nth):
                 return list(timeline.steps)
         return default_timeline(message)
 
@@ -220,8 +244,25 @@ def _performer(world: World, action: Action) -> Callable[[], None]:
             world.contacts.update(what.phone, **what.changes)
         elif isinstance(what, InboundAction):
             _inbound(world, what)
+        elif isinstance(what, SendAction):
+            _send(world, what)
 
     return perform
+
+
+def _send(world: World, action: SendAction) -> None:
+    """Another sender on the account sends a message, as the provider's API would have stored it:
+    it follows its timeline and its status webhooks go to the organization's endpoints."""
+    agent = world.tenants.receiving_agent(action.provider, action.sender)
+    if agent is None:
+        log.warning("scenario send to %s: no %s sender owns %s", action.to, action.provider,
+                    action.sender or "any number")
+        return
+    world.send(Message(
+        id=world.ids.uuid(), provider=action.provider, org_id=agent.org_id, agent_id=agent.id,
+        sender=action.sender or agent.phones[0], to=action.to, type="template" if action.template else "text",
+        created_at=world.clock.now(), template=action.template, custom_id=action.custom_id,
+    ))
 
 
 def _inbound(world: World, action: InboundAction) -> None:

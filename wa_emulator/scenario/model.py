@@ -93,19 +93,24 @@ class Match:
     provider: str | None = None
     type: str | None = None
     template: str | None = None
+    nth: int | None = None
+    """Only the ``nth`` message (1-based) sent to its recipient since the scenario started."""
 
-    def accepts(self, message: Message) -> bool:
-        """Whether ``message`` is one this timeline is for.
+    def accepts(self, message: Message, nth: int | None = None) -> bool:
+        """Whether ``message`` is one this timeline is for; ``nth`` is its place among the messages sent
+        to its recipient (only a match with ``nth`` reads it).
 
         >>> from wa_emulator.core.models import Message
-        >>> Match(to=("+15550001001",)).accepts(Message("m", "mojeeb", "o", "a", "+1555", "+15550001001", "text", 0))
-        True
+        >>> m = Message("m", "mojeeb", "o", "a", "+1555", "+15550001001", "text", 0)
+        >>> Match(to=("+15550001001",)).accepts(m), Match(nth=2).accepts(m, nth=1)
+        (True, False)
         """
         return (
             (self.to is None or message.to in self.to)
             and (self.provider is None or self.provider == message.provider)
             and (self.type is None or self.type == message.type)
             and (self.template is None or self.template == message.template)
+            and (self.nth is None or self.nth == nth)
         )
 
 
@@ -139,11 +144,25 @@ class ContactAction:
 
 
 @dataclass(frozen=True, slots=True)
+class SendAction:
+    """Another sender on the account sends a message: it follows its timeline and its status webhooks
+    go to the organization's subscribed endpoints, like the client's own. ``sender`` None: the
+    provider's first sender."""
+
+    provider: str
+    to: str
+    sender: str | None = None
+    template: str | None = None
+    custom_id: str | None = None
+    where: tuple[str, int, int, str] = ("<inline>", 1, 1, "script")  # of ``from``: placed if no sender owns it
+
+
+@dataclass(frozen=True, slots=True)
 class Action:
     """Something the script does ``at`` seconds after the start."""
 
     at: float
-    what: InboundAction | ContactAction
+    what: InboundAction | ContactAction | SendAction
 
 
 @dataclass(frozen=True, slots=True)

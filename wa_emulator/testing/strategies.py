@@ -4,11 +4,14 @@ A drawn ``Schedule`` (``schedules.py``) says what happens to each message the cl
 status webhooks reach the client's receiver: delays, reorders, duplicates, drops, receiver failures
 (the provider retries on its own schedule), same-second bursts, statuses for message ids the client
 never sent, and statuses arriving after a terminal one. ``play()`` turns the schedule into a scenario,
-puts it in force, lets the client subscribe and send, serves the client's webhook handler on loopback
-(answering 500 to the attempts the schedule fails), and moves the clock until every delivery ended.
-When the property fails, Hypothesis shrinks the schedule to the smallest one that still fails, and
-the failure message carries it as scenario YAML (``Played.explain()``) that ``wa-emulator serve
---scenario FILE`` replays. Needs the ``hypothesis`` extra: ``pip install 'wa-emulator[hypothesis]'``.
+puts it in force, lets the client subscribe and send, serves the client's webhook handler on loopback,
+and moves the clock until every delivery ended. Everything a schedule does is in its scenario: a
+receiver failure is ``webhook.fail_attempts`` (the emulator counts those attempts failed whatever the
+handler answers, so the handler sees every attempt, as it will in a replay) and a stranger's message
+is a ``script`` ``send``. When the property fails, Hypothesis shrinks the schedule to the smallest one
+that still fails, and the failure message carries it as scenario YAML (``Played.explain()``) that
+``wa-emulator serve --scenario FILE`` replays exactly, with the client's own sends and nothing else.
+Needs the ``hypothesis`` extra: ``pip install 'wa-emulator[hypothesis]'``.
 
 Example::
 
@@ -30,8 +33,8 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -49,7 +52,7 @@ from ..providers import all_providers
 from ..scenario import load_text
 from .coverage import collect_active, status_words
 from .emulator import Emulator
-from .schedules import Event, Schedule, SentMessage, StatusStep
+from .schedules import Event, Schedule, SentMessage, StatusStep, stranger_messages
 
 __all__ = ["Arrival", "Played", "play", "replay", "stranger_messages", "webhook_schedules"]
 
@@ -65,8 +68,8 @@ _FAILURE_CODES = (131026, 131049, 131047)  # undeliverable, not delivered by Met
 _STRANGER_PATH = (Status.SENT, Status.DELIVERED)
 # Drawn lopsided so most webhooks arrive (a bug needs them to), shrinking to the first value.
 _RARELY = st.sampled_from((False, False, False, True))
+_MAX_ROUNDS = 200  # clock moves while the handler's 500s keep retries pending; more than any provider makes
 _FAILED_ATTEMPTS = st.sampled_from((0, 0, 0, 1, 2))
-_MAX_ROUNDS = 200  # clock moves while deliveries are pending; far more than any drawn schedule needs
 
 Send = Callable[[SentMessage], Awaitable[str]]
 Handle = Callable[[Any], Any]
@@ -84,31 +87,6 @@ def _pushed(provider: str) -> frozenset[Status]:
 
 def _recipient(index: int) -> str:
     return f"+1555017{index:04d}"
-
-
-def _stranger_recipient(index: int) -> str:
-    return f"+1555018{index:04d}"
-
-
-def stranger_messages(schedule: Schedule) -> tuple[SentMessage, ...]:
-    """The messages a schedule's webhooks name that the client never sent, as someone else on the
-    same account sends them: one step per status a second apart, each to its own recipient.
-
-    >>> s = Schedule("wazapin", (), (Event("x-1", "delivered"), Event("x-1", "sent")))
-    >>> [(m.to, [(step.status, step.at) for step in m.steps]) for m in stranger_messages(s)]
-    [('+15550180001', [('sent', 1.0), ('delivered', 2.0)])]
-    """
-    sent = {m.id for m in schedule.messages}
-    statuses: dict[str, set[str]] = {}
-    for event in schedule.events:
-        if event.message not in sent:
-            statuses.setdefault(event.message, set()).add(event.status)
-    found = []
-    for number, (message_id, names) in enumerate(statuses.items(), start=1):
-        path = [s for s in Status if s.value in names or s in _STRANGER_PATH[:1]]
-        steps = tuple(StatusStep(status.value, float(n)) for n, status in enumerate(path, start=1))
-        found.append(SentMessage(message_id, _stranger_recipient(number), steps))
-    return tuple(found)
 
 
 def _arrival_rank(at: float, delay: float, order: int, step: int, copy: int) -> tuple[float, ...]:
@@ -195,11 +173,22 @@ def webhook_schedules(
 @dataclass(frozen=True, slots=True)
 class Arrival:
     """One webhook attempt at the receiver: which schedule message (``?`` if unknown), its status word,
-    and what the receiver answered."""
+    what the receiver answered, which attempt of its delivery it is, and whether the emulator counts it
+    failed whatever the answer (the scenario's ``fail_attempts``: the provider retries it)."""
 
     message: str
     status: str
     answered: int
+    attempt: int = 1
+    counted_failed: bool = False
+
+    @property
+    def label(self) -> str:
+        """``m-1:sent``, with ``(500)`` for an answer that is not a success and ``(attempt 2)`` for a retry."""
+        flags = [] if 200 <= self.answered < 300 else [str(self.answered)]
+        flags += [f"attempt {self.attempt}"] if self.attempt > 1 else []
+        flags += ["counted failed"] if self.counted_failed else []
+        return f"{self.message}:{self.status}" + (f"({', '.join(flags)})" if flags else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +216,11 @@ class Played:
         """The receiver's view, in arrival order: ``(message, status word, answer)``."""
         return [(a.message, a.status, a.answered) for a in self.arrivals]
 
+    @property
+    def requests(self) -> list[Arrival]:
+        """Every request the receiver got, in order, with its attempt number (what a replay must repeat)."""
+        return list(self.arrivals)
+
     def truth(self, emulator: Emulator) -> list[Truth]:
         """The final status of every message the client sent, as the provider words it."""
         words = status_words(next(p for p in all_providers() if p.name == self.schedule.provider))
@@ -244,29 +238,25 @@ class Played:
 
     def explain(self) -> str:
         """The schedule, the receiver's view and the scenario that replays it (for a failure message)."""
-        arrived = ", ".join(f"{m}:{s}" + ("" if 200 <= code < 300 else f"({code})") for m, s, code in self.sequence)
+        arrived = ", ".join(arrival.label for arrival in self.arrivals)
         lines = [f"webhook schedule ({self.schedule.provider}): {self.schedule.describe()}",
                  f"the receiver got: {arrived or 'nothing'}"]
         lines += [f"the handler raised: {error}" for error in self.errors]
-        lines.append("replay it: save this as FILE and run `wa-emulator serve --scenario FILE`, then send "
-                     "the same messages in the same order:")
+        lines.append("replay it: save this as FILE and run `wa-emulator serve --scenario FILE`, then do what "
+                     "its first comments say (subscribe, send the same messages in the same order, move the clock):")
         return "\n".join(lines) + "\n" + self.yaml
 
 
 def scenario_yaml(schedule: Schedule) -> str:
-    """The schedule as scenario YAML, with any stranger messages' timelines and how to send them."""
-    strangers = stranger_messages(schedule)
-    notes = tuple(f"{m.to} is sent by another client on the same account (the client under test never "
-                  f"sent it): send one template there too, after the client's messages" for m in strangers)
-    return replace(schedule, messages=schedule.messages + strangers, notes=schedule.notes + notes).to_scenario_yaml()
+    """The schedule as scenario YAML: everything it does, strangers and receiver failures included."""
+    return schedule.to_scenario_yaml()
 
 
 class _Receiver:
-    """The client's handler on loopback, failing the attempts the schedule says the receiver fails."""
+    """The client's handler on loopback: every request goes to it, and is logged as an ``Arrival``."""
 
-    def __init__(self, emulator: Emulator, played: Played, handle: Handle, failures: Mapping[tuple[str, str], int]):
+    def __init__(self, emulator: Emulator, played: Played, handle: Handle):
         self.emulator, self.played, self.handle = emulator, played, handle
-        self.left = dict(failures)
         self.real_to_schedule: dict[str, str] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -284,29 +274,46 @@ class _Receiver:
             await self._runner.cleanup()
             self._runner = None
 
-    def _which(self, body: bytes) -> tuple[str, str]:
-        # The emulator's delivery log knows which message and status a body is about, whatever its shape.
-        for delivery in reversed(self.emulator.world.dispatcher.deliveries()):
-            if delivery.body == body and delivery.message_id is not None:
-                return self.real_to_schedule.get(delivery.message_id, "?"), delivery.status or "?"
-        return "?", "?"
+    def _which(self, body: bytes) -> Arrival:
+        """Which message, status and attempt a body is, from the emulator's delivery log (whatever its shape):
+        the delivery whose attempt is in flight (one with that body and the fewest attempts made, so
+        of two same-moment copies the first), else the newest with that body."""
+        same = [d for d in self.emulator.world.dispatcher.deliveries() if d.body == body and d.message_id is not None]
+        now = self.emulator.world.clock.now()
+        flying = [d for d in same if d.state == "pending" and d.next_attempt_at is not None
+                  and d.next_attempt_at <= now]
+        chosen = min(flying, key=lambda d: len(d.attempts)) if flying else (same[-1] if same else None)
+        if chosen is None or chosen.message_id is None:
+            return Arrival("?", "?", 0)
+        attempt = len(chosen.attempts) + 1
+        return Arrival(self._schedule_id(chosen.message_id), chosen.status or "?", 0, attempt,
+                       attempt <= chosen.fail_attempts)
+
+    def _schedule_id(self, real: str) -> str:
+        """The schedule's name for message ``real``: a stranger's is found by its recipient."""
+        if real not in self.real_to_schedule:
+            record = self.emulator.world.store.get(real)
+            stranger = next((m for m in stranger_messages(self.played.schedule)
+                             if record is not None and m.to == record.to), None)
+            if stranger is None:
+                return "?"
+            self.real_to_schedule[real] = stranger.id
+            self.played.ids[stranger.id] = real
+        return self.real_to_schedule[real]
 
     async def _receive(self, request: web.Request) -> web.Response:
         raw = await request.read()
-        message, status = self._which(raw)
+        arrival = self._which(raw)
         answer = 200
-        if self.left.get((message, status), 0) > 0:
-            self.left[(message, status)] -= 1
+        try:
+            result = self.handle(json.loads(raw))
+            if inspect.isawaitable(result):
+                await result
+        except Exception as exc:  # the client's bug: the receiver answers 500, as a web framework would
+            self.played.errors.append(f"{arrival.message}:{arrival.status}: {type(exc).__name__}: {exc}")
             answer = 500
-        else:
-            try:
-                result = self.handle(json.loads(raw))
-                if inspect.isawaitable(result):
-                    await result
-            except Exception as exc:  # the client's bug: the receiver answers 500, as a web framework would
-                self.played.errors.append(f"{message}:{status}: {type(exc).__name__}: {exc}")
-                answer = 500
-        self.played.arrivals.append(Arrival(message, status, answer))
+        self.played.arrivals.append(Arrival(arrival.message, arrival.status, answer, arrival.attempt,
+                                            arrival.counted_failed))
         return web.Response(status=answer)
 
 
@@ -318,21 +325,25 @@ async def replay(
     send: Send,
     handle: Handle,
     subscribe: Subscribe,
-    failures: Mapping[tuple[str, str], int] | None = None,
 ) -> Played:
-    """Run scenario ``yaml_text`` with ``schedule``'s sends: load it, let the client ``subscribe(url)`` its
-    receiver, ``send(message)`` each message (returning the emulator's id), send the strangers, then move
-    the clock until no delivery is pending. ``failures`` maps ``(message, status word)`` to how many
-    attempts the receiver answers 500 before it takes one."""
+    """Run scenario ``yaml_text`` as its comments say, with ``schedule``'s sends: load it, let the client
+    ``subscribe(url)`` its receiver, ``send(message)`` each message (returning the emulator's id), then
+    move the clock ``schedule.run_out_seconds()`` (the scenario's script sends the strangers; its
+    ``fail_attempts`` fail the attempts the schedule fails).
+
+    Example::
+
+        played = await replay(emulator, Path("schedule.yaml").read_text(), schedule, send=..., handle=...,
+                              subscribe=...)
+    """
     played = Played(schedule, yaml_text, {})
-    receiver = _Receiver(emulator, played, handle, failures or {})
+    receiver = _Receiver(emulator, played, handle)
     await emulator.load_scenario(load_text(yaml_text, "<webhook schedule>"))
     await receiver.start()
     try:
         await subscribe(receiver.url)
         for message in schedule.messages:
             played.ids[message.id] = await send(message)
-        _send_strangers(emulator, schedule, played)
         receiver.real_to_schedule = {real: ours for ours, real in played.ids.items()}
         await _run_out(emulator, schedule)
         collect_active(emulator)  # under --wa-coverage, each example counts (the next one resets the world)
@@ -342,37 +353,18 @@ async def replay(
 
 
 async def play(emulator: Emulator, schedule: Schedule, *, send: Send, handle: Handle, subscribe: Subscribe) -> Played:
-    """Run a drawn schedule against a client (see ``replay``); inside a Hypothesis test the schedule's
-    scenario is noted, so the shrunk failing example prints it."""
-    words = status_words(next(p for p in all_providers() if p.name == schedule.provider))
-    failures = {(e.message, words[Status(e.status)]): e.failures for e in schedule.delivered if e.failures}
-    played = await replay(emulator, scenario_yaml(schedule), schedule, send=send, handle=handle,
-                          subscribe=subscribe, failures=failures)
+    """Run a drawn schedule against a client (see ``replay``: it runs the very scenario it prints); inside
+    a Hypothesis test the schedule's scenario is noted, so the shrunk failing example prints it."""
+    played = await replay(emulator, scenario_yaml(schedule), schedule, send=send, handle=handle, subscribe=subscribe)
     with contextlib.suppress(hypothesis_errors.InvalidArgument):  # raised outside a Hypothesis test
         note(played.explain())
     return played
 
 
-def _send_strangers(emulator: Emulator, schedule: Schedule, played: Played) -> None:
-    """Send the strangers as another client on the account would: a copy of the first send, elsewhere."""
-    strangers = stranger_messages(schedule)
-    if not strangers:
-        return
-    world = emulator.world
-    first = world.store.get(played.ids[schedule.messages[0].id])
-    assert first is not None
-    for stranger in strangers:
-        message = replace(first, id=world.ids.uuid(), to=stranger.to, wamid=None, status=Status.QUEUED,
-                          custom_id=None if first.custom_id is None else world.ids.uuid())
-        world.send(message)
-        played.ids[stranger.id] = message.id
-
-
 async def _run_out(emulator: Emulator, schedule: Schedule) -> None:
-    """Move the clock past every step and held-back webhook, then from one pending retry to the next."""
-    steps = [step.at for m in (*schedule.messages, *stranger_messages(schedule)) for step in m.steps]
-    delays = [event.delay for event in schedule.events]
-    await emulator.advance(max(steps, default=0.0) + max(delays, default=0.0) + 1.0)
+    """Move the clock as the scenario's comments tell a user to, then, while the handler's own 500s keep
+    deliveries pending, from one retry to the next."""
+    await emulator.advance(schedule.run_out_seconds())
     dispatcher, clock = emulator.world.dispatcher, emulator.world.clock
     for _ in range(_MAX_ROUNDS):
         due = [d.next_attempt_at for d in dispatcher.deliveries(state="pending") if d.next_attempt_at is not None]
@@ -380,4 +372,3 @@ async def _run_out(emulator: Emulator, schedule: Schedule) -> None:
             return
         await emulator.advance(max(min(due) - clock.now(), 0.0) + 0.001)
     raise AssertionError(f"webhook deliveries still pending after {_MAX_ROUNDS} clock moves")
-
