@@ -133,3 +133,18 @@ async def test_inbound_accepts_the_business_number_with_or_without_plus(http, em
     status, body = await call(http, emu, "POST", "/inbound",
                               {"provider": "mojeeb", "from": "+15551234567", "to": "+19999999999", "text": "hi"})
     assert status == 422 and body["error"]["code"] == "unknown_business_number"
+
+
+async def test_a_directive_can_count_first_attempts_failed_so_the_provider_retries(http, emu):
+    message_id = await send_wazapin(http, emu)
+    events = []
+    emu.world.on_status(events.append)
+    status, body = await call(http, emu, "POST", "/webhooks/directives",
+                              {"message_id": message_id, "status": "delivered", "fail_attempts": 2})
+    assert status == 201 and body["fail_attempts"] == 2
+    for bad in ({"message_id": message_id, "status": "read", "fail_attempts": 21},
+                {"message_id": message_id, "status": "read", "fail_attempts": 1, "drop": True}):
+        status, answer = await call(http, emu, "POST", "/webhooks/directives", bad)
+        assert status == 422 and answer["error"]["field"] == "fail_attempts"
+    await emu.advance(10)
+    assert [e.directive.fail_attempts for e in events if e.status.value == "delivered"] == [2]

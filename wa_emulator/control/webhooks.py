@@ -15,7 +15,7 @@ from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
 from .checks import delivery_filters, refuse_unknown
 
-DIRECTIVE_FIELDS = ("message_id", "status", "delay", "duplicate", "drop")
+DIRECTIVE_FIELDS = ("message_id", "status", "delay", "duplicate", "drop", "fail_attempts")
 
 
 async def deliveries(request: web.Request) -> web.Response:
@@ -28,9 +28,9 @@ async def deliveries(request: web.Request) -> web.Response:
 async def webhook_directive(request: web.Request) -> web.Response:
     """How the webhook of one future status change is delivered.
 
-    ``{"message_id", "status", "delay": "5s", "duplicate": 1, "drop": false}``: hold
-    the first attempt back (so a later status overtakes it), send extra copies,
-    or record it without sending.
+    ``{"message_id", "status", "delay": "5s", "duplicate": 1, "drop": false, "fail_attempts": 0}``:
+    hold the first attempt back (so a later status overtakes it), send extra copies, record it
+    without sending, or count its first attempts failed so the provider retries.
     """
     body = await read_json_object(request)
     silent = [p.name for p in request.app[keys.providers] if not p.webhooks]
@@ -63,10 +63,18 @@ def add_directive(world: World, body: dict[str, Any], silent: Sequence[str] = ()
         raise ApiError(422, "invalid_field", "'duplicate' must be a whole number from 0 to 10.", field="duplicate")
     if not isinstance(drop, bool):
         raise ApiError(422, "invalid_field", "'drop' must be true or false.", field="drop")
+    fail_attempts = body.get("fail_attempts", 0)
+    if not isinstance(fail_attempts, int) or isinstance(fail_attempts, bool) or not 0 <= fail_attempts <= 20:
+        raise ApiError(422, "invalid_field", "'fail_attempts' must be a whole number from 0 to 20.",
+                       field="fail_attempts")
+    if drop and fail_attempts:
+        raise ApiError(422, "invalid_field", "A dropped webhook makes no attempts to fail: give 'drop' or "
+                       "'fail_attempts', not both.", field="fail_attempts")
     if delay < 0:
         raise ApiError(422, "invalid_duration", "'delay' must not be negative.")
     if message.history.reached(status) is not None:
         raise ApiError(409, "status_already_reached", f"Message {message.id} already reached {status.value}.")
-    directive = WebhookDirective(delay=delay, duplicate=duplicate, drop=drop)
+    directive = WebhookDirective(delay=delay, duplicate=duplicate, drop=drop, fail_attempts=fail_attempts)
     world.lifecycle.webhook_overrides[(message.id, status)] = directive
-    return {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop}
+    return {"message_id": message.id, "status": status.value, "delay": delay, "duplicate": duplicate, "drop": drop,
+            "fail_attempts": fail_attempts}

@@ -285,7 +285,8 @@ class Capture:
         directive: WebhookDirective = call.get("directive") or WebhookDirective()
         if directive.drop:
             return self._send(**call)  # the scenario itself loses it: nothing to order
-        deliveries = self._send(**{**call, "directive": WebhookDirective(duplicate=directive.duplicate, drop=True)})
+        deliveries = self._send(**{**call, "directive": WebhookDirective(
+            duplicate=directive.duplicate, drop=True, fail_attempts=directive.fail_attempts)})
         key = (number, message.status.value)  # the listener runs inside the transition: this is the new status
         for delivery in deliveries:
             if delivery.state == DROPPED:  # not INVALID (strict mode refused the body): that one stays refused
