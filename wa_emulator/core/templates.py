@@ -25,7 +25,7 @@ once, or a ``failed`` status later) is the provider's business. The check itself
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -36,7 +36,7 @@ from .status import Status
 from .world import StateKey, World
 
 __all__ = ["TEMPLATES", "Button", "Component", "Template", "TemplateError", "TemplateStatus", "TemplateUse",
-           "Templates", "template_from_json"]
+           "Templates", "seeder", "template_from_json"]
 
 PARAM_COUNT_MISMATCH = 132000
 TEMPLATE_MISSING = 132001
@@ -277,6 +277,20 @@ class Templates:
 
 TEMPLATES: StateKey[Templates] = StateKey("core.templates", Templates)
 """The world's template registry: ``world.state(TEMPLATES)``; a reset empties it and the seeders refill it."""
+
+
+def seeder(provider: str, specs: Sequence[Mapping[str, Any]]) -> Callable[[World], None]:
+    """A world seeder giving every organization of ``provider`` the templates ``specs`` describe
+    (``template_from_json`` shapes): ``world.add_seeder(seeder("mojeeb", SANDBOX_TEMPLATES))``."""
+    templates = [template_from_json(spec) for spec in specs]
+
+    def seed(world: World) -> None:
+        registry = world.state(TEMPLATES)
+        for org in world.tenants.orgs_of(provider):
+            for template in templates:
+                registry.put(org.id, template)
+
+    return seed
 
 
 class TemplateError(ValueError):

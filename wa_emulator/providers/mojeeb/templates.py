@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.templates import TEMPLATES, TemplateUse, template_from_json
+from ...core.templates import TEMPLATES, TemplateUse, seeder
 from ...core.world import World
 from . import sandbox
 from .parse import SendRequest
@@ -50,12 +50,8 @@ SANDBOX_TEMPLATES: tuple[dict[str, Any], ...] = (
 )
 
 
-def seed(world: World) -> None:
-    """Give every sandbox organization the sandbox's templates."""
-    registry = world.state(TEMPLATES)
-    for org in world.tenants.orgs_of(sandbox.NAME):
-        for spec in SANDBOX_TEMPLATES:
-            registry.put(org.id, template_from_json(spec))
+seed = seeder(sandbox.NAME, SANDBOX_TEMPLATES)
+"""Gives every sandbox organization the sandbox's templates (a world seeder)."""
 
 
 def refusal(world: World, org_id: str, send: SendRequest) -> int | None:

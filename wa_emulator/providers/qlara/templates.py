@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ...core.templates import TEMPLATES, Template, TemplateStatus, TemplateUse, template_from_json
+from ...core.templates import TEMPLATES, Template, TemplateStatus, TemplateUse, seeder
 from ...core.world import World
 from ...web import keys
 from ...web.http import json_response
@@ -52,12 +52,8 @@ _STATUSES = {status.value.upper(): status for status in TemplateStatus}
 MAX_LIMIT = 1000  # designed
 
 
-def seed(world: World) -> None:
-    """Give every sandbox account the sandbox's templates."""
-    registry = world.state(TEMPLATES)
-    for org in world.tenants.orgs_of(sandbox.NAME):
-        for spec in SANDBOX_TEMPLATES:
-            registry.put(org.id, template_from_json(spec))
+seed = seeder(sandbox.NAME, SANDBOX_TEMPLATES)
+"""Gives every sandbox organization the sandbox's templates (a world seeder)."""
 
 
 def refusal(world: World, org_id: str, send: SendRequest) -> int | None:

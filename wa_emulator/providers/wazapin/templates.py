@@ -24,7 +24,7 @@ from ...core.templates import (
     Template,
     TemplateStatus,
     TemplateUse,
-    template_from_json,
+    seeder,
 )
 from ...core.world import World
 from ...web import keys
@@ -65,12 +65,8 @@ STATUSES = tuple(status.value for status in TemplateStatus)
 _REFUSED_AT_ONCE = (TEMPLATE_MISSING, TEMPLATE_PAUSED, TEMPLATE_DISABLED)
 
 
-def seed(world: World) -> None:
-    """Give every sandbox organization the sandbox's templates."""
-    registry = world.state(TEMPLATES)
-    for org in world.tenants.orgs_of(NAME):
-        for spec in SANDBOX_TEMPLATES:
-            registry.put(org.id, template_from_json(spec))
+seed = seeder(NAME, SANDBOX_TEMPLATES)
+"""Gives every sandbox organization the sandbox's templates (a world seeder)."""
 
 
 def _texts(parameters: list[dict[str, Any]]) -> list[str]:
