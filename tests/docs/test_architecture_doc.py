@@ -13,7 +13,8 @@ def map_sections() -> dict[str, str]:
     text = DOC.read_text(encoding="utf-8")
     body = text[text.index("## Module map"):text.index("## Import rules")]
     parts = re.split(r"^\*\*(Top level|`[\w/]+/`)\*\*", body, flags=re.M)
-    return {name.strip("`").rstrip("/").replace("Top level", ""): part for name, part in zip(parts[1::2], parts[2::2])}
+    names = [name.strip("`").rstrip("/").replace("Top level", "") for name in parts[1::2]]
+    return dict(zip(names, parts[2::2], strict=True))
 
 
 def test_every_module_has_a_line_in_its_folders_part_of_the_map():
