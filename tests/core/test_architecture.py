@@ -73,13 +73,13 @@ def _layers(*names: str) -> tuple[str, ...]:
 
 
 def test_the_core_imports_no_provider_no_server_and_no_outer_layer():
-    forbidden = ("aiohttp.web", *_layers("providers", "web", "control", "scenario", "contracts", "testing"))
+    forbidden = ("aiohttp.web", *_layers("providers", "web", "ui", "control", "scenario", "contracts", "testing"))
     found = breaches(PACKAGE / "core", forbidden)
     assert not found, "the core must stay provider- and server-neutral:\n" + "\n".join(found)
 
 
 def test_web_imports_no_provider_and_nothing_built_on_it():
-    found = breaches(PACKAGE / "web", _layers("providers", "control", "scenario", "testing"))
+    found = breaches(PACKAGE / "web", _layers("providers", "ui", "control", "scenario", "testing"))
     assert not found, "web/ is what providers and control build on, never the reverse:\n" + "\n".join(found)
 
 

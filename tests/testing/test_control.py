@@ -102,7 +102,7 @@ def test_contacts_inbound_and_webhook_directives(control):
     message_id = sent.json()["data"]["id"]
     directive = control.webhook_directive(message_id, "delivered", delay="5s")
     assert directive == {"message_id": message_id, "status": "delivered", "delay": 5.0, "duplicate": 0,
-                         "drop": False}
+                         "drop": False, "fail_attempts": 0}
     with pytest.raises(ValueError, match="'status' must be one of"):
         control.webhook_directive(message_id, "arrived")
     assert isinstance(control.deliveries(provider="wazapin"), list)
