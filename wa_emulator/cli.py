@@ -23,11 +23,12 @@ from . import __version__, contracts, ui
 from .app import RUNNER_OPTIONS, create_app
 from .contracts import check as contract_check
 from .control.access import APP_KEY as access_key
+from .control.faults import routes, scenario_fault_problems
 from .core import destinations
 from .core.clock import ClockSpec
 from .core.drain import drain, leftover
 from .core.timefmt import iso
-from .providers import keyformats
+from .providers import all_providers, keyformats
 from .scenario import Scenario, ScenarioError, bundled, current, install, seed_in_force
 from .scenario.convert import Marks
 from .scenario.errors import field_name
@@ -291,7 +292,7 @@ def validate(files: Sequence[str]) -> int:
 def validate_file(world: Any, name: str) -> tuple[list[ScenarioError], Scenario | None]:
     """Every error ``validate`` reports for one file, and the scenario when there are none."""
     checked = check_file(Path(name))
-    errors = checked.errors + _key_errors(checked.data, checked.marks)
+    errors = checked.errors + _dead_settings(checked.data, checked.marks)
     if errors or checked.scenario is None:
         return errors, None
     try:
@@ -301,23 +302,26 @@ def validate_file(world: Any, name: str) -> tuple[list[ScenarioError], Scenario 
     return [], checked.scenario
 
 
-def _refuse_unusable_keys(scenario: str | None) -> None:
-    # A key its provider refuses on every call would make every request 401; say so before serving.
-    # The bundled scenarios are checked by the test suite, so only a user's own file is read twice.
+def _refuse_dead_settings(scenario: str | None) -> None:
+    # Say before serving what would silently do nothing: a key its provider refuses on every call,
+    # a fault on a path no operation has. The bundled scenarios are checked by the test suite, so
+    # only a user's own file is read twice.
     if scenario is None or not Path(scenario).is_file():
         return
     checked = check_file(Path(scenario))
-    errors = _key_errors(checked.data, checked.marks)
+    errors = _dead_settings(checked.data, checked.marks)
     if errors:
         raise CliError(str(errors[0]))
 
 
-def _key_errors(data: Any, marks: Marks | None) -> list[ScenarioError]:
-    """A ScenarioError for each key under ``tenants`` its provider would refuse on every call."""
+def _dead_settings(data: Any, marks: Marks | None) -> list[ScenarioError]:
+    """A ScenarioError for each key under ``tenants`` its provider would refuse on every call, and for
+    each fault whose path no provider operation has."""
     if marks is None:
         return []
     found = []
-    for path, problem in keyformats.tenant_key_problems(data):
+    problems = [*keyformats.tenant_key_problems(data), *scenario_fault_problems(data, routes(all_providers()))]
+    for path, problem in problems:
         line, column = marks.at(path)
         found.append(ScenarioError(marks.source, line, column, field_name(path), problem))
     return found
@@ -348,7 +352,7 @@ def tune_gc() -> None:
 
 
 async def _serve(settings: Settings, *, quiet: bool = False) -> int:
-    _refuse_unusable_keys(settings.scenario)
+    _refuse_dead_settings(settings.scenario)
     try:
         app = create_app(settings)
     except ScenarioError as exc:

@@ -72,3 +72,16 @@ def test_serve_refuses_a_scenario_whose_mojeeb_key_would_401_every_call(tmp_path
     err = capsys.readouterr().err
     assert err.startswith(f"error: {bad}:8:30: tenants.mojeeb[0].keys[0].secret: not a well-formed Mojeeb key")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_validate_and_serve_refuse_a_fault_that_would_never_fire(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "faulty.yaml"
+    bad.write_text("version: 1\nname: faulty\nfaults:\n"
+                   "  - {provider: mojeeb, path: /mojeeb/v1/whatsapp/templates, status: 503}\n")
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}:4:") and "faults[0].path" in err
+    assert "relative to the provider's base URL" in err
+    assert main(["serve", "--port", "0", "--scenario", str(bad)]) == 1
+    assert "faults[0].path" in capsys.readouterr().err

@@ -204,3 +204,11 @@ async def test_a_scenario_whose_key_would_401_every_call_is_refused_naming_it(ht
     status, answer = await call(http, emu, "POST", "/scenario", yaml.safe_load(scenario))
     assert status == 422 and answer["error"]["field"] == "tenants.mojeeb[0].keys[0].secret"
     assert "not a well-formed Mojeeb key" in answer["error"]["message"]
+
+
+async def test_a_scenario_fault_that_would_never_fire_is_refused_naming_it(http, emu):
+    scenario = {"version": 1, "name": "faulty",
+                "faults": [{"provider": "wazapin", "path": "/v1/mesages", "status": 500}]}
+    status, answer = await call(http, emu, "POST", "/scenario", scenario)
+    assert status == 422 and answer["error"]["field"] == "faults[0].path"
+    assert "would never fire" in answer["error"]["message"]

@@ -97,6 +97,30 @@ def _segments_fit(pattern: list[str], template: list[str]) -> bool:
     return fits and _segments_fit(rest, template[1:])
 
 
+def scenario_fault_problems(scenario: Any, known: Mapping[str, Iterable[tuple[str, str]]],
+                            ) -> list[tuple[tuple[str | int, ...], str]]:
+    """Each fault of a scenario (its ``faults`` list, as parsed) whose path no operation of its
+    provider(s) has, so it would never fire: its place in the scenario and why.
+
+    >>> known = {"mojeeb": [("POST", "/v1/whatsapp/templates")]}
+    >>> scenario_fault_problems({"faults": [{"path": "/mojeeb/v1/whatsapp/templates"}]}, known)[0][0]
+    ('faults', 0, 'path')
+    """
+    faults = scenario.get("faults") if isinstance(scenario, Mapping) else None
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for i, fault in enumerate(faults if isinstance(faults, list) else []):
+        if not isinstance(fault, Mapping) or not isinstance(fault.get("path", "**"), str):
+            continue
+        path, method, provider = fault.get("path", "**"), fault.get("method"), fault.get("provider")
+        names = [provider] if provider in known else list(known)
+        verb = method.upper() if isinstance(method, str) else None
+        if not any(reaches_a_route(verb, path, known[name]) for name in names):
+            whose = f"{provider}'s" if provider in known else "any provider's"
+            found.append((("faults", i, "path"), f"no operation of {whose} API matches {path!r}, so the fault "
+                          "would never fire; paths are relative to the provider's base URL"))
+    return found
+
+
 def relative_path(path: str, provider: str | None, bases: Mapping[str, tuple[str, ...]]) -> tuple[str, str | None]:
     """A fault path relative to its provider's base URL, and the provider: a path written with the
     mount prefix (``/mojeeb/v1/whatsapp/templates``) is understood, and names its provider.

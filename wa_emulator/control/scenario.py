@@ -20,6 +20,7 @@ from ..scenario import Scenario, ScenarioError, current, install, load_bundled, 
 from ..scenario.errors import field_name
 from ..web import keys
 from ..web.http import ApiError, json_response, read_body, refuse_unencodable
+from .faults import routes, scenario_fault_problems
 
 
 def scenario_view(scenario: Scenario | None) -> dict[str, Any]:
@@ -40,7 +41,7 @@ async def load_another(request: web.Request) -> web.Response:
     text = await _body_text(request)
     try:
         scenario = _parse(text, request.app[keys.settings].scenario_dirs)
-        _refuse_unusable_keys(scenario)
+        _refuse_dead_settings(scenario, request.app[keys.providers])
         await world.clock.settle()
         install(world, scenario)
     except ScenarioError as exc:
@@ -49,9 +50,12 @@ async def load_another(request: web.Request) -> web.Response:
     return json_response(scenario_view(scenario), status=201)
 
 
-def _refuse_unusable_keys(scenario: Scenario) -> None:
-    # A key its provider refuses on every call would make every request with it 401.
-    for path, problem in keyformats.tenant_key_problems(scenario.raw):
+def _refuse_dead_settings(scenario: Scenario, providers: Sequence[Any]) -> None:
+    # Accepted, they would do nothing: a key its provider refuses on every call (every request 401s),
+    # a fault on a path no operation has (it never fires).
+    problems = [*keyformats.tenant_key_problems(scenario.raw),
+                *scenario_fault_problems(scenario.raw, routes(providers))]
+    for path, problem in problems:
         raise ScenarioError(scenario.source or "<request body>", None, None, field_name(path), problem)
 
 
