@@ -47,7 +47,7 @@ def test_three_held_statuses_are_released_from_the_page_in_the_order_chosen(chro
     emulator.advance(10)  # sent, delivered and read all fall due, and are parked
     assert wait(chrome, lambda d: held_on_page(d) if len(held_on_page(d)) == 3 else None) == \
         ["sent", "delivered", "read"]
-    first = chrome.find_element(By.CSS_SELECTOR, HELD).text
+    first = wait(chrome, lambda d: d.find_element(By.CSS_SELECTOR, HELD).text)
     assert message_id in first and emulator.bin_url("ordered") in first and "held at" in first
 
     # By keyboard: the moved item keeps the focus, so Enter twice takes "read" to the top.
@@ -108,16 +108,18 @@ def test_a_bin_shows_each_delivery_live_with_its_signature_result(chrome: Any, e
 
     message_id = send(emulator)
     emulator.advance(1)  # "sent" falls due and is delivered to the bin
-    summary = wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, '#bin-receipts details[data-signature="valid"]'))
-    assert "from wazapin" in summary[0].text and "signature valid" in summary[0].text
-    summary[0].find_element(By.TAG_NAME, "summary").click()
+    valid = '#bin-receipts details[data-signature="valid"]'
+    # The list redraws live, so each look finds the element again rather than keeping a stale one.
+    summary = wait(chrome, lambda d: d.find_element(By.CSS_SELECTOR, valid).text)
+    assert "from wazapin" in summary and "signature valid" in summary
+    click(chrome, f"{valid} summary")
     text = wait(chrome, lambda d: d.find_element(By.CSS_SELECTOR, "#bin-receipts details[open]").text)
     assert "svix-signature" in text and message_id in text and "matches the secret of endpoint" in text
 
     forged = {"svix-id": "msg_forged", "svix-timestamp": str(int(time.time())), "svix-signature": "v1,bm9wZQ=="}
     requests.post(url, data=json.dumps({"status": "read"}), headers=forged, timeout=5)
     wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, '#bin-receipts details[data-signature="invalid"]'))
-    assert "watched (2)" in chrome.find_element(By.ID, "bins-list").text
+    wait(chrome, lambda d: "watched (2)" in d.find_element(By.ID, "bins-list").text)  # the list follows the bins
 
     click(chrome, "#bin-clear")
     wait(chrome, lambda d: "Nothing received yet" in d.find_element(By.ID, "bin-receipts").text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from ..core.status import Status
@@ -21,9 +21,6 @@ DIRECTIONS = ("outbound", "inbound")
 DELIVERY_STATES = (PENDING, DELIVERED, EXHAUSTED, DROPPED, CANCELLED, INVALID)
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
-MESSAGE_FILTERS = ("provider", "status", "to", "direction")
-JOURNAL_FILTERS = ("provider", "method", "path", "status", "limit")
-DELIVERY_FILTERS = ("provider", "message_id", "state")
 
 
 def _hint(name: str, allowed: Iterable[str]) -> str:
@@ -92,6 +89,20 @@ def normal_phone(value: Any, field: str = "phone", status: int = 422) -> str:
     return "+" + digits
 
 
+Check = Callable[[str, Any], tuple[str, Any]]
+"""One filter's check: (its name, its value) to (the name it is passed on as, the checked value)."""
+
+
+def _checked(filters: Mapping[str, Any], checks: Mapping[str, Check]) -> dict[str, Any]:
+    # Every filter a list takes, checked by its own rule; an unknown one is refused naming it.
+    refuse_unknown_filters(filters, tuple(checks))
+    return dict(checks[name](name, value) for name, value in filters.items() if value is not None)
+
+
+def _choice(allowed: Collection[str], spelling: Callable[[str], str] = str) -> Check:
+    return lambda name, value: (name, one_of(name, spelling(str(value)), tuple(allowed)))
+
+
 def message_filters(filters: Mapping[str, Any], providers: Collection[str]) -> dict[str, str]:
     """The message filters, checked: provider and direction exactly, status in any case, ``to`` normalised.
 
@@ -101,40 +112,24 @@ def message_filters(filters: Mapping[str, Any], providers: Collection[str]) -> d
     >>> message_filters({"status": "READ", "to": "15551234567"}, ["mojeeb"])
     {'status': 'read', 'to': '+15551234567'}
     """
-    refuse_unknown_filters(filters, MESSAGE_FILTERS)
-    checked: dict[str, str] = {}
-    for name, value in filters.items():
-        if value is None:
-            continue
-        if name == "provider":
-            checked[name] = one_of(name, value, tuple(providers))
-        elif name == "status":
-            checked[name] = one_of(name, str(value).lower(), STATUSES)
-        elif name == "direction":
-            checked[name] = one_of(name, value, DIRECTIONS)
-        else:
-            checked[name] = normal_phone(value, name, status=400)
-    return checked
+    return _checked(filters, {
+        "provider": _choice(providers), "status": _choice(STATUSES, str.lower),
+        "to": lambda name, value: (name, normal_phone(value, name, status=400)), "direction": _choice(DIRECTIONS),
+    })
 
 
 def journal_filters(filters: Mapping[str, Any], providers: Collection[str]) -> dict[str, Any]:
     """The journal filters, checked; the keyword arguments of ``Journal.query`` (``path`` is a substring)."""
-    refuse_unknown_filters(filters, JOURNAL_FILTERS)
-    checked: dict[str, Any] = {}
-    for name, value in filters.items():
-        if value is None:
-            continue
-        if name == "provider":
-            checked["provider"] = one_of(name, value, tuple(providers))
-        elif name == "method":
-            checked["method"] = one_of(name, str(value).upper(), METHODS)
-        elif name == "path":
-            if not isinstance(value, str):
-                raise ApiError(400, "invalid_filter", "'path' must be text (a part of the path).", field="path")
-            checked["path_contains"] = value
-        else:
-            checked[name] = bounded_number(name, value, *((100, 599) if name == "status" else (1, 1_000_000)))
-    return checked
+    def path(name: str, value: Any) -> tuple[str, Any]:
+        if not isinstance(value, str):
+            raise ApiError(400, "invalid_filter", "'path' must be text (a part of the path).", field="path")
+        return "path_contains", value
+
+    return _checked(filters, {
+        "provider": _choice(providers), "method": _choice(METHODS, str.upper), "path": path,
+        "status": lambda name, value: (name, bounded_number(name, value, 100, 599)),
+        "limit": lambda name, value: (name, bounded_number(name, value, 1, 1_000_000)),
+    })
 
 
 def bounded_number(name: str, value: Any, low: int, high: int) -> int:
@@ -152,15 +147,7 @@ def bounded_number(name: str, value: Any, low: int, high: int) -> int:
 
 def delivery_filters(filters: Mapping[str, Any], providers: Collection[str]) -> dict[str, str]:
     """The delivery filters, checked; the keyword arguments of ``Dispatcher.deliveries``."""
-    refuse_unknown_filters(filters, DELIVERY_FILTERS)
-    checked: dict[str, str] = {}
-    for name, value in filters.items():
-        if value is None:
-            continue
-        if name == "provider":
-            checked[name] = one_of(name, value, tuple(providers))
-        elif name == "state":
-            checked[name] = one_of(name, value, DELIVERY_STATES)
-        else:
-            checked[name] = str(value)
-    return checked
+    return _checked(filters, {
+        "provider": _choice(providers), "message_id": lambda name, value: (name, str(value)),
+        "state": _choice(DELIVERY_STATES),
+    })
