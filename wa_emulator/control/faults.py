@@ -14,12 +14,11 @@ from typing import Any
 
 from aiohttp import web
 
+from ..core.destinations import CONTROL_PREFIX
 from ..core.timefmt import parse_duration
 from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
 from .checks import refuse_unknown
-
-CONTROL_PREFIX = "/_emulator"  # app.CONTROL_PREFIX (app imports this package, so not from there)
 
 MAX_LATENCY = 60.0  # real seconds; a longer stall only makes a test suite hang
 
