@@ -14,13 +14,12 @@ from typing import Any
 
 from ..core.status import Status
 from ..core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, INVALID, PENDING
-from ..web.http import ApiError
+from ..web.http import ApiError, whole_number
 
 STATUSES = tuple(s.value for s in Status)
 DIRECTIONS = ("outbound", "inbound")
 DELIVERY_STATES = (PENDING, DELIVERED, EXHAUSTED, DROPPED, CANCELLED, INVALID)
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
 
 
 def _hint(name: str, allowed: Iterable[str]) -> str:
@@ -138,8 +137,8 @@ def bounded_number(name: str, value: Any, low: int, high: int) -> int:
     >>> bounded_number("limit", "5", 1, 10)
     5
     """
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(high)):
-        value = int(value)
+    if isinstance(value, str):
+        value = whole_number(value, low, high)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise ApiError(400, "invalid_query", f"'{name}' must be a whole number from {low} to {high}.", field=name)
     return value
