@@ -160,6 +160,7 @@ class FrontDoor:
                     headers.setdefault(name, value)
             if check is not None:
                 response = self._checked(operation, request, response)
+            elapsed_ms = (perf_counter() - started) * 1000  # one reading for the journal and serve's log
             if journal:
                 world.journal.record(
                     at=world.clock.now(),
@@ -169,15 +170,14 @@ class FrontDoor:
                     query=request.query_string,
                     status=response.status,
                     correlation_id=request_id,
-                    duration_ms=round((perf_counter() - started) * 1000, 3),
+                    duration_ms=round(elapsed_ms, 3),
                     request_body=request[RAW_BODY],
                     outcome=request.get(OUTCOME) if response.status == DROPPED else None,
                     response_body=_body_bytes(response),
                 )
             call_log = world.call_log  # serve's log; None (one check) in tests and under --quiet
             if call_log is not None:
-                call_log(policy.name, request.method, request.path, response.status,
-                         (perf_counter() - started) * 1000)
+                call_log(policy.name, request.method, request.path, response.status, elapsed_ms)
             return response
 
         return serve
