@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -250,8 +250,7 @@ class Templates:
         else:
             self._issued += 1
             template_id, number = template.id or f"tpl_{self._issued}", self._issued
-        stored = Template(template.name, template.language, template.category, template.status,
-                          template.components, template_id, number)
+        stored = replace(template, id=template_id, number=number)
         templates[(template.name, template.language)] = stored
         return stored
 
