@@ -10,7 +10,6 @@ delivery (``queue`` in ``GET /_emulator/webhooks/deliveries``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
@@ -18,6 +17,7 @@ from aiohttp import web
 from ..core.webhooks import HOLD_SCOPE, Delivery, Dispatcher
 from ..web import keys
 from ..web.http import ApiError, json_response, read_json_object
+from .checks import refuse_unknown
 
 ORDERS = ("held", "reverse")
 
@@ -53,20 +53,13 @@ async def optional_body(request: web.Request) -> dict[str, Any]:
     return await read_json_object(request) if request.body_exists else {}
 
 
-def _refuse_unknown(body: dict[str, Any], known: Sequence[str]) -> None:
-    unknown = sorted(set(body) - set(known))
-    if unknown:
-        raise ApiError(422, "unknown_field", f"Unknown field {unknown[0]!r}; the fields are {', '.join(known)}.",
-                       field=unknown[0])
-
-
 def parse_scope(body: dict[str, Any]) -> dict[str, str]:
     """What a hold is narrowed by: the fields of ``HOLD_SCOPE`` given (``{"all": true}`` or ``{}``: nothing).
 
     >>> parse_scope({"message_id": "m1"}), parse_scope({"all": True})
     ({'message_id': 'm1'}, {})
     """
-    _refuse_unknown(body, ("all", *HOLD_SCOPE))
+    refuse_unknown(body, ("all", *HOLD_SCOPE), "hold")
     every = body.get("all", False)
     if not isinstance(every, bool):
         raise ApiError(422, "invalid_field", "'all' must be true or false.", field="all")
@@ -85,7 +78,7 @@ def parse_scope(body: dict[str, Any]) -> dict[str, str]:
 
 def parse_ids(body: dict[str, Any], *, orders: bool = False) -> list[str] | None:
     """The held ids a request names (None: the whole queue), checked field by field."""
-    _refuse_unknown(body, ("ids", "order") if orders else ("ids",))
+    refuse_unknown(body, ("ids", "order") if orders else ("ids",), "held queue")
     ids = body.get("ids")
     if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
         raise ApiError(422, "invalid_field", "'ids' must be a list of held webhook ids.", field="ids")
