@@ -40,18 +40,6 @@ class ControlError(ValueError):
         kind = ControlNotFound if error.status == 404 else ControlError
         return kind(error.status, error.code, error.message, error.extra)
 
-    @classmethod
-    def from_body(cls, status: int, body: Mapping[str, Any]) -> ControlError:
-        """The Python exception for a control API error answer ``{"error": {"code", "message", …}}``.
-
-        >>> ControlError.from_body(404, {"error": {"code": "fault_not_found", "message": "No fault."}}).code
-        'fault_not_found'
-        """
-        error = dict(body.get("error") or {})
-        code, message = str(error.pop("code", "error")), str(error.pop("message", ""))
-        kind = ControlNotFound if status == 404 else ControlError
-        return kind(status, code, message, error)
-
 
 class ControlNotFound(ControlError, KeyError):
     """What a control call names does not exist (a message, a fault, a provider): also a ``KeyError``."""
