@@ -22,6 +22,7 @@ import logging
 import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import cast
 from urllib.parse import urlsplit
 
@@ -37,7 +38,6 @@ TUNNEL_PORT = 443
 HEAD_LIMIT = 8192  # a CONNECT request's line and headers; real clients send a few hundred bytes
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ESTABLISHED = b"HTTP/1.1 200 Connection established\r\n\r\n"
-_REASONS = {400: "Bad Request", 403: "Forbidden", 408: "Request Timeout", 431: "Request Header Fields Too Large"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ def _name(host: str) -> str:
 
 def _refusal(status: int, code: str, message: str) -> bytes:
     body = dumps({"error": {"code": code, "message": message}})
-    head = (f"HTTP/1.1 {status} {_REASONS[status]}\r\nContent-Type: application/json\r\n"
+    head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
     return head.encode("ascii") + body
 
