@@ -110,11 +110,9 @@ def scenario_fault_problems(scenario: Any, known: Mapping[str, Iterable[tuple[st
     for i, fault in enumerate(faults if isinstance(faults, list) else []):
         if not isinstance(fault, Mapping) or not isinstance(fault.get("path", "**"), str):
             continue
-        path, method, provider = fault.get("path", "**"), fault.get("method"), fault.get("provider")
-        names = [provider] if provider in known else list(known)
-        verb = method.upper() if isinstance(method, str) else None
-        if not any(reaches_a_route(verb, path, known[name]) for name in names):
-            whose = f"{provider}'s" if provider in known else "any provider's"
+        path, method = fault.get("path", "**"), fault.get("method")
+        whose = _unreached(method.upper() if isinstance(method, str) else None, path, fault.get("provider"), known)
+        if whose is not None:
             found.append((("faults", i, "path"), f"no operation of {whose} API matches {path!r}, so the fault "
                           "would never fire; paths are relative to the provider's base URL"))
     return found
@@ -144,12 +142,21 @@ def relative_path(path: str, provider: str | None, bases: Mapping[str, tuple[str
     return path, provider
 
 
+def _unreached(method: str | None, path: str, provider: Any, known: Mapping[str, Iterable[tuple[str, str]]],
+               ) -> str | None:
+    """Whose API has no operation a fault on ``path`` could hit (``"mojeeb's"``, ``"any provider's"``),
+    or None when one has: a provider ``known`` does not list counts as any."""
+    names = [provider] if provider in known else list(known)
+    if any(reaches_a_route(method, path, known[name]) for name in names):
+        return None
+    return f"{provider}'s" if provider in known else "any provider's"
+
+
 def _refuse_unreachable(method: str | None, path: str, provider: str | None,
                         known: Mapping[str, Iterable[tuple[str, str]]]) -> None:
-    names = [provider] if provider is not None else list(known)
-    if any(reaches_a_route(method, path, known.get(name, ())) for name in names):
+    whose = _unreached(method, path, provider, known)
+    if whose is None:
         return
-    whose = f"{provider}'s" if provider is not None else "any provider's"
     verb = f"{method} " if method else ""
     raise ApiError(422, "unknown_route", f"No operation of {whose} API matches {verb}{path!r}, so the fault would "
                    "never fire; paths are relative to the provider's base URL (GET /_emulator/openapi/"
