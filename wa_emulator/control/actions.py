@@ -33,11 +33,9 @@ def moment(world: World, value: Any, field: str) -> float | None:
                        field=field) from None
 
 
-def receiving_agent(world: World, provider: str, business: Any) -> Agent:
-    """The sender of ``provider`` that owns ``business`` (or the first one, if it is None)."""
-    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare one spelling.
-    wanted = None if business is None else normal_phone(business, "to")
-    agent = world.tenants.receiving_agent(provider, wanted)
+def receiving_agent(world: World, provider: str, business: str | None) -> Agent:
+    """The sender of ``provider`` that owns ``business`` (a ``normal_phone``; or the first one, if it is None)."""
+    agent = world.tenants.receiving_agent(provider, business)
     if agent is None and business is not None:
         raise ApiError(422, "unknown_business_number", f"No {provider} sender owns the number {business!r}.")
     if agent is None:
@@ -64,6 +62,7 @@ def receive_inbound(world: World, providers: Sequence[str], provider: Any, custo
         given["text"] = text
     content = checked_content(kind, given)
     customer = normal_phone(customer, "from")
+    # Providers write numbers with or without "+" (Wazapin uses bare digits); compare one spelling.
     business = None if business is None else normal_phone(business, "to")
     agent = receiving_agent(world, provider, business)
     return world.receive_inbound(
