@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
+from ..core.models import INBOUND, OUTBOUND
 from ..core.status import Status
 from ..core.webhooks import CANCELLED, DELIVERED, DROPPED, EXHAUSTED, INVALID, PENDING
 from ..web.http import ApiError, whole_number
 
 STATUSES = tuple(s.value for s in Status)
-DIRECTIONS = ("outbound", "inbound")
+DIRECTIONS = (OUTBOUND, INBOUND)
 DELIVERY_STATES = (PENDING, DELIVERED, EXHAUSTED, DROPPED, CANCELLED, INVALID)
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
