@@ -110,12 +110,15 @@ def attempt_line(delivery: Delivery, attempt: Attempt) -> str:
     ...                     "message.status_update", b"{}", RetryPolicy((0.0, 30.0), 10.0), None, 0.0)
     >>> attempt_line(delivery, Attempt(1, 0.0, 0.0, delivery.url, None, "ClientConnectorError", 0.8))
     'webhook wazapin message.status_update http://127.0.0.1:9/hook attempt 1 failed (ClientConnectorError) 0.8ms'
+    >>> attempt_line(delivery, Attempt(1, 0.0, 0.0, delivery.url, 200, "counted failed", 0.8)).split(" attempt ")[1]
+    '1 failed 200 (counted failed) 0.8ms'
     """
     code = attempt.status_code
-    if code is not None and delivery.policy.accept(code):
+    if code is not None and delivery.policy.accept(code) and attempt.error is None:
         outcome = f"delivered {code}"
     elif code is not None:
-        outcome = f"failed {code}"
+        # An accepted answer with an error: a scenario's webhook.fail_attempts counted it failed.
+        outcome = f"failed {code}" + (f" ({attempt.error})" if attempt.error else "")
     else:
         outcome = f"failed ({attempt.error})"
     return (f"webhook {delivery.provider} {delivery.event_type} {attempt.url} attempt {attempt.number} {outcome} "
