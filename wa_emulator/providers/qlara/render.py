@@ -21,7 +21,7 @@ from ...core.status import Status
 from ...core.timefmt import iso_ms
 from ...web import keys
 from ...web.http import ApiError, json_response
-from .outbound import channel_word
+from .parse import CHANNEL_WORD
 
 if TYPE_CHECKING:
     from .webhooks import Endpoint
@@ -60,6 +60,11 @@ STATUS_CODES: dict[Status, int] = {
     Status.EXPIRED: 7,
 }
 WHATSAPP_RESULT = {"whatsapp": {"accepted": True, "reasons": []}}
+
+
+def channel_word(message: Message) -> str:
+    """The Qlara word for the channel ``message`` travels on (``WHATSAPP``, ``SMS``, ``RCS``)."""
+    return CHANNEL_WORD.get(message.channel, "WHATSAPP")
 
 
 def send_body(customer_message_id: str, *, simulation: bool, results: dict[str, Any] | None = None) -> dict[str, Any]:
