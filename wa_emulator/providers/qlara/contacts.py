@@ -22,7 +22,7 @@ from ...core.world import StateKey
 from ...web import keys
 from ...web.http import ApiError, json_response, read_json_object
 from .auth import CALLER
-from .parse import PLAUSIBLE_E164, bad_request, optional_bool, optional_string
+from .parse import PLAUSIBLE_E164, bad_request, optional_bool, optional_string, query_whole
 
 GENDERS = ("MALE", "FEMALE", "OTHER")  # designed: the page names the field, not its values
 SORT_FIELDS = ("fullName", "firstName", "lastName", "phoneNumber", "email", "createdAt")
@@ -83,20 +83,11 @@ async def create_contact(request: web.Request) -> web.Response:
     return json_response(view(contact), status=201)
 
 
-def _query_whole(request: web.Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        raise bad_request(f"Query parameter '{name}' must be a whole number from {low} to {high}.", name)
-    return int(raw)
-
-
 async def find_contacts(request: web.Request) -> web.Response:
     """``GET /partner-gateway/v1/contacts``: the account's contacts, filtered, sorted and paged (a JSON array)."""
     query = request.query
-    page = _query_whole(request, "page", 0, 0, 1_000_000)
-    limit = _query_whole(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    page = query_whole(query, "page", 0, 1_000_000, default=0)
+    limit = query_whole(query, "limit", 1, MAX_LIMIT, default=DEFAULT_LIMIT)
     sort_by, order = query.get("sortBy", "fullName"), query.get("sortOrder", "asc")
     if sort_by not in SORT_FIELDS:
         raise bad_request(f"Query parameter 'sortBy' must be one of {', '.join(SORT_FIELDS)}.", "sortBy")

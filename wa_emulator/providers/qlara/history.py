@@ -25,7 +25,7 @@ from ...core.world import StateKey, World
 from ...web import keys
 from ...web.http import json_response, read_json_object
 from .auth import CALLER
-from .parse import CORE_CHANNEL, bad_request, parse_channel
+from .parse import CORE_CHANNEL, bad_request, parse_channel, query_whole
 from .render import STATUS_WORDS, status_body
 from .sandbox import NAME
 
@@ -60,15 +60,6 @@ def parse_instant(value: object, field: str, *, query: bool = True) -> float:
     return instant
 
 
-def _whole(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = query.get(name)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        raise bad_request(f"Query parameter '{name}' must be a whole number from {low} to {high}.", name)
-    return int(raw)
-
-
 def _required(query: Mapping[str, str], name: str) -> float:
     if name not in query:
         raise bad_request(f"Query parameter '{name}' is required: an ISO-8601 date-time with its offset.", name)
@@ -89,8 +80,8 @@ async def get_history(request: web.Request) -> web.Response:
     status = query.get("status")
     if status is not None and status not in WORDS:
         raise bad_request(f"Query parameter 'status' must be one of {', '.join(WORDS)}.", "status")
-    page = _whole(query, "page", 0, 0, MAX_PAGE)
-    limit = _whole(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    page = query_whole(query, "page", 0, MAX_PAGE, default=0)
+    limit = query_whole(query, "limit", 1, MAX_LIMIT, default=DEFAULT_LIMIT)
     core_channel = CORE_CHANNEL[channel]
     found = [m for m in sent_by(request.app[keys.world], request[CALLER].org.id)
              if m.channel == core_channel and start <= m.created_at <= end
