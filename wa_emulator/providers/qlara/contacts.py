@@ -12,6 +12,7 @@ UC-007-manage-contacts-lists lists PUT and DELETE too; one contact's path, ``/co
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from aiohttp import web
 from ...core.timefmt import iso_ms
 from ...core.world import StateKey
 from ...web import keys
-from ...web.http import ApiError, json_response, read_json_object
+from ...web.http import ApiError, json_response, read_json_object, whole_number
 from .auth import CALLER
 from .parse import PLAUSIBLE_E164, bad_request, optional_bool, optional_string, query_whole
 
@@ -109,9 +110,10 @@ async def find_contacts(request: web.Request) -> web.Response:
 def _own(request: web.Request) -> tuple[dict[int, dict[str, Any]], int]:
     raw = request.match_info["contactId"]
     book = request.app[keys.world].state(CONTACTS).by_org.get(request[CALLER].org.id, {})
-    if not raw.isascii() or not raw.isdigit() or int(raw) not in book:
+    contact_id = whole_number(raw, 0, sys.maxsize)
+    if contact_id is None or contact_id not in book:
         raise not_found(raw)
-    return book, int(raw)
+    return book, contact_id
 
 
 async def get_contact(request: web.Request) -> web.Response:

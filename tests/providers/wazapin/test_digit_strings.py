@@ -1,0 +1,14 @@
+"""Digit strings that ``str.isdigit()`` accepts but ``int()`` does not are refused, not a 500."""
+
+import pytest
+
+from .test_messages import TEMPLATE
+
+
+@pytest.mark.parametrize("index", ["³", "9" * 5000])
+async def test_button_index_int_cannot_read_is_422(wazapin, index):
+    body = {**TEMPLATE}
+    body["content"] = {"template": {**TEMPLATE["content"]["template"], "components": [
+        {"type": "button", "sub_type": "url", "index": index, "parameters": [{"type": "text", "text": "abc"}]}]}}
+    answer = await wazapin.send(body)
+    assert answer.status == 422 and "index" in answer.body["detail"]
