@@ -48,7 +48,7 @@ SANDBOX_TEMPLATES: tuple[dict[str, Any], ...] = (
         {"type": "BODY", "text": "Offerta speciale per te."}]},
 )
 
-_STATUSES = {status.value.upper(): status for status in TemplateStatus}
+STATUSES = {status.value.upper(): status for status in TemplateStatus}
 MAX_LIMIT = 1000  # designed
 
 
@@ -93,15 +93,15 @@ async def list_templates(request: web.Request) -> web.Response:
     world, org_id = request.app[keys.world], request[CALLER].org.id
     query = request.query
     wanted = query.get("status")
-    if wanted is not None and wanted.upper() not in _STATUSES:
-        raise bad_request(f"Query parameter 'status' must be one of {', '.join(_STATUSES)}.", "status")
+    if wanted is not None and wanted.upper() not in STATUSES:
+        raise bad_request(f"Query parameter 'status' must be one of {', '.join(STATUSES)}.", "status")
     number = query_whole(query, "phoneNumberId", 0, 2**31 - 1)
     if number is not None:
         # Templates belong to the account's WhatsApp Business account, shared by its numbers.
         _own_number(world, org_id, number)
     limit = query_whole(query, "limit", 1, MAX_LIMIT)
     found = [t for t in world.state(TEMPLATES).of(org_id)
-             if wanted is None or t.status is _STATUSES[wanted.upper()]]
+             if wanted is None or t.status is STATUSES[wanted.upper()]]
     return json_response({"data": [template_view(t) for t in found[:limit]]})
 
 
