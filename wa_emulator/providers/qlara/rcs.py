@@ -136,8 +136,7 @@ def reachable(org: Organization, destination: str) -> int | None:
     """
     if not plausible(destination):
         return META_INVALID_PARAMETER
-    unreachable = org.settings.get(sandbox.RCS_UNREACHABLE, ())
-    return errors.UNDELIVERABLE if isinstance(unreachable, list | tuple) and destination in unreachable else None
+    return errors.UNDELIVERABLE if sandbox.listed(org.settings, sandbox.RCS_UNREACHABLE, destination) else None
 
 
 def content_type(content: dict[str, Any]) -> str:

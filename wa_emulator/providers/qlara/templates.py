@@ -108,8 +108,6 @@ async def list_templates(request: web.Request) -> web.Response:
 async def list_phone_numbers(request: web.Request) -> web.Response:
     """``GET /message-server/whatsapp/phone-numbers``: the account's WhatsApp sender numbers (shape designed)."""
     world, org = request.app[keys.world], request[CALLER].org
-    restricted = org.settings.get(sandbox.RESTRICTED_NUMBERS)
-    restricted = restricted if isinstance(restricted, list | tuple) else ()
     numbers = []
     for agent in world.tenants.agents_of(org.id):
         number = sandbox.phone_number_id(agent.id) if agent.id.removeprefix("qlara-phone-").isdigit() else None
@@ -117,5 +115,6 @@ async def list_phone_numbers(request: web.Request) -> web.Response:
             continue
         numbers.append({"id": number, "phoneNumber": agent.phones[0] if agent.phones else None,
                         "displayName": agent.name,
-                        "status": "RESTRICTED" if number in restricted else "CONNECTED"})
+                        "status": "RESTRICTED" if sandbox.listed(org.settings, sandbox.RESTRICTED_NUMBERS, number)
+                        else "CONNECTED"})
     return json_response({"data": numbers})
