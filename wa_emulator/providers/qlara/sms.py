@@ -144,6 +144,12 @@ def parse_sms(body: dict[str, Any]) -> SmsSend:
                    scheduled=parse_scheduled(body))
 
 
+def destination_refusal(destination: str) -> int | None:
+    """The Meta-catalog code an SMS to ``destination`` fails with before it is sent (131009 for a number
+    that is not plausible), or None."""
+    return None if plausible(destination) else META_INVALID_PARAMETER
+
+
 def sms_result(sized: Encoding) -> dict[str, Any]:
     """The answer's ``results.sms`` (UC-001)."""
     return {"accepted": True, "unicode": sized.unicode, "parts": sized.parts, "reasons": []}
@@ -155,7 +161,7 @@ async def send_sms(request: web.Request) -> web.Response:
     world, org = request.app[keys.world], request[CALLER].org
     check_message_id(world, org.id, send.message_id, SMS)
     return accept(world, org, simulation=send.simulation, results={"sms": sms_result(send.encoding)},
-                  refusal=None if plausible(send.destination) else META_INVALID_PARAMETER, at=send.scheduled,
+                  refusal=destination_refusal(send.destination), at=send.scheduled,
                   channel=SMS, agent_id=SMS_AGENT, sender=send.sender, to=send.destination, type="text",
                   content={"body": send.text}, custom_id=send.message_id,
                   extra={"campaignId": send.campaign_id, "enableNotification": send.notify,
