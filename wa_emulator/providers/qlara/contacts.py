@@ -12,6 +12,7 @@ UC-007-manage-contacts-lists lists PUT and DELETE too; one contact's path, ``/co
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +21,9 @@ from aiohttp import web
 from ...core.timefmt import iso_ms
 from ...core.world import StateKey
 from ...web import keys
-from ...web.http import ApiError, json_response, read_json_object
+from ...web.http import ApiError, json_response, read_json_object, whole_number
 from .auth import CALLER
-from .parse import PLAUSIBLE_E164, bad_request, optional_bool, optional_string
+from .parse import PLAUSIBLE_E164, bad_request, optional_bool, optional_string, query_whole
 
 GENDERS = ("MALE", "FEMALE", "OTHER")  # designed: the page names the field, not its values
 SORT_FIELDS = ("fullName", "firstName", "lastName", "phoneNumber", "email", "createdAt")
@@ -83,20 +84,11 @@ async def create_contact(request: web.Request) -> web.Response:
     return json_response(view(contact), status=201)
 
 
-def _query_whole(request: web.Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        raise bad_request(f"Query parameter '{name}' must be a whole number from {low} to {high}.", name)
-    return int(raw)
-
-
 async def find_contacts(request: web.Request) -> web.Response:
     """``GET /partner-gateway/v1/contacts``: the account's contacts, filtered, sorted and paged (a JSON array)."""
     query = request.query
-    page = _query_whole(request, "page", 0, 0, 1_000_000)
-    limit = _query_whole(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    page = query_whole(query, "page", 0, 1_000_000, default=0)
+    limit = query_whole(query, "limit", 1, MAX_LIMIT, default=DEFAULT_LIMIT)
     sort_by, order = query.get("sortBy", "fullName"), query.get("sortOrder", "asc")
     if sort_by not in SORT_FIELDS:
         raise bad_request(f"Query parameter 'sortBy' must be one of {', '.join(SORT_FIELDS)}.", "sortBy")
@@ -118,9 +110,10 @@ async def find_contacts(request: web.Request) -> web.Response:
 def _own(request: web.Request) -> tuple[dict[int, dict[str, Any]], int]:
     raw = request.match_info["contactId"]
     book = request.app[keys.world].state(CONTACTS).by_org.get(request[CALLER].org.id, {})
-    if not raw.isascii() or not raw.isdigit() or int(raw) not in book:
+    contact_id = whole_number(raw, 0, sys.maxsize)
+    if contact_id is None or contact_id not in book:
         raise not_found(raw)
-    return book, int(raw)
+    return book, contact_id
 
 
 async def get_contact(request: web.Request) -> web.Response:

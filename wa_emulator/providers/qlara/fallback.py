@@ -20,11 +20,10 @@ from ...core.tenants import Organization
 from ...core.world import World
 from ...web.http import ApiError
 from .outbound import check_message_id, new_message, notifies, start
-from .parse import CORE_CHANNEL, RCS, SMS, SendRequest, bad_request, plausible
-from .rcs import agents_of, content_type, parse_agent, parse_content, rcs_agent_id, reachable
-from .refusals import META_INVALID_PARAMETER
+from .parse import CORE_CHANNEL, RCS, SMS, SendRequest, bad_request
+from .rcs import MAX_TEXT, agents_of, content_type, parse_agent, parse_content, rcs_agent_id, reachable
 from .sandbox import NAME
-from .sms import SMS_AGENT, encoding, parse_sms_fallback
+from .sms import SMS_AGENT, destination_refusal, encoding, parse_sms_fallback
 
 
 def _text_of(send: SendRequest) -> str:
@@ -42,7 +41,7 @@ def _rcs(value: Any, org: Organization, text: str) -> dict[str, Any] | None:
         agents = sorted(agents_of(org))
         if not agents:
             raise ApiError(403, "agent_not_allowed", "fallbackRcs: this account has no RCS agent.")
-        return {"agentId": agents[0], "content": {"body": {"type": "TEXT", "text": text[:3072]}}}
+        return {"agentId": agents[0], "content": {"body": {"type": "TEXT", "text": text[:MAX_TEXT]}}}
     if not isinstance(value, dict):
         raise bad_request("'fallbackRcs' must be an object with 'agentId' and 'body'.", "fallbackRcs")
     return {"agentId": parse_agent(value, org, "fallbackRcs."), "content": parse_content(value, "fallbackRcs.")}
@@ -89,4 +88,4 @@ def on_status(world: World, event: StatusEvent) -> None:
     leg = new_message(world, org, channel=SMS, agent_id=SMS_AGENT, sender=sms["sender"], to=message.to, type="text",
                       content={"body": sms["body"]}, custom_id=message.custom_id,
                       extra={**common, "parts": encoding(sms["body"]).parts})
-    start(world, leg, refusal=None if plausible(message.to) else META_INVALID_PARAMETER)
+    start(world, leg, refusal=destination_refusal(message.to))

@@ -16,7 +16,7 @@ from ...web.http import ApiError, json_response, read_json_object
 from . import sandbox
 from .auth import CALLER
 from .fallback import parse_fallbacks
-from .outbound import check_message_id, new_message, start
+from .outbound import accept, check_message_id
 from .parse import (
     CHANNEL,
     CHANNELS,
@@ -29,7 +29,7 @@ from .parse import (
     parse_send,
 )
 from .refusals import refusal
-from .render import send_body, status_body, webhook_body
+from .render import status_body, webhook_body
 from .webhooks import WEBHOOKS, Endpoint
 
 
@@ -51,13 +51,10 @@ async def send_whatsapp(request: web.Request) -> web.Response:
                        f"phoneNumberId {send.phone_number_id} is not a WhatsApp number of this account.")
     check_message_id(world, org.id, send.message_id, CHANNEL)
     fallbacks = parse_fallbacks(world, org, send, send.message_id)
-    if send.simulation:
-        return json_response(send_body(send.message_id or world.ids.uuid(), simulation=True))
-    message = new_message(world, org, channel=CHANNEL, agent_id=agent.id, sender=agent.phones[0], to=send.destination,
-                          type=send.type, content=send.content, custom_id=send.message_id,
-                          template=send.template_name, extra={"campaignId": send.campaign_id, **fallbacks})
-    start(world, message, refusal=refusal(world, org, send))
-    return json_response(send_body(message.custom_id or message.id, simulation=False))
+    return accept(world, org, simulation=send.simulation, refusal=refusal(world, org, send),
+                  channel=CHANNEL, agent_id=agent.id, sender=agent.phones[0], to=send.destination, type=send.type,
+                  content=send.content, custom_id=send.message_id, template=send.template_name,
+                  extra={"campaignId": send.campaign_id, **fallbacks})
 
 
 def _own_message(world: World, org_id: str, customer_message_id: str, channel: str = CHANNEL) -> Message | None:

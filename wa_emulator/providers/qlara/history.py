@@ -25,13 +25,14 @@ from ...core.world import StateKey, World
 from ...web import keys
 from ...web.http import json_response, read_json_object
 from .auth import CALLER
-from .parse import CORE_CHANNEL, bad_request, parse_channel
+from .parse import CORE_CHANNEL, bad_request, optional_string, parse_channel, query_whole
 from .render import STATUS_WORDS, status_body
 from .sandbox import NAME
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000  # designed
 MAX_PAGE = 1_000_000
+MAX_FILTER = 64  # designed: an export's sender or recipient
 EXPORT_SECONDS = 5.0  # designed: how long an export job runs, on the emulated clock
 _OFFSET_DATE_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})", re.ASCII)
@@ -60,15 +61,6 @@ def parse_instant(value: object, field: str, *, query: bool = True) -> float:
     return instant
 
 
-def _whole(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = query.get(name)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        raise bad_request(f"Query parameter '{name}' must be a whole number from {low} to {high}.", name)
-    return int(raw)
-
-
 def _required(query: Mapping[str, str], name: str) -> float:
     if name not in query:
         raise bad_request(f"Query parameter '{name}' is required: an ISO-8601 date-time with its offset.", name)
@@ -89,8 +81,8 @@ async def get_history(request: web.Request) -> web.Response:
     status = query.get("status")
     if status is not None and status not in WORDS:
         raise bad_request(f"Query parameter 'status' must be one of {', '.join(WORDS)}.", "status")
-    page = _whole(query, "page", 0, 0, MAX_PAGE)
-    limit = _whole(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    page = query_whole(query, "page", 0, MAX_PAGE, default=0)
+    limit = query_whole(query, "limit", 1, MAX_LIMIT, default=DEFAULT_LIMIT)
     core_channel = CORE_CHANNEL[channel]
     found = [m for m in sent_by(request.app[keys.world], request[CALLER].org.id)
              if m.channel == core_channel and start <= m.created_at <= end
@@ -130,13 +122,6 @@ def job_body(job: ExportJob, now: float) -> dict[str, Any]:
             "completedAt": iso_ms(job.created_at + EXPORT_SECONDS) if done else None}
 
 
-def _filter(body: dict[str, Any], field: str) -> str | None:
-    value = body.get(field)
-    if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 64):
-        raise bad_request(f"'{field}' must be a string of 1 to 64 characters.", field)
-    return value
-
-
 async def export_history(request: web.Request) -> web.Response:
     """``POST /partner-gateway/v1/messages/history/export``: 202 with the queued job, every channel in one file."""
     body = await read_json_object(request)
@@ -145,7 +130,7 @@ async def export_history(request: web.Request) -> web.Response:
             raise bad_request(f"'{field}' is required: an ISO-8601 date-time with its offset.", field)
     start = parse_instant(body["startDateTime"], "startDateTime", query=False)
     end = parse_instant(body["endDateTime"], "endDateTime", query=False)
-    sender, recipient = _filter(body, "sender"), _filter(body, "recipient")
+    sender, recipient = optional_string(body, "sender", MAX_FILTER), optional_string(body, "recipient", MAX_FILTER)
     world, org_id = request.app[keys.world], request[CALLER].org.id
     rows = sum(1 for m in sent_by(world, org_id) if start <= m.created_at <= end
                and (sender is None or m.sender == sender) and (recipient is None or m.to == recipient))

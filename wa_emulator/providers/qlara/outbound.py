@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiohttp import web
+
 from ...core.models import Message, Payload
 from ...core.tenants import Organization
 from ...core.world import World
-from ...web.http import ApiError
+from ...web.http import ApiError, json_response
 from . import sandbox
-from .parse import CHANNEL_WORD, CORE_CHANNEL
+from .parse import CORE_CHANNEL
 from .refusals import refuse_later
+from .render import send_body
 
 
 def check_message_id(world: World, org_id: str, message_id: str | None, channel: str) -> None:
@@ -47,9 +50,15 @@ def start(world: World, message: Message, *, refusal: int | None = None, at: flo
         world.send(message)
 
 
-def channel_word(message: Message) -> str:
-    """The Qlara word for the channel ``message`` travels on (``WHATSAPP``, ``SMS``, ``RCS``)."""
-    return CHANNEL_WORD.get(message.channel, "WHATSAPP")
+def accept(world: World, org: Organization, *, simulation: bool, results: dict[str, Any] | None = None,
+           refusal: int | None = None, at: float | None = None, **fields: Any) -> web.Response:
+    """A send's answer: a simulation only answers; else the message (``fields`` as ``new_message`` takes
+    them) is created and started (``refusal``, ``at`` as ``start`` takes them) and its id answered."""
+    if simulation:
+        return json_response(send_body(fields["custom_id"] or world.ids.uuid(), simulation=True, results=results))
+    message = new_message(world, org, **fields)
+    start(world, message, refusal=refusal, at=at)
+    return json_response(send_body(message.custom_id or message.id, simulation=False, results=results))
 
 
 def notifies(message: Message) -> bool:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ...core.models import WHATSAPP
-from ...web.http import ApiError
+from ...web.http import ApiError, whole_number
 
 CHANNEL = "WHATSAPP"  # the WhatsApp channel's word; the send of the other two is in sms.py and rcs.py
 SMS, RCS = "SMS", "RCS"
@@ -104,6 +104,21 @@ def whole(body: dict[str, Any], field: str, *, prefix: str = "", low: int = 0, h
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise bad_request(f"'{prefix}{field}' must be a whole number from {low} to {high}.", prefix + field)
+    return value
+
+
+def query_whole(query: Mapping[str, str], name: str, low: int, high: int, default: int | None = None) -> int | None:
+    """A query parameter that must be a whole number from ``low`` to ``high``; ``default`` when absent.
+
+    >>> query_whole({"limit": "20"}, "limit", 1, 100), query_whole({}, "page", 0, 9, default=0)
+    (20, 0)
+    """
+    raw = query.get(name)
+    if raw is None:
+        return default
+    value = whole_number(raw, low, high)
+    if value is None:
+        raise bad_request(f"Query parameter '{name}' must be a whole number from {low} to {high}.", name)
     return value
 
 

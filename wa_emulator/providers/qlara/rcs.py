@@ -17,10 +17,10 @@ from aiohttp import web
 from ...core import errors
 from ...core.tenants import Organization
 from ...web import keys
-from ...web.http import ApiError, json_response, read_json_object
+from ...web.http import ApiError, read_json_object
 from . import sandbox
 from .auth import CALLER
-from .outbound import check_message_id, new_message, start
+from .outbound import accept, check_message_id
 from .parse import (
     MAX_CAMPAIGN_ID,
     MAX_MESSAGE_ID,
@@ -36,7 +36,6 @@ from .parse import (
     whole,
 )
 from .refusals import META_INVALID_PARAMETER
-from .render import send_body
 from .sms import parse_sms_fallback
 
 TYPES = ("TEXT", "CARD", "CAROUSEL")
@@ -137,8 +136,7 @@ def reachable(org: Organization, destination: str) -> int | None:
     """
     if not plausible(destination):
         return META_INVALID_PARAMETER
-    unreachable = org.settings.get(sandbox.RCS_UNREACHABLE, ())
-    return errors.UNDELIVERABLE if isinstance(unreachable, list | tuple) and destination in unreachable else None
+    return errors.UNDELIVERABLE if sandbox.listed(org.settings, sandbox.RCS_UNREACHABLE, destination) else None
 
 
 def content_type(content: dict[str, Any]) -> str:
@@ -151,13 +149,9 @@ async def send_rcs(request: web.Request) -> web.Response:
     world, org = request.app[keys.world], request[CALLER].org
     send = parse_rcs(await read_json_object(request), org)
     check_message_id(world, org.id, send.message_id, RCS)
-    result = {"rcs": {"accepted": True, "reasons": []}}
-    if send.simulation:
-        return json_response(send_body(send.message_id or world.ids.uuid(), simulation=True, results=result))
-    message = new_message(world, org, channel=RCS, agent_id=rcs_agent_id(send.agent), sender=str(send.agent),
-                          to=send.destination, type=content_type(send.content), content=send.content,
-                          custom_id=send.message_id,
-                          extra={"campaignId": send.campaign_id, "enableNotification": send.notify,
-                                 "maxSmsParts": send.max_sms_parts, "fallbackSms": send.fallback_sms})
-    start(world, message, refusal=reachable(org, send.destination), at=send.scheduled)
-    return json_response(send_body(message.custom_id or message.id, simulation=False, results=result))
+    return accept(world, org, simulation=send.simulation, results={"rcs": {"accepted": True, "reasons": []}},
+                  refusal=reachable(org, send.destination), at=send.scheduled,
+                  channel=RCS, agent_id=rcs_agent_id(send.agent), sender=str(send.agent), to=send.destination,
+                  type=content_type(send.content), content=send.content, custom_id=send.message_id,
+                  extra={"campaignId": send.campaign_id, "enableNotification": send.notify,
+                         "maxSmsParts": send.max_sms_parts, "fallbackSms": send.fallback_sms})

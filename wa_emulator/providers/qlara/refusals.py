@@ -8,8 +8,6 @@ Each is accepted (the send's answer does not wait for Meta) and ends in ERROR wi
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...core import errors
 from ...core.models import Message
 from ...core.templates import fail_after_acceptance
@@ -22,12 +20,6 @@ from .parse import SendRequest
 REFUSAL_DELAY = 1.0
 META_ACCOUNT_LOCKED = 131031
 META_INVALID_PARAMETER = 131009
-_LISTS = (list, tuple, set, frozenset)
-
-
-def _listed(settings: dict[str, Any], name: str, value: object) -> bool:
-    listed = settings.get(name, ())
-    return isinstance(listed, _LISTS) and value in listed
 
 
 def refusal(world: World, org: Organization, send: SendRequest) -> int | None:
@@ -36,7 +28,7 @@ def refusal(world: World, org: Organization, send: SendRequest) -> int | None:
     A template the account does not have in that language, has not had approved, or is sent with
     the wrong number of parameters is checked against the account's templates (``templates.py``).
     """
-    if _listed(org.settings, sandbox.RESTRICTED_NUMBERS, send.phone_number_id):
+    if sandbox.listed(org.settings, sandbox.RESTRICTED_NUMBERS, send.phone_number_id):
         return META_ACCOUNT_LOCKED
     code = templates.refusal(world, org.id, send)
     if code is not None:

@@ -21,7 +21,7 @@ from ...core.status import Status
 from ...core.timefmt import iso_ms
 from ...web import keys
 from ...web.http import ApiError, json_response
-from .outbound import channel_word
+from .parse import CHANNEL_WORD
 
 if TYPE_CHECKING:
     from .webhooks import Endpoint
@@ -47,6 +47,9 @@ DESCRIPTIONS: dict[Status, str] = {
     Status.EXPIRED: "Message expired: not delivered within its validity period",
 }
 _FORWARDED_TO = {"WHATSAPP": "WhatsApp", "RCS": "the RCS network", "SMS": "the carrier"}
+# Filled in once per channel here, not on every status read and webhook.
+_DESCRIBED = {(status, word): text.format(to=to) for status, text in DESCRIPTIONS.items()
+              for word, to in _FORWARDED_TO.items()}
 
 # DELIVERY webhooks carry a numeric statusCode: 3 = delivered (qlara/guides/webhooks) and 6 =
 # undeliverable (the RCS API reference, qlara/api-rcs-send/agiletelecom-rcs-api). The others are designed.
@@ -60,6 +63,11 @@ STATUS_CODES: dict[Status, int] = {
     Status.EXPIRED: 7,
 }
 WHATSAPP_RESULT = {"whatsapp": {"accepted": True, "reasons": []}}
+
+
+def channel_word(message: Message) -> str:
+    """The Qlara word for the channel ``message`` travels on (``WHATSAPP``, ``SMS``, ``RCS``)."""
+    return CHANNEL_WORD.get(message.channel, "WHATSAPP")
 
 
 def send_body(customer_message_id: str, *, simulation: bool, results: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -76,7 +84,7 @@ def description(message: Message) -> str:
     if message.status is Status.FAILED:
         entry = errors.lookup(message.error or errors.GENERIC_FAILURE)
         return f"{entry.title} ({entry.code}): {entry.details}"
-    return DESCRIPTIONS[message.status].format(to=_FORWARDED_TO[channel_word(message)])
+    return _DESCRIBED[message.status, channel_word(message)]
 
 
 def status_body(message: Message) -> dict[str, Any]:

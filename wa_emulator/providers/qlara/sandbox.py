@@ -15,6 +15,7 @@ Each account has an API key (``X-Api-Key``) and Basic credentials (``username:pa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ...core.tenants import Agent, ApiKey, Organization
 from ...core.world import World
@@ -47,6 +48,17 @@ PER_SECOND = "burst_per_second"
 RESTRICTED_NUMBERS = "restricted_phone_number_ids"
 RCS_AGENTS = "rcs_agents"  # agentId -> name
 RCS_UNREACHABLE = "rcs_unreachable"  # destinations whose phones have no RCS
+
+
+def listed(settings: dict[str, Any], name: str, value: object) -> bool:
+    """Whether ``value`` is in the list setting ``name`` (a setting that is not a list holds nothing).
+
+    >>> listed({RCS_UNREACHABLE: ["+15550001003"]}, RCS_UNREACHABLE, "+15550001003"), listed({}, RCS_UNREACHABLE, "x")
+    (True, False)
+    """
+    found = settings.get(name, ())
+    return isinstance(found, list | tuple | set | frozenset) and value in found
+
 
 # RCS agents (designed: Qlara's examples show none). The sandbox's "not on WhatsApp" recipient has no
 # RCS either, so a WhatsApp send to it with both fallbacks goes WhatsApp ERROR, RCS ERROR, SMS DELIVERED.

@@ -15,9 +15,9 @@ from typing import Any, NamedTuple
 from aiohttp import web
 
 from ...web import keys
-from ...web.http import json_response, read_json_object
+from ...web.http import read_json_object
 from .auth import CALLER
-from .outbound import check_message_id, new_message, start
+from .outbound import accept, check_message_id
 from .parse import (
     MAX_CAMPAIGN_ID,
     MAX_MESSAGE_ID,
@@ -32,7 +32,6 @@ from .parse import (
     plausible,
 )
 from .refusals import META_INVALID_PARAMETER
-from .render import send_body
 
 # The GSM 03.38 default alphabet, and its extension table (each of those takes two septets).
 GSM_BASIC = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -145,6 +144,12 @@ def parse_sms(body: dict[str, Any]) -> SmsSend:
                    scheduled=parse_scheduled(body))
 
 
+def destination_refusal(destination: str) -> int | None:
+    """The Meta-catalog code an SMS to ``destination`` fails with before it is sent (131009 for a number
+    that is not plausible), or None."""
+    return None if plausible(destination) else META_INVALID_PARAMETER
+
+
 def sms_result(sized: Encoding) -> dict[str, Any]:
     """The answer's ``results.sms`` (UC-001)."""
     return {"accepted": True, "unicode": sized.unicode, "parts": sized.parts, "reasons": []}
@@ -155,13 +160,9 @@ async def send_sms(request: web.Request) -> web.Response:
     send = parse_sms(await read_json_object(request))
     world, org = request.app[keys.world], request[CALLER].org
     check_message_id(world, org.id, send.message_id, SMS)
-    result = {"sms": sms_result(send.encoding)}
-    if send.simulation:
-        return json_response(send_body(send.message_id or world.ids.uuid(), simulation=True, results=result))
-    message = new_message(world, org, channel=SMS, agent_id=SMS_AGENT, sender=send.sender, to=send.destination,
-                          type="text", content={"body": send.text}, custom_id=send.message_id,
-                          extra={"campaignId": send.campaign_id, "enableNotification": send.notify,
-                                 "parts": send.encoding.parts, "udhData": send.udh})
-    start(world, message, refusal=None if plausible(send.destination) else META_INVALID_PARAMETER,
-          at=send.scheduled)
-    return json_response(send_body(message.custom_id or message.id, simulation=False, results=result))
+    return accept(world, org, simulation=send.simulation, results={"sms": sms_result(send.encoding)},
+                  refusal=destination_refusal(send.destination), at=send.scheduled,
+                  channel=SMS, agent_id=SMS_AGENT, sender=send.sender, to=send.destination, type="text",
+                  content={"body": send.text}, custom_id=send.message_id,
+                  extra={"campaignId": send.campaign_id, "enableNotification": send.notify,
+                         "parts": send.encoding.parts, "udhData": send.udh})

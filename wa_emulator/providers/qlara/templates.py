@@ -23,7 +23,7 @@ from ...web import keys
 from ...web.http import json_response
 from . import sandbox
 from .auth import CALLER
-from .parse import SendRequest, bad_request
+from .parse import SendRequest, bad_request, query_whole
 
 # https://agiletelecom.com/documentation/qlara/use-cases/UC-003-send-whatsapp-template shows
 # order_shipped in Italian with an image header, one body placeholder, a footer and a URL button.
@@ -48,7 +48,7 @@ SANDBOX_TEMPLATES: tuple[dict[str, Any], ...] = (
         {"type": "BODY", "text": "Offerta speciale per te."}]},
 )
 
-_STATUSES = {status.value.upper(): status for status in TemplateStatus}
+STATUSES = {status.value.upper(): status for status in TemplateStatus}
 MAX_LIMIT = 1000  # designed
 
 
@@ -81,15 +81,6 @@ def template_view(template: Template) -> dict[str, Any]:
             "category": template.category, "status": template.status.value.upper(), "components": components}
 
 
-def _whole(query: Any, name: str, low: int, high: int) -> int | None:
-    raw = query.get(name)
-    if raw is None:
-        return None
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        raise bad_request(f"Query parameter '{name}' must be a whole number from {low} to {high}.", name)
-    return int(raw)
-
-
 def _own_number(world: World, org_id: str, phone_number_id: int) -> None:
     agent = world.tenants.agent(sandbox.agent_id(phone_number_id))
     if agent is None or agent.org_id != org_id:
@@ -102,23 +93,21 @@ async def list_templates(request: web.Request) -> web.Response:
     world, org_id = request.app[keys.world], request[CALLER].org.id
     query = request.query
     wanted = query.get("status")
-    if wanted is not None and wanted.upper() not in _STATUSES:
-        raise bad_request(f"Query parameter 'status' must be one of {', '.join(_STATUSES)}.", "status")
-    number = _whole(query, "phoneNumberId", 0, 2**31 - 1)
+    if wanted is not None and wanted.upper() not in STATUSES:
+        raise bad_request(f"Query parameter 'status' must be one of {', '.join(STATUSES)}.", "status")
+    number = query_whole(query, "phoneNumberId", 0, 2**31 - 1)
     if number is not None:
         # Templates belong to the account's WhatsApp Business account, shared by its numbers.
         _own_number(world, org_id, number)
-    limit = _whole(query, "limit", 1, MAX_LIMIT)
+    limit = query_whole(query, "limit", 1, MAX_LIMIT)
     found = [t for t in world.state(TEMPLATES).of(org_id)
-             if wanted is None or t.status is _STATUSES[wanted.upper()]]
+             if wanted is None or t.status is STATUSES[wanted.upper()]]
     return json_response({"data": [template_view(t) for t in found[:limit]]})
 
 
 async def list_phone_numbers(request: web.Request) -> web.Response:
     """``GET /message-server/whatsapp/phone-numbers``: the account's WhatsApp sender numbers (shape designed)."""
     world, org = request.app[keys.world], request[CALLER].org
-    restricted = org.settings.get(sandbox.RESTRICTED_NUMBERS)
-    restricted = restricted if isinstance(restricted, list | tuple) else ()
     numbers = []
     for agent in world.tenants.agents_of(org.id):
         number = sandbox.phone_number_id(agent.id) if agent.id.removeprefix("qlara-phone-").isdigit() else None
@@ -126,5 +115,6 @@ async def list_phone_numbers(request: web.Request) -> web.Response:
             continue
         numbers.append({"id": number, "phoneNumber": agent.phones[0] if agent.phones else None,
                         "displayName": agent.name,
-                        "status": "RESTRICTED" if number in restricted else "CONNECTED"})
+                        "status": "RESTRICTED" if sandbox.listed(org.settings, sandbox.RESTRICTED_NUMBERS, number)
+                        else "CONNECTED"})
     return json_response({"data": numbers})

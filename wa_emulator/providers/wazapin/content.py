@@ -10,9 +10,11 @@ Limits follow Meta's (text 4096, caption 1024, 3 reply buttons, 10 list rows).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
+from ...web.http import whole_number
 from .fields import (
     PHONE,
     URL,
@@ -188,8 +190,8 @@ def _component(component: Any, where: str) -> None:
         index = component.get("index")
         if index is None:
             raise missing(f"{where}.index")
-        if isinstance(index, str) and index.isdigit():
-            return
+        if isinstance(index, str) and whole_number(index, 0, sys.maxsize) is not None:
+            return  # template_use() reads it with int(): "³" passes isdigit() but not int()
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
             raise unusable(f"{where}.index", f"{where}.index must be a zero-based position")
 

@@ -22,10 +22,10 @@ from ...web import keys
 from ...web.http import ApiError, refuse_encoded, too_large
 from .auth import require
 from .fields import unusable
+from .inbound import api_base
 from .render import data
 from .sandbox import SEND
 
-UPLOADS = "/v1/messages/uploads/"
 MEDIA_PATH = "/v1/media/"
 KEEP = 100  # uploads a world keeps (oldest dropped first): a long run cannot grow without bound
 MB = 1024 * 1024
@@ -114,10 +114,9 @@ async def upload(request: web.Request) -> web.Response:
     world = request.app[keys.world]
     saved = world.state(UPLOADS_STATE).add(Upload("med_" + world.ids.token(24), key.org_id, kind, file_name[:255],
                                                   media_type, content))
-    base = request.path[: request.path.rindex(UPLOADS)]
     return data({
         "id": saved.id,
-        "media_url": f"{request.scheme}://{request.host}{base}{MEDIA_PATH}{saved.id}",
+        "media_url": f"{api_base(request)}{MEDIA_PATH}{saved.id}",
         "file_name": saved.file_name,
         "mime_type": saved.mime_type,
         "size": len(saved.content),

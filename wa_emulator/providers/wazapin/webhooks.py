@@ -15,6 +15,7 @@ when): immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; success is a 2xx w
 from __future__ import annotations
 
 import hmac
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from ...core.models import INBOUND, PLAIN_DELIVERY, Message, StatusEvent, Webhoo
 from ...core.status import Status
 from ...core.webhooks import Delivery, RetryPolicy, Signer
 from ...core.world import StateKey, World
-from ...web.http import dumps
+from ...web.http import dumps, whole_number
 from . import conversations, render, signing
 from .sandbox import NAME
 
@@ -201,12 +202,13 @@ def recognize(world: World, path: str, headers: Mapping[str, str], body: bytes) 
     endpoints = [e for e in world.state(ENDPOINTS).every() if urlsplit(e.url).path == path]
     if not endpoints:
         return Verdict(NAME, UNCHECKED, f"No Wazapin endpoint is registered for {path}, so no secret to check with.")
-    if not stamp.isdigit():
+    seconds = whole_number(stamp, 0, sys.maxsize)  # not isdigit(): "³" passes it, and int() refuses it
+    if seconds is None:
         return Verdict(NAME, INVALID, f"The timestamp header is not a whole number of seconds: {stamp!r}.")
-    skew = abs(world.clock.wall() - int(stamp))
+    skew = abs(world.clock.wall() - seconds)
     for endpoint in endpoints:
         for secret in endpoint.signing_secrets(world.clock.now()):
-            expected = signing.signature(secret, msg_id, int(stamp), body)
+            expected = signing.signature(secret, msg_id, seconds, body)
             if any(hmac.compare_digest(expected, entry) for entry in given):
                 if skew > TOLERANCE:
                     return Verdict(NAME, INVALID, f"Signature matches, but its timestamp is {skew:.0f} s "
