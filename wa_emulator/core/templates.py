@@ -85,10 +85,11 @@ class Button:
     text: str
     url: str | None = None
     phone_number: str | None = None
+    placeholders: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The URL's placeholders, read once: listings and send checks ask for them often."""
 
-    @property
-    def placeholders(self) -> tuple[str, ...]:
-        return placeholders(self.url)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "placeholders", placeholders(self.url))  # a frozen dataclass's derived field
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": self.type, "text": self.text}
@@ -107,10 +108,11 @@ class Component:
     text: str | None = None
     format: str | None = None
     buttons: tuple[Button, ...] = ()
+    placeholders: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The text's placeholders, read once: listings and send checks ask for them often."""
 
-    @property
-    def placeholders(self) -> tuple[str, ...]:
-        return placeholders(self.text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "placeholders", placeholders(self.text))  # a frozen dataclass's derived field
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": self.type}
