@@ -22,7 +22,7 @@ from typing import Any, Self, TypeVar
 
 from ..settings import Settings
 from .emulator import Emulator
-from .verify import Until
+from .verify import Until, holds
 
 T = TypeVar("T")
 CALL_TIMEOUT = 60.0  # seconds; a call that takes longer than this has hung, say so instead of waiting forever
@@ -154,9 +154,9 @@ class ThreadedEmulator:
                    step: float | str | None = None) -> float:
         """Advance the emulated clock ``step`` (1 s) at a time until ``predicate()`` holds, at most ``within``
         (an hour); the predicate runs on the caller's thread, so it may call this emulator."""
-        until = Until.of(within, step)
+        until = Until.of(within, step, predicate)
         while not predicate():
-            self.sleep(until.next_step(getattr(predicate, "__name__", "the condition")))
+            self.sleep(until.next_step())
         return until.waited
 
     def reset(self) -> bool:
@@ -209,20 +209,16 @@ class DualEmulator:
 
     async def _await_until(self, predicate: Callable[[], Any], within: float | str | None,
                            step: float | str | None) -> float:
-        until = Until.of(within, step)
-        while not await _truth(predicate()):
+        until = Until.of(within, step, predicate)
+        while not await holds(predicate()):
             await asyncio.wrap_future(self.threaded.submit(
-                self.threaded.emulator.advance(until.next_step(getattr(predicate, "__name__", "the condition")))))
+                self.threaded.emulator.advance(until.next_step())))
         return until.waited
 
     @property
     def aio(self) -> AsyncLocalEmulator:
         """The same emulator with every call a coroutine: the in-process ``AsyncEmulatorControl``."""
         return AsyncLocalEmulator(self.threaded)
-
-
-async def _truth(value: Any) -> bool:
-    return bool(await value) if inspect.isawaitable(value) else bool(value)
 
 
 class AsyncLocalEmulator:
