@@ -42,7 +42,7 @@ from ..web.http import ApiError
 from ..web.proxy import proxy_env, proxy_for
 from ..web.tls import OpenConnections
 from .errors import from_api_error
-from .lookup import key_in, unknown_provider
+from .lookup import credentials_of, key_in, unknown_provider
 from .queue import WebhookHold
 from .verify import RequestFilter, StatusWait, Until, holds, verify_entries
 
@@ -172,12 +172,7 @@ class Emulator:
 
     def credentials(self, provider: str | None = None) -> dict[str, Any]:
         """The sandbox tenants, keys and senders (as ``GET /_emulator/credentials``), or one provider's."""
-        every = {p.name: p.credentials(self.world) for p in self.app[keys.providers]}
-        if provider is None:
-            return every
-        if provider not in every:
-            raise unknown_provider(provider, list(every))
-        return every[provider]
+        return credentials_of({p.name: p.credentials(self.world) for p in self.app[keys.providers]}, provider)
 
     def key(self, provider: str, name: str | None = None) -> str:
         """A key's secret: ``emu.key("mojeeb")`` (the first usable one), ``emu.key("mojeeb", "rate-limited")``."""

@@ -30,7 +30,7 @@ import aiohttp
 
 from ..providers import all_providers
 from .errors import control_error
-from .lookup import key_in, unknown_provider
+from .lookup import credentials_of, key_in, unknown_provider
 from .verify import RequestFilter, StatusWait, Until, holds, verify_entries
 
 TIMEOUT = 60.0  # seconds; an advance that fires many webhooks can take a while, a hang must not last forever
@@ -179,14 +179,7 @@ class _Calls:
 
     @staticmethod
     def credentials(provider: str | None = None) -> Call:
-        def pick(every: dict[str, Any]) -> Any:
-            if provider is None:
-                return every
-            if provider not in every:
-                raise unknown_provider(provider, list(every))
-            return every[provider]
-
-        return Call("GET", "/credentials", then=pick)
+        return Call("GET", "/credentials", then=lambda every: credentials_of(every, provider))
 
     @staticmethod
     def key(provider: str, name: str | None = None) -> Call:
