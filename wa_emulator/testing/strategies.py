@@ -247,11 +247,6 @@ class Played:
         return "\n".join(lines) + "\n" + self.yaml
 
 
-def scenario_yaml(schedule: Schedule) -> str:
-    """The schedule as scenario YAML: everything it does, strangers and receiver failures included."""
-    return schedule.to_scenario_yaml()
-
-
 class _Receiver:
     """The client's handler on loopback: every request goes to it, and is logged as an ``Arrival``."""
 
@@ -355,7 +350,8 @@ async def replay(
 async def play(emulator: Emulator, schedule: Schedule, *, send: Send, handle: Handle, subscribe: Subscribe) -> Played:
     """Run a drawn schedule against a client (see ``replay``: it runs the very scenario it prints); inside
     a Hypothesis test the schedule's scenario is noted, so the shrunk failing example prints it."""
-    played = await replay(emulator, scenario_yaml(schedule), schedule, send=send, handle=handle, subscribe=subscribe)
+    played = await replay(emulator, schedule.to_scenario_yaml(), schedule, send=send, handle=handle,
+                          subscribe=subscribe)
     with contextlib.suppress(hypothesis_errors.InvalidArgument):  # raised outside a Hypothesis test
         note(played.explain())
     return played
