@@ -205,20 +205,21 @@ class DualEmulator:
         """As ``Emulator.wait_until``; the predicate runs in the test's own thread (and loop, in async code)."""
         if not _in_async_code():
             return self.threaded.wait_until(predicate, within, step)
-        return self._await_until(predicate, within, step)
-
-    async def _await_until(self, predicate: Callable[[], Any], within: float | str | None,
-                           step: float | str | None) -> float:
-        until = Until.of(within, step, predicate)
-        while not await holds(predicate()):
-            await asyncio.wrap_future(self.threaded.submit(
-                self.threaded.emulator.advance(until.next_step())))
-        return until.waited
+        return _await_until(self.threaded, predicate, within, step)
 
     @property
     def aio(self) -> AsyncLocalEmulator:
         """The same emulator with every call a coroutine: the in-process ``AsyncEmulatorControl``."""
         return AsyncLocalEmulator(self.threaded)
+
+
+async def _await_until(threaded: ThreadedEmulator, predicate: Callable[[], Any], within: float | str | None,
+                       step: float | str | None) -> float:
+    """``wait_until`` from async code: the predicate runs on the caller's loop, each advance on the emulator's."""
+    until = Until.of(within, step, predicate)
+    while not await holds(predicate()):
+        await asyncio.wrap_future(threaded.submit(threaded.emulator.advance(until.next_step())))
+    return until.waited
 
 
 class AsyncLocalEmulator:
@@ -256,7 +257,7 @@ class AsyncLocalEmulator:
 
     async def wait_until(self, predicate: Callable[[], Any], within: float | str | None = None,
                          step: float | str | None = None) -> float:
-        return await DualEmulator(self.threaded)._await_until(predicate, within, step)
+        return await _await_until(self.threaded, predicate, within, step)
 
     async def _on_loop(self, function: Callable[[], T]) -> T:
         async def call() -> T:
