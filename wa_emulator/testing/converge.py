@@ -19,10 +19,11 @@ messages unless ``reasons=True``.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, Protocol
+
+from .coverage import status_words_of
 
 __all__ = ["Difference", "NotConverged", "converges", "differences"]
 
@@ -65,11 +66,7 @@ class Difference:
 @cache
 def _words(provider: str) -> dict[str, str]:
     """The provider's word for each core status (Qlara: ``sent`` -> ``SENT``), empty if unknown."""
-    try:
-        render = importlib.import_module(f"wa_emulator.providers.{provider}.render")
-    except ImportError:
-        return {}
-    return {status.value: word for status, word in getattr(render, "STATUS_WORDS", {}).items()}
+    return {status.value: word for status, word in status_words_of(provider).items()}
 
 
 def _same_status(client: str, truth: str, provider: str) -> bool:

@@ -37,6 +37,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ..control.views import contact_view, message_view
@@ -104,6 +105,18 @@ def status_words(provider: Provider) -> dict[Status, str]:
     """
     render = importlib.import_module(f"{type(provider).__module__}.render")
     return dict(render.STATUS_WORDS)
+
+
+@cache
+def status_words_of(name: str) -> dict[Status, str]:
+    """``status_words`` of the provider called ``name`` (empty for a name no provider has); built once,
+    so do not change the dict.
+
+    >>> status_words_of("qlara")[Status.FAILED], status_words_of("nobody")
+    ('ERROR', {})
+    """
+    found = next((provider for provider in all_providers() if provider.name == name), None)
+    return {} if found is None else status_words(found)
 
 
 def http_bucket(status: int) -> str:

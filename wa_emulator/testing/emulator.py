@@ -11,7 +11,6 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
@@ -43,9 +42,9 @@ from ..web.http import ApiError
 from ..web.proxy import proxy_env, proxy_for
 from ..web.tls import OpenConnections
 from .errors import from_api_error
-from .lookup import key_in, unknown_provider
+from .lookup import credentials_of, key_in, unknown_provider
 from .queue import WebhookHold
-from .verify import RequestFilter, StatusWait, Until, verify_entries
+from .verify import RequestFilter, StatusWait, Until, holds, verify_entries
 
 
 class Emulator:
@@ -173,12 +172,7 @@ class Emulator:
 
     def credentials(self, provider: str | None = None) -> dict[str, Any]:
         """The sandbox tenants, keys and senders (as ``GET /_emulator/credentials``), or one provider's."""
-        every = {p.name: p.credentials(self.world) for p in self.app[keys.providers]}
-        if provider is None:
-            return every
-        if provider not in every:
-            raise unknown_provider(provider, list(every))
-        return every[provider]
+        return credentials_of({p.name: p.credentials(self.world) for p in self.app[keys.providers]}, provider)
 
     def key(self, provider: str, name: str | None = None) -> str:
         """A key's secret: ``emu.key("mojeeb")`` (the first usable one), ``emu.key("mojeeb", "rate-limited")``."""
@@ -353,9 +347,9 @@ class Emulator:
                          step: float | str | None = None) -> float:
         """Advance the emulated clock ``step`` (1 s) at a time until ``predicate()`` holds, at most ``within``
         (an hour); returns the emulated seconds waited. E.g. ``await emu.wait_until(lambda: sink.received)``."""
-        until = Until.of(within, step)
-        while not await _truth(predicate()):
-            await self.advance(until.next_step(getattr(predicate, "__name__", "the condition")))
+        until = Until.of(within, step, predicate)
+        while not await holds(predicate()):
+            await self.advance(until.next_step())
         return until.waited
 
     # -- faults and webhook directives ----------------------------------------------------
@@ -440,7 +434,3 @@ class Emulator:
     def bin(self, name: str = "demo") -> list[dict[str, Any]]:
         """What request bin ``name`` received, oldest first: headers, body, provider, signature check."""
         return list(bin_view(self.world, name)["data"])
-
-
-async def _truth(value: bool | Awaitable[bool]) -> bool:
-    return bool(await value) if inspect.isawaitable(value) else bool(value)

@@ -18,6 +18,19 @@ def unknown_provider(name: str, known: list[str]) -> ControlNotFound:
                            {"field": "provider"})
 
 
+def credentials_of(every: Mapping[str, Any], provider: str | None = None) -> Any:
+    """All providers' credentials (``provider`` None), or that one provider's.
+
+    >>> credentials_of({"qlara": {"organizations": []}}, "qlara")
+    {'organizations': []}
+    """
+    if provider is None:
+        return every
+    if provider not in every:
+        raise unknown_provider(provider, list(every))
+    return every[provider]
+
+
 def key_in(credentials: Mapping[str, Any], provider: str, name: str | None = None) -> str:
     """The secret of ``provider``'s key called ``name`` (e.g. ``"rate-limited"``), or of its first usable one.
 
@@ -26,9 +39,8 @@ def key_in(credentials: Mapping[str, Any], provider: str, name: str | None = Non
     >>> key_in(creds, "mojeeb"), key_in(creds, "mojeeb", "old")
     ('b', 'a')
     """
-    if provider not in credentials:
-        raise unknown_provider(provider, list(credentials))
-    keys = [key for org in credentials[provider].get("organizations", []) for key in org.get("keys", [])]
+    orgs = credentials_of(credentials, provider).get("organizations", [])
+    keys = [key for org in orgs for key in org.get("keys", [])]
     for key in keys:
         if (key["name"] == name) if name is not None else not key.get("revoked"):
             return str(key["secret"])

@@ -30,8 +30,8 @@ import aiohttp
 
 from ..providers import all_providers
 from .errors import control_error
-from .lookup import key_in, unknown_provider
-from .verify import RequestFilter, StatusWait, Until, verify_entries
+from .lookup import credentials_of, key_in, unknown_provider
+from .verify import RequestFilter, StatusWait, Until, holds, verify_entries
 
 TIMEOUT = 60.0  # seconds; an advance that fires many webhooks can take a while, a hang must not last forever
 
@@ -179,14 +179,7 @@ class _Calls:
 
     @staticmethod
     def credentials(provider: str | None = None) -> Call:
-        def pick(every: dict[str, Any]) -> Any:
-            if provider is None:
-                return every
-            if provider not in every:
-                raise unknown_provider(provider, list(every))
-            return every[provider]
-
-        return Call("GET", "/credentials", then=pick)
+        return Call("GET", "/credentials", then=lambda every: credentials_of(every, provider))
 
     @staticmethod
     def key(provider: str, name: str | None = None) -> Call:
@@ -303,9 +296,9 @@ class RemoteEmulator(_Addresses):
     def wait_until(self, predicate: Callable[[], bool], within: float | str | None = None,
                    step: float | str | None = None) -> float:
         """Advance the emulated clock ``step`` at a time until ``predicate()`` holds, at most ``within``."""
-        until = Until.of(within, step)
+        until = Until.of(within, step, predicate)
         while not predicate():
-            self.advance(until.next_step(getattr(predicate, "__name__", "the condition")))
+            self.advance(until.next_step())
         return until.waited
 
 
@@ -362,14 +355,10 @@ class AsyncRemoteEmulator(_Addresses):
 
     async def wait_until(self, predicate: Callable[[], Any], within: float | str | None = None,
                          step: float | str | None = None) -> float:
-        until = Until.of(within, step)
-        while not await _truth(predicate()):
-            await self.advance(until.next_step(getattr(predicate, "__name__", "the condition")))
+        until = Until.of(within, step, predicate)
+        while not await holds(predicate()):
+            await self.advance(until.next_step())
         return until.waited
-
-
-async def _truth(value: Any) -> bool:
-    return bool(await value) if asyncio.iscoroutine(value) or isinstance(value, asyncio.Future) else bool(value)
 
 
 for _name in CALLS:

@@ -30,8 +30,7 @@ covers those): ``to_scenario_yaml`` raises ``Inexpressible`` naming the event.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -155,9 +154,6 @@ class Schedule:
             text = event.label.split(":", 1)[1]
             order.setdefault(event.message, []).append(text)
         return "; ".join(f"{message}: {', '.join(labels)}" for message, labels in order.items())
-
-    def with_events(self, events: Iterable[Event]) -> Schedule:
-        return replace(self, events=tuple(events))
 
     # -- as a scenario ----------------------------------------------------------------------
 

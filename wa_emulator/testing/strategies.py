@@ -50,7 +50,7 @@ except ImportError as missing:  # pragma: no cover - the extra is not installed
 from ..core.status import Status
 from ..providers import all_providers
 from ..scenario import load_text
-from .coverage import collect_active, status_words
+from .coverage import collect_active, status_words_of
 from .emulator import Emulator
 from .schedules import Event, Schedule, SentMessage, StatusStep, stranger_messages
 
@@ -78,7 +78,7 @@ Subscribe = Callable[[str], Awaitable[None]]
 
 def _pushed(provider: str) -> frozenset[Status]:
     """The statuses whose change the provider pushes as its own webhook (a new word for the client)."""
-    words = status_words(next(p for p in all_providers() if p.name == provider))
+    words = status_words_of(provider)
     seen: dict[str, Status] = {}
     for status in Status:  # lifecycle order: the first status to carry a word announces it
         seen.setdefault(words[status], status)
@@ -223,7 +223,7 @@ class Played:
 
     def truth(self, emulator: Emulator) -> list[Truth]:
         """The final status of every message the client sent, as the provider words it."""
-        words = status_words(next(p for p in all_providers() if p.name == self.schedule.provider))
+        words = status_words_of(self.schedule.provider)
         found = []
         for message in self.schedule.messages:
             record = emulator.world.store.get(self.ids[message.id])
@@ -245,11 +245,6 @@ class Played:
         lines.append("replay it: save this as FILE and run `wa-emulator serve --scenario FILE`, then do what "
                      "its first comments say (subscribe, send the same messages in the same order, move the clock):")
         return "\n".join(lines) + "\n" + self.yaml
-
-
-def scenario_yaml(schedule: Schedule) -> str:
-    """The schedule as scenario YAML: everything it does, strangers and receiver failures included."""
-    return schedule.to_scenario_yaml()
 
 
 class _Receiver:
@@ -355,7 +350,8 @@ async def replay(
 async def play(emulator: Emulator, schedule: Schedule, *, send: Send, handle: Handle, subscribe: Subscribe) -> Played:
     """Run a drawn schedule against a client (see ``replay``: it runs the very scenario it prints); inside
     a Hypothesis test the schedule's scenario is noted, so the shrunk failing example prints it."""
-    played = await replay(emulator, scenario_yaml(schedule), schedule, send=send, handle=handle, subscribe=subscribe)
+    played = await replay(emulator, schedule.to_scenario_yaml(), schedule, send=send, handle=handle,
+                          subscribe=subscribe)
     with contextlib.suppress(hypothesis_errors.InvalidArgument):  # raised outside a Hypothesis test
         note(played.explain())
     return played

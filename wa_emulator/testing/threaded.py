@@ -22,7 +22,7 @@ from typing import Any, Self, TypeVar
 
 from ..settings import Settings
 from .emulator import Emulator
-from .verify import Until
+from .verify import Until, holds
 
 T = TypeVar("T")
 CALL_TIMEOUT = 60.0  # seconds; a call that takes longer than this has hung, say so instead of waiting forever
@@ -154,9 +154,9 @@ class ThreadedEmulator:
                    step: float | str | None = None) -> float:
         """Advance the emulated clock ``step`` (1 s) at a time until ``predicate()`` holds, at most ``within``
         (an hour); the predicate runs on the caller's thread, so it may call this emulator."""
-        until = Until.of(within, step)
+        until = Until.of(within, step, predicate)
         while not predicate():
-            self.sleep(until.next_step(getattr(predicate, "__name__", "the condition")))
+            self.sleep(until.next_step())
         return until.waited
 
     def reset(self) -> bool:
@@ -205,15 +205,7 @@ class DualEmulator:
         """As ``Emulator.wait_until``; the predicate runs in the test's own thread (and loop, in async code)."""
         if not _in_async_code():
             return self.threaded.wait_until(predicate, within, step)
-        return self._await_until(predicate, within, step)
-
-    async def _await_until(self, predicate: Callable[[], Any], within: float | str | None,
-                           step: float | str | None) -> float:
-        until = Until.of(within, step)
-        while not await _truth(predicate()):
-            await asyncio.wrap_future(self.threaded.submit(
-                self.threaded.emulator.advance(until.next_step(getattr(predicate, "__name__", "the condition")))))
-        return until.waited
+        return _await_until(self.threaded, predicate, within, step)
 
     @property
     def aio(self) -> AsyncLocalEmulator:
@@ -221,8 +213,13 @@ class DualEmulator:
         return AsyncLocalEmulator(self.threaded)
 
 
-async def _truth(value: Any) -> bool:
-    return bool(await value) if inspect.isawaitable(value) else bool(value)
+async def _await_until(threaded: ThreadedEmulator, predicate: Callable[[], Any], within: float | str | None,
+                       step: float | str | None) -> float:
+    """``wait_until`` from async code: the predicate runs on the caller's loop, each advance on the emulator's."""
+    until = Until.of(within, step, predicate)
+    while not await holds(predicate()):
+        await asyncio.wrap_future(threaded.submit(threaded.emulator.advance(until.next_step())))
+    return until.waited
 
 
 class AsyncLocalEmulator:
@@ -260,7 +257,7 @@ class AsyncLocalEmulator:
 
     async def wait_until(self, predicate: Callable[[], Any], within: float | str | None = None,
                          step: float | str | None = None) -> float:
-        return await DualEmulator(self.threaded)._await_until(predicate, within, step)
+        return await _await_until(self.threaded, predicate, within, step)
 
     async def _on_loop(self, function: Callable[[], T]) -> T:
         async def call() -> T:

@@ -13,7 +13,8 @@ near misses, so a test that sent to the wrong path says so at once.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+import inspect
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -144,20 +145,29 @@ class StatusWait:
 
 @dataclass
 class Until:
-    """Steps of emulated time until a condition holds: ``within`` bounds the wait, ``step`` the stride."""
+    """Steps of emulated time until a condition holds: ``within`` bounds the wait, ``step`` the stride,
+    ``what`` names the condition in the failure."""
 
     within: float
     step: float
+    what: str = "the condition"
     waited: float = 0.0
 
     @classmethod
-    def of(cls, within: float | str | None, step: float | str | None) -> Until:
+    def of(cls, within: float | str | None, step: float | str | None,
+           predicate: Callable[[], Any] | None = None) -> Until:
         return cls(parse_duration(DEFAULT_WITHIN if within is None else within),
-                   parse_duration(DEFAULT_STEP if step is None else step))
+                   parse_duration(DEFAULT_STEP if step is None else step),
+                   getattr(predicate, "__name__", "the condition"))
 
-    def next_step(self, what: str = "the condition") -> float:
+    def next_step(self) -> float:
         if self.waited >= self.within:
-            raise AssertionError(f"{what} did not hold within {self.within:g} emulated seconds")
+            raise AssertionError(f"{self.what} did not hold within {self.within:g} emulated seconds")
         step = min(self.step, self.within - self.waited)
         self.waited += step
         return step
+
+
+async def holds(value: Any) -> bool:
+    """The truth of what a ``wait_until`` predicate returned, awaiting it first if it is awaitable."""
+    return bool(await value) if inspect.isawaitable(value) else bool(value)

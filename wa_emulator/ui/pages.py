@@ -60,18 +60,18 @@ def mount(routes: Routes, app: web.Application, access: ControlAccess) -> None:
     >>> FEED in app
     True
     """
-    feed = app[FEED] = Feed(app[keys.world])
+    app[FEED] = Feed(app[keys.world])
 
-    async def end_streams(app: web.Application) -> None:
-        feed.close()
+    async def on_shutdown(app: web.Application) -> None:
+        end_streams(app)
 
-    app.on_shutdown.append(end_streams)
+    app.on_shutdown.append(on_shutdown)
     guard = _guarded(access)
     routes.add_route("GET", "/ui", guard(_to_dashboard))
     routes.add_route("GET", UI_PATH, _login(access, guard(_page("index.html"))))
     for name in _STATIC:
         routes.add_route("GET", f"{UI_PATH}{name}", guard(_page(name)))
-    routes.add_route("GET", f"{UI_PATH}boot.json", guard(_boot))
+    routes.add_route("GET", f"{UI_PATH}boot.json", guard(_boot(app)))
     routes.add_route("GET", "/events", guard(_events))
 
 
@@ -184,15 +184,21 @@ def webhook_registration(provider: Provider) -> dict[str, Any] | None:
     return None
 
 
-async def _boot(request: web.Request) -> web.Response:
-    """What the page needs that the control API does not tell: bundled scenarios, example requests."""
-    app = request.app
-    return json_response({
+def _boot(app: web.Application) -> Handler:
+    """What the page needs that the control API does not tell: bundled scenarios, example requests.
+
+    Those are built once (parsing every bundled scenario is not work for each page load); only
+    the control access, which a login can change, is read per request."""
+    fixed = {
         "providers": [{"name": p.name, "base_path": p.base_path, "example": example_request(p),
                        "webhook_registration": webhook_registration(p)} for p in app[keys.providers]],
         "scenarios": [{"name": name, "description": description} for name, description in bundled()],
-        "control_access": app[ACCESS].describe(),
-    })
+    }
+
+    async def boot(request: web.Request) -> web.Response:
+        return json_response({**fixed, "control_access": request.app[ACCESS].describe()})
+
+    return boot
 
 
 def _gone(request: web.Request) -> bool:
