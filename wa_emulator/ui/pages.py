@@ -22,6 +22,7 @@ from aiohttp import web
 
 from ..control.access import APP_KEY as ACCESS
 from ..control.access import TOKEN, ControlAccess
+from ..control.index import DASHBOARD
 from ..control.operations import render_error
 from ..providers.base import Provider
 from ..providers.wazapin.webhooks import MESSAGE_NEW, STATUS_UPDATE
@@ -31,7 +32,7 @@ from ..web.http import ApiError, json_response
 from ..web.routing import Routes
 from .feed import CLOSED, DIGEST_EVERY, Feed, changed
 
-UI_PATH = "/ui/"  # below the control prefix: the dashboard is at /_emulator/ui/
+UI_PATH = DASHBOARD  # below the control prefix: the dashboard is at /_emulator/ui/ (the index links it)
 HEARTBEAT = 15.0  # seconds between comments on a quiet stream, so proxies keep it open
 FEED = web.AppKey("ui_feed", Feed)
 
