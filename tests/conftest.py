@@ -15,6 +15,20 @@ pytest_plugins = ["pytester", "wa_emulator.testing.pytest_plugin"]
 
 
 @pytest.fixture
+def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """pytester whose runs print the same report on a laptop and in CI.
+
+    pytest stops shortening its summary lines when ``CI`` or ``BUILD_NUMBER`` is set,
+    and wraps them at the terminal's width; tests that compare a run's output with the
+    docs need one fixed form.
+    """
+    for name in ("CI", "BUILD_NUMBER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    return pytester
+
+
+@pytest.fixture
 async def emu() -> AsyncIterator[Emulator]:
     """A running emulator with a manual clock, stopped after the test.
 
