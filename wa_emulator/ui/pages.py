@@ -25,7 +25,6 @@ from ..control.access import TOKEN, ControlAccess
 from ..control.index import DASHBOARD
 from ..control.operations import render_error
 from ..providers.base import Provider
-from ..providers.wazapin.webhooks import MESSAGE_NEW, STATUS_UPDATE
 from ..scenario.loader import bundled
 from ..web import keys
 from ..web.http import ApiError, json_response
@@ -148,10 +147,10 @@ def example_request(provider: Provider) -> dict[str, Any] | None:
     >>> example["method"], example["path"], sorted(example["headers"])
     ('POST', '/v1/whatsapp/messages', ['Authorization', 'Content-Type'])
     """
-    for op in provider.api.operations:
-        if op.method == "post" and op.example is not None and op.operation_id.startswith("send"):
-            return _post(provider, op.path, op.example)
-    return None
+    if provider.api.first_request is None:
+        return None
+    op = provider.api.operation(provider.api.first_request)
+    return _post(provider, op.path, op.example)
 
 
 def _post(provider: Provider, path: str, body: Any) -> dict[str, Any]:
@@ -162,11 +161,6 @@ def _post(provider: Provider, path: str, body: Any) -> dict[str, Any]:
 
 
 BIN_URL = "{bin_url}"  # where the page puts the chosen request bin's URL in a registration body
-# The operation that points a provider's webhooks at a URL, and the body that does it.
-_REGISTRATIONS: dict[str, Callable[[str], dict[str, Any]]] = {
-    "createEndpoint": lambda url: {"url": url, "events": [STATUS_UPDATE, MESSAGE_NEW]},  # Wazapin
-    "createWebhook": lambda url: {"callbackUrl": url},  # Qlara
-}
 
 
 def webhook_registration(provider: Provider) -> dict[str, Any] | None:
@@ -178,11 +172,11 @@ def webhook_registration(provider: Provider) -> dict[str, Any] | None:
     >>> found["mojeeb"], found["wazapin"]["path"], found["wazapin"]["body"]["url"]
     (None, '/v1/settings/developer/webhooks/endpoints', '{bin_url}')
     """
-    for op in provider.api.operations:
-        body = _REGISTRATIONS.get(op.operation_id)
-        if body is not None and op.method == "post":
-            return _post(provider, op.path, body(BIN_URL))
-    return None
+    registration = provider.api.webhook_registration
+    if registration is None:
+        return None
+    op = provider.api.operation(registration.operation_id)
+    return _post(provider, op.path, {**(op.example or {}), registration.url_field: BIN_URL})
 
 
 def _boot(app: web.Application) -> Handler:

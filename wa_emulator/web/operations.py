@@ -84,6 +84,19 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookRegistration:
+    """The request that points an API's webhooks at a URL: an operation with an example body,
+    and the body field that takes the URL.
+
+    >>> WebhookRegistration("createWebhook", "callbackUrl").url_field
+    'callbackUrl'
+    """
+
+    operation_id: str
+    url_field: str
+
+
+@dataclass(frozen=True, slots=True)
 class ApiDescription:
     """One API: its operations, and what its OpenAPI document and strict mode need to know.
 
@@ -113,6 +126,17 @@ class ApiDescription:
     error_media_types: Mapping[str, Contract] = field(default_factory=dict)
     """Media type -> error contract, for an API whose errors are not all ``application/json`` with
     ``error``'s body (Wazapin: ``application/problem+json``, or its older body as plain JSON)."""
+    first_request: str | None = None
+    """The operation whose example is the API's "hello world" (a send): the dashboard's ready curl line."""
+    webhook_registration: WebhookRegistration | None = None
+    """How a client points this API's webhooks at a URL (the dashboard's request-bin helper)."""
+
+    def __post_init__(self) -> None:
+        # A misnamed operation here would only show as a missing line on the dashboard.
+        named = [self.first_request, self.webhook_registration and self.webhook_registration.operation_id]
+        for operation_id in filter(None, named):
+            if self.operation(operation_id).example is None:
+                raise ValueError(f"{self.folder}: {operation_id} is named as an example but has none")
 
     def error_for(self, status: int) -> Contract:
         """The contract of a ``status`` error body.

@@ -40,5 +40,6 @@ API = ApiDescription(
     security_schemes={"bearer": {"type": "http", "scheme": "bearer",
                                  "description": "mk_live_ key, see GET /_emulator/credentials"}},
     sandbox_headers={"Authorization": f"Bearer {KEY_FULL}"},
+    first_request="sendMessage",
     admission_errors=(401, 403, 429),  # 403: the key lacks the messages scope
 )

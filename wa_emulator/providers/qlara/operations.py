@@ -12,7 +12,7 @@ https://agiletelecom.com/documentation/qlara/api/add-contact, https://agiletelec
 
 from __future__ import annotations
 
-from ...web.operations import ApiDescription, Operation
+from ...web.operations import ApiDescription, Operation, WebhookRegistration
 from . import contacts, handlers, history, inbound, rcs, sms, templates
 from .sandbox import KEY_PRODUCTION, PHONE_MAIN, RCS_AGENT_MAIN
 
@@ -115,5 +115,7 @@ API = ApiDescription(
     webhooks={"DELIVERY": "event-delivery", "READ": "event-read",
               "INBOUND": ("event-inbound", "event-inbound-content")},
     sandbox_headers={"X-Api-Key": KEY_PRODUCTION},
+    first_request="sendWhatsapp",
+    webhook_registration=WebhookRegistration("createWebhook", "callbackUrl"),
     admission_errors=(401, 403, 429),  # 403: the caller's address is not on the account's allow-list
 )

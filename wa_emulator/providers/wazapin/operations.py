@@ -9,7 +9,7 @@ https://docsx.wazapin.com/api/webhooks.
 
 from __future__ import annotations
 
-from ...web.operations import BODY_ERRORS, ApiDescription, Operation
+from ...web.operations import BODY_ERRORS, ApiDescription, Operation, WebhookRegistration
 from . import accounts, channels, handlers, inbound, media, templates
 from .sandbox import API_KEYS, CHANNEL_MAIN, KEY_FULL, PASSWORD, READ, SEND, USER_ADMIN
 from .webhooks import MESSAGE_NEW, STATUS_UPDATE, TEST_EVENT
@@ -24,6 +24,7 @@ _LIMIT = {"limit": {"type": "integer", "minimum": 1, "maximum": 100}}
 _ENDPOINT = _HOOKS + "/endpoints/{endpoint_id}"
 LOGIN_EXAMPLE = {"email": USER_ADMIN, "password": PASSWORD}
 KEY_EXAMPLE = {"name": "ci-sender", "permissions": [SEND, READ]}
+ENDPOINT_EXAMPLE = {"url": "http://127.0.0.1:9/wazapin/webhooks", "events": [STATUS_UPDATE, MESSAGE_NEW]}
 
 API = ApiDescription(
     title="Wazapin API v1, as emulated by wa-emulator",
@@ -77,7 +78,7 @@ API = ApiDescription(
                   responses={200: "webhook-list"}),
         Operation("post", _HOOKS + "/endpoints", "createEndpoint", "Add a webhook endpoint",
                   handlers.create_endpoint, request="webhook-endpoint-request",
-                  responses={201: "webhook-endpoint"}, errors=(409, 422)),
+                  responses={201: "webhook-endpoint"}, example=ENDPOINT_EXAMPLE, errors=(409, 422)),
         Operation("patch", _ENDPOINT, "patchEndpoint", "Change a webhook endpoint", handlers.update_endpoint,
                   request="webhook-endpoint-request", responses={200: "webhook-endpoint"}, errors=(409, 422)),
         Operation("put", _ENDPOINT, "putEndpoint", "Change a webhook endpoint", handlers.update_endpoint,
@@ -106,6 +107,8 @@ API = ApiDescription(
         TEST_EVENT: ("webhook-test-event", "webhook-envelope"),
     },
     sandbox_headers={"X-Api-Key": KEY_FULL},
+    first_request="sendMessage",
+    webhook_registration=WebhookRegistration("createEndpoint", "url"),
     admission_errors=(401, 403, 429),  # 403: the key lacks the operation's permission, or the organization
     # Problem details by default; an organization that chose the older body gets it as plain JSON.
     error_media_types={"application/problem+json": "error", "application/json": "error-legacy"},
