@@ -176,7 +176,8 @@ def webhook_registration(provider: Provider) -> dict[str, Any] | None:
     if registration is None:
         return None
     op = provider.api.operation(registration.operation_id)
-    return _post(provider, op.path, {**(op.example or {}), registration.url_field: BIN_URL})
+    assert op.example is not None  # ApiDescription refuses a registration without one
+    return _post(provider, op.path, {**op.example, registration.url_field: BIN_URL})
 
 
 def _boot(app: web.Application) -> Handler:

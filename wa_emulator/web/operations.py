@@ -133,7 +133,9 @@ class ApiDescription:
 
     def __post_init__(self) -> None:
         # A misnamed operation here would only show as a missing line on the dashboard.
-        named = [self.first_request, self.webhook_registration and self.webhook_registration.operation_id]
+        named = [self.first_request]
+        if self.webhook_registration is not None:
+            named.append(self.webhook_registration.operation_id)
         for operation_id in filter(None, named):
             if self.operation(operation_id).example is None:
                 raise ValueError(f"{self.folder}: {operation_id} is named as an example but has none")
